@@ -1,0 +1,71 @@
+package graph
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/policykb/policykb"
+)
+
+const allCodes = `
+MATCH (c:Code)
+OPTIONAL MATCH (c)-[:BELONGS_TO]->(p:Code)
+RETURN c.id, c.level, c.number, c.name, c.nameZh, c.source, p.id, c.ord`
+
+// Codes returns the whole coding scheme in depth-first tree order: each code
+// is followed by its children, siblings in the order they were loaded (then
+// by number and name).
+func (s *Store) Codes(ctx context.Context) ([]policykb.Code, error) {
+	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return collect(ctx, tx, allCodes, nil)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("graph: codes: %w", err)
+	}
+	type node struct {
+		code policykb.Code
+		ord  int
+	}
+	children := map[string][]node{}
+	for _, rec := range out.([]*neo4j.Record) {
+		v := rec.Values
+		level, err := policykb.ParseLevel(str(v[1]))
+		if err != nil {
+			return nil, fmt.Errorf("graph: code %s: %w", str(v[0]), err)
+		}
+		n := node{policykb.Code{ID: str(v[0]), Level: level, Number: optInt(v[2]), Name: str(v[3]),
+			NameZh: str(v[4]), Source: str(v[5]), Parent: str(v[6])}, integer(v[7])}
+		children[n.code.Parent] = append(children[n.code.Parent], n)
+	}
+	var codes []policykb.Code
+	var walk func(parent string)
+	walk = func(parent string) {
+		kids := children[parent]
+		slices.SortFunc(kids, func(a, b node) int {
+			if c := cmp.Compare(a.ord, b.ord); c != 0 {
+				return c
+			}
+			an, bn := -1, -1
+			if a.code.Number != nil {
+				an = *a.code.Number
+			}
+			if b.code.Number != nil {
+				bn = *b.code.Number
+			}
+			if c := cmp.Compare(an, bn); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.code.Name, b.code.Name)
+		})
+		for _, k := range kids {
+			codes = append(codes, k.code)
+			walk(k.code.ID)
+		}
+	}
+	walk("")
+	return codes, nil
+}

@@ -1,0 +1,187 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/policykb/policykb"
+)
+
+// codedPath matches every coding of an admitted sentence together with the
+// code k it rolls up to: the coded code itself or one of its ancestors
+// (aggregate coding, DESIGN §2). Counting DISTINCT s and d then gives
+// reference points and material sources, whatever the number of coders or
+// of codes a sentence carries under k.
+const codedPath = `
+MATCH (city:City)-[:ISSUED]->(d:Document)-[:HAS_SENTENCE]->(s:Sentence)-[r:CODED_AS]->(:Code)-[:BELONGS_TO*0..3]->(k:Code)`
+
+func countsQuery(keyCond, where, groupBy string) string {
+	return codedPath + "\nWHERE " + keyCond + " AND " + where +
+		"\nRETURN " + groupBy + "k.id, count(DISTINCT s), count(DISTINCT d)"
+}
+
+func (s *Store) runCounts(ctx context.Context, cypher string, params map[string]any, grouped bool) (map[string]map[string]policykb.Count, error) {
+	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return collect(ctx, tx, cypher, params)
+	})
+	if err != nil {
+		return nil, err
+	}
+	res := map[string]map[string]policykb.Count{}
+	for _, rec := range out.([]*neo4j.Record) {
+		v := rec.Values
+		group := ""
+		if grouped {
+			group, v = str(v[0]), v[1:]
+		}
+		if res[group] == nil {
+			res[group] = map[string]policykb.Count{}
+		}
+		id := str(v[0])
+		res[group][id] = policykb.Count{CodeID: id, ReferencePoints: integer(v[1]), MaterialSources: integer(v[2])}
+	}
+	return res, nil
+}
+
+// Counts returns the reference points and material sources of every code of
+// a level among the sentences the filter admits, in codebook order, codes
+// with no coding included with zeros.
+func (s *Store) Counts(ctx context.Context, level policykb.Level, f policykb.CorpusFilter) ([]policykb.Count, error) {
+	codes, err := s.Codes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	params := map[string]any{"level": level.String()}
+	got, err := s.runCounts(ctx, countsQuery("k.level = $level", filterClause(f, params, true), ""), params, false)
+	if err != nil {
+		return nil, fmt.Errorf("graph: counts: %w", err)
+	}
+	var counts []policykb.Count
+	for _, c := range codes {
+		if c.Level != level {
+			continue
+		}
+		n := got[""][c.ID]
+		n.CodeID = c.ID
+		counts = append(counts, n)
+	}
+	return counts, nil
+}
+
+// CodeCounts returns the counts of the given codes (of any levels) among the
+// sentences the filter admits; every requested id that exists is present.
+func (s *Store) CodeCounts(ctx context.Context, codeIDs []string, f policykb.CorpusFilter) (map[string]policykb.Count, error) {
+	params := map[string]any{"ids": codeIDs}
+	got, err := s.runCounts(ctx, countsQuery("k.id IN $ids", filterClause(f, params, true), ""), params, false)
+	if err != nil {
+		return nil, fmt.Errorf("graph: code counts: %w", err)
+	}
+	res := map[string]policykb.Count{}
+	for _, id := range codeIDs {
+		n := got[""][id]
+		n.CodeID = id
+		res[id] = n
+	}
+	return res, nil
+}
+
+// CountsByCity returns, for each city (by City.Name) with any admitted coded
+// sentence, the non-zero counts of the level's codes, in codebook order.
+func (s *Store) CountsByCity(ctx context.Context, level policykb.Level, f policykb.CorpusFilter) (map[string][]policykb.Count, error) {
+	params := map[string]any{"level": level.String()}
+	got, err := s.runCounts(ctx, countsQuery("k.level = $level", filterClause(f, params, true), "city.name, "), params, true)
+	if err != nil {
+		return nil, fmt.Errorf("graph: counts by city: %w", err)
+	}
+	return s.inCodebookOrder(ctx, got)
+}
+
+// CountsByDocument returns, for each given document, the non-zero counts of
+// the level's codes in it, in codebook order (material sources is 1).
+func (s *Store) CountsByDocument(ctx context.Context, level policykb.Level, docIDs []string) (map[string][]policykb.Count, error) {
+	params := map[string]any{"level": level.String(), "docs": docIDs}
+	got, err := s.runCounts(ctx, countsQuery("k.level = $level", "d.id IN $docs", "d.id, "), params, true)
+	if err != nil {
+		return nil, fmt.Errorf("graph: counts by document: %w", err)
+	}
+	return s.inCodebookOrder(ctx, got)
+}
+
+func (s *Store) inCodebookOrder(ctx context.Context, got map[string]map[string]policykb.Count) (map[string][]policykb.Count, error) {
+	codes, err := s.Codes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res := map[string][]policykb.Count{}
+	for group, byCode := range got {
+		for _, c := range codes {
+			if n, ok := byCode[c.ID]; ok {
+				res[group] = append(res[group], n)
+			}
+		}
+	}
+	return res, nil
+}
+
+// Citation is one city's coding at a code: its counts and the documents
+// holding the coded sentences.
+type Citation struct {
+	City                             string
+	ReferencePoints, MaterialSources int
+	DocumentIDs                      []string
+}
+
+const citationsReturn = `
+WITH city, d, s ORDER BY d.issuedOn, d.id
+RETURN city.name, count(DISTINCT s) AS refs, count(DISTINCT d), collect(DISTINCT d.id)
+ORDER BY refs DESC, city.name`
+
+// Citations returns every city with at least one admitted sentence coded at
+// the code or below it, most reference points first, then by name.
+func (s *Store) Citations(ctx context.Context, codeID string, f policykb.CorpusFilter) ([]Citation, error) {
+	params := map[string]any{"code": codeID}
+	cypher := codedPath + "\nWHERE k.id = $code AND " + filterClause(f, params, true) + citationsReturn
+	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return collect(ctx, tx, cypher, params)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("graph: citations: %w", err)
+	}
+	var res []Citation
+	for _, rec := range out.([]*neo4j.Record) {
+		v := rec.Values
+		c := Citation{City: str(v[0]), ReferencePoints: integer(v[1]), MaterialSources: integer(v[2])}
+		for _, id := range v[3].([]any) {
+			c.DocumentIDs = append(c.DocumentIDs, str(id))
+		}
+		res = append(res, c)
+	}
+	return res, nil
+}
+
+const evidenceReturn = `
+WITH DISTINCT city, d, s ORDER BY d.issuedOn, d.id, s.index
+WITH city, collect(s {.*, doc: d.id})[..$n] AS ss
+UNWIND ss AS s
+RETURN city.name, s.id, s.doc, s.index, s.kind, s.text, s.start, s.end`
+
+// Evidence returns, for each named city, the first n admitted sentences
+// coded at the code or below it, in document then sentence order.
+func (s *Store) Evidence(ctx context.Context, codeID string, f policykb.CorpusFilter, cities []string, n int) (map[string][]policykb.Sentence, error) {
+	params := map[string]any{"code": codeID, "cities": cities, "n": int64(n)}
+	cypher := codedPath + "\nWHERE k.id = $code AND city.name IN $cities AND " + filterClause(f, params, true) + evidenceReturn
+	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return collect(ctx, tx, cypher, params)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("graph: evidence: %w", err)
+	}
+	res := map[string][]policykb.Sentence{}
+	for _, rec := range out.([]*neo4j.Record) {
+		v := rec.Values
+		res[str(v[0])] = append(res[str(v[0])], sentenceOf(v[1:]))
+	}
+	return res, nil
+}

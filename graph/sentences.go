@@ -1,0 +1,154 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/policykb/policykb"
+)
+
+const sentenceFields = `s.id, d.id, s.index, s.kind, s.text, s.start, s.end`
+
+func sentenceOf(v []any) policykb.Sentence {
+	return policykb.Sentence{ID: str(v[0]), DocumentID: str(v[1]), Index: integer(v[2]),
+		Kind: policykb.SentenceKind(str(v[3])), Text: str(v[4]), Start: integer(v[5]), End: integer(v[6])}
+}
+
+// SentenceQuery selects sentences: those of documents the filter admits, and
+// optionally only those coded at a code (or any code below it), containing a
+// text, or coded / not coded at all. The filter's coders restrict which
+// codings count.
+type SentenceQuery struct {
+	Filter policykb.CorpusFilter
+	CodeID string
+	Text   string
+	Coded  *bool
+}
+
+func (q SentenceQuery) where(params map[string]any) string {
+	where := filterClause(q.Filter, params, false)
+	coder := "true"
+	if len(q.Filter.Coders) > 0 {
+		params["fCoders"] = q.Filter.Coders
+		coder = "r.coder IN $fCoders"
+	}
+	if q.CodeID != "" {
+		params["code"] = q.CodeID
+		where += " AND EXISTS { MATCH (s)-[r:CODED_AS]->(:Code)-[:BELONGS_TO*0..3]->(:Code {id: $code}) WHERE " + coder + " }"
+	}
+	if q.Text != "" {
+		params["text"] = q.Text
+		where += " AND toLower(s.text) CONTAINS toLower($text)"
+	}
+	switch {
+	case q.Coded != nil && *q.Coded:
+		where += " AND EXISTS { MATCH (s)-[r:CODED_AS]->() WHERE " + coder + " }"
+	case q.Coded != nil && !*q.Coded:
+		where += " AND NOT EXISTS { MATCH (s)-[r:CODED_AS]->() WHERE " + coder + " }"
+	case len(q.Filter.Coders) > 0 && q.CodeID == "":
+		where += " AND EXISTS { MATCH (s)-[r:CODED_AS]->() WHERE " + coder + " }"
+	}
+	return where
+}
+
+// Sentences lists the sentences a query selects in document order (city,
+// issue date, document id) then sentence order, with the total selected.
+func (s *Store) Sentences(ctx context.Context, q SentenceQuery, p Page) ([]policykb.Sentence, int, error) {
+	params := map[string]any{"offset": int64(p.Offset), "limit": int64(p.Limit)}
+	match := "MATCH (city:City)-[:ISSUED]->(d:Document)-[:HAS_SENTENCE]->(s:Sentence) WHERE " + q.where(params)
+	countQ := match + " RETURN count(s)"
+	pageQ := match + " RETURN " + sentenceFields + " ORDER BY city.name, d.issuedOn, d.id, s.index SKIP $offset LIMIT $limit"
+	var sentences []policykb.Sentence
+	var total int
+	_, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		sentences = nil
+		recs, err := collect(ctx, tx, countQ, params)
+		if err != nil {
+			return nil, err
+		}
+		total = integer(recs[0].Values[0])
+		recs, err = collect(ctx, tx, pageQ, params)
+		if err != nil {
+			return nil, err
+		}
+		for _, rec := range recs {
+			sentences = append(sentences, sentenceOf(rec.Values))
+		}
+		return nil, nil
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("graph: sentences: %w", err)
+	}
+	return sentences, total, nil
+}
+
+const sentencesOfDocuments = `
+MATCH (d:Document)-[:HAS_SENTENCE]->(s:Sentence)
+WHERE d.id IN $ids AND s.index >= $offset AND s.index < $offset + $limit
+RETURN ` + sentenceFields + ` ORDER BY d.id, s.index`
+
+// SentencesByDocument returns, for each document, its sentences with index
+// in [Offset, Offset+Limit), in order. Sentence indexes are contiguous from
+// 0, so this is one page of each document.
+func (s *Store) SentencesByDocument(ctx context.Context, docIDs []string, p Page) (map[string][]policykb.Sentence, error) {
+	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return collect(ctx, tx, sentencesOfDocuments, map[string]any{"ids": docIDs, "offset": int64(p.Offset), "limit": int64(p.Limit)})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("graph: sentences by document: %w", err)
+	}
+	res := map[string][]policykb.Sentence{}
+	for _, rec := range out.([]*neo4j.Record) {
+		st := sentenceOf(rec.Values)
+		res[st.DocumentID] = append(res[st.DocumentID], st)
+	}
+	return res, nil
+}
+
+const sentencesByID = `
+MATCH (d:Document)-[:HAS_SENTENCE]->(s:Sentence) WHERE s.id IN $ids
+RETURN ` + sentenceFields
+
+// SentencesByID returns the sentences with the given ids, keyed by id.
+func (s *Store) SentencesByID(ctx context.Context, ids []string) (map[string]policykb.Sentence, error) {
+	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return collect(ctx, tx, sentencesByID, map[string]any{"ids": ids})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("graph: sentences by id: %w", err)
+	}
+	res := map[string]policykb.Sentence{}
+	for _, rec := range out.([]*neo4j.Record) {
+		st := sentenceOf(rec.Values)
+		res[st.ID] = st
+	}
+	return res, nil
+}
+
+const codingsOfSentences = `
+MATCH (s:Sentence)-[r:CODED_AS]->(k:Code) WHERE s.id IN $ids
+RETURN s.id, k.id, r.coder, r.origin, r.at, r.start, r.end
+ORDER BY s.id, k.ord, k.id, r.coder`
+
+// CodingsBySentence returns the codings of each sentence, ordered by code
+// (codebook order) then coder.
+func (s *Store) CodingsBySentence(ctx context.Context, sentenceIDs []string) (map[string][]policykb.Coding, error) {
+	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return collect(ctx, tx, codingsOfSentences, map[string]any{"ids": sentenceIDs})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("graph: codings: %w", err)
+	}
+	res := map[string][]policykb.Coding{}
+	for _, rec := range out.([]*neo4j.Record) {
+		v := rec.Values
+		at, _ := v[4].(time.Time)
+		c := policykb.Coding{SentenceID: str(v[0]), CodeID: str(v[1]), Coder: str(v[2]), Origin: str(v[3]),
+			At: at, Start: optInt(v[5]), End: optInt(v[6])}
+		res[c.SentenceID] = append(res[c.SentenceID], c)
+	}
+	return res, nil
+}

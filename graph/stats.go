@@ -1,0 +1,29 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/policykb/policykb"
+)
+
+const statsQuery = `
+RETURN COUNT { (:City) }, COUNT { (:Document) }, COUNT { (:Sentence) },
+       COUNT { (s:Sentence) WHERE EXISTS { (s)-[:CODED_AS]->() } }, COUNT { ()-[:CODED_AS]->() },
+       COUNT { (:Layer) }, COUNT { (:MainCategory) }, COUNT { (:Category) }, COUNT { (:Concept) }`
+
+// Stats counts the nodes and codings of the knowledge base.
+func (s *Store) Stats(ctx context.Context) (policykb.Stats, error) {
+	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return collect(ctx, tx, statsQuery, nil)
+	})
+	if err != nil {
+		return policykb.Stats{}, fmt.Errorf("graph: stats: %w", err)
+	}
+	v := out.([]*neo4j.Record)[0].Values
+	return policykb.Stats{Cities: integer(v[0]), Documents: integer(v[1]), Sentences: integer(v[2]),
+		CodedSentences: integer(v[3]), Codings: integer(v[4]), Layers: integer(v[5]),
+		MainCategories: integer(v[6]), Categories: integer(v[7]), Concepts: integer(v[8])}, nil
+}

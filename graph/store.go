@@ -1,0 +1,160 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
+
+	"github.com/policykb/policykb"
+)
+
+// ErrNotFound is returned when a requested node does not exist.
+var ErrNotFound = errors.New("graph: not found")
+
+// Config says where the database is and how to talk to it.
+type Config struct {
+	URI, Database, Username, Password string
+	// BatchSize is the number of rows sent in one UNWIND; default 1000.
+	BatchSize int
+	// TxTimeout bounds every transaction on the server side; default 30s.
+	TxTimeout time.Duration
+}
+
+// Store is a handle on the knowledge base in Neo4j. It is safe for
+// concurrent use.
+type Store struct {
+	driver neo4j.DriverWithContext
+	cfg    Config
+	log    *slog.Logger
+}
+
+// Open connects to Neo4j and verifies that it answers. An unreachable server
+// is reported as a *policykb.Error with code UNAVAILABLE.
+func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
+	if cfg.BatchSize <= 0 {
+		cfg.BatchSize = 1000
+	}
+	if cfg.TxTimeout <= 0 {
+		cfg.TxTimeout = 30 * time.Second
+	}
+	if cfg.Database == "" {
+		cfg.Database = "neo4j"
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	auth := neo4j.NoAuth()
+	if cfg.Username != "" {
+		auth = neo4j.BasicAuth(cfg.Username, cfg.Password, "")
+	}
+	driver, err := neo4j.NewDriverWithContext(cfg.URI, auth, func(c *config.Config) {
+		c.Log = driverLogger{log}
+		c.ConnectionAcquisitionTimeout = 15 * time.Second
+		c.SocketConnectTimeout = 5 * time.Second
+	})
+	if err != nil {
+		return nil, policykb.InvalidArgument("neo4j.uri", "graph: bad Neo4j URI %q: %v", cfg.URI, err)
+	}
+	s := &Store{driver: driver, cfg: cfg, log: log}
+	if err := driver.VerifyConnectivity(ctx); err != nil {
+		driver.Close(ctx)
+		return nil, &policykb.Error{Code: policykb.EUnavailable,
+			Message: fmt.Sprintf("graph: Neo4j at %s does not answer", cfg.URI), Err: err}
+	}
+	return s, nil
+}
+
+// Close releases the driver's connections.
+func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
+
+// BatchSize is the number of rows this store sends per UNWIND.
+func (s *Store) BatchSize() int { return s.cfg.BatchSize }
+
+// Ping runs RETURN 1 in a read transaction: the readiness check.
+func (s *Store) Ping(ctx context.Context) error {
+	_, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		res, err := tx.Run(ctx, "RETURN 1", nil)
+		if err != nil {
+			return nil, err
+		}
+		_, err = res.Single(ctx)
+		return nil, err
+	})
+	return err
+}
+
+func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.SessionWithContext {
+	return s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.cfg.Database, AccessMode: mode})
+}
+
+// read runs work in a read transaction (routed to readers on a cluster),
+// retried by the driver on transient errors, bounded by TxTimeout.
+func (s *Store) read(ctx context.Context, work neo4j.ManagedTransactionWork) (any, error) {
+	sess := s.session(ctx, neo4j.AccessModeRead)
+	defer sess.Close(ctx)
+	out, err := sess.ExecuteRead(ctx, work, neo4j.WithTxTimeout(s.cfg.TxTimeout))
+	return out, s.classify(ctx, err)
+}
+
+// write runs work in one write transaction.
+func (s *Store) write(ctx context.Context, work neo4j.ManagedTransactionWork) (any, error) {
+	sess := s.session(ctx, neo4j.AccessModeWrite)
+	defer sess.Close(ctx)
+	out, err := sess.ExecuteWrite(ctx, work, neo4j.WithTxTimeout(s.cfg.TxTimeout))
+	return out, s.classify(ctx, err)
+}
+
+// classify turns driver errors into coded errors: unreachable → UNAVAILABLE,
+// deadlines and server-side transaction timeouts → TIMEOUT.
+func (s *Store) classify(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	var pe *policykb.Error
+	if errors.As(err, &pe) {
+		return err
+	}
+	if errors.Is(err, context.DeadlineExceeded) || ctx.Err() == context.DeadlineExceeded {
+		return &policykb.Error{Code: policykb.ETimeout, Message: "the query took longer than allowed", Err: err}
+	}
+	var ne *neo4j.Neo4jError
+	if errors.As(err, &ne) && strings.Contains(ne.Code, "TransactionTimedOut") {
+		return &policykb.Error{Code: policykb.ETimeout, Message: "the query took longer than allowed", Err: err}
+	}
+	if neo4j.IsConnectivityError(err) {
+		return &policykb.Error{Code: policykb.EUnavailable, Message: "the database does not answer", Err: err}
+	}
+	var ue *neo4j.UsageError
+	if errors.As(err, &ue) && strings.Contains(strings.ToLower(ue.Message), "closed") {
+		return &policykb.Error{Code: policykb.EUnavailable, Message: "the database does not answer", Err: err}
+	}
+	return err
+}
+
+// collect runs a statement and returns its records.
+func collect(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	res, err := tx.Run(ctx, cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	return res.Collect(ctx)
+}
+
+type driverLogger struct{ log *slog.Logger }
+
+func (l driverLogger) Error(name, id string, err error) {
+	l.log.Error("neo4j driver", "component", name, "id", id, "err", err)
+}
+func (l driverLogger) Warnf(name, id string, msg string, args ...any) {
+	l.log.Warn("neo4j driver: "+fmt.Sprintf(msg, args...), "component", name, "id", id)
+}
+func (l driverLogger) Infof(name, id string, msg string, args ...any) {
+	l.log.Debug("neo4j driver: "+fmt.Sprintf(msg, args...), "component", name, "id", id)
+}
+func (l driverLogger) Debugf(name, id string, msg string, args ...any) {}

@@ -1,0 +1,309 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/policykb/policykb"
+)
+
+// DocumentBundle is one document with everything that must land with it:
+// its city, its sentences and the codings on them.
+type DocumentBundle struct {
+	City      policykb.City
+	Document  policykb.Document
+	Sentences []policykb.Sentence
+	Codings   []policykb.Coding
+}
+
+// WriteSummary reports a write: what the database changed (from Neo4j's own
+// counters) and how many items were submitted.
+type WriteSummary struct {
+	NodesCreated, NodesDeleted, RelationshipsCreated, RelationshipsDeleted, PropertiesSet int
+	Codes, Documents, Sentences, Codings                                                int
+}
+
+// Add returns the sum of two summaries.
+func (s WriteSummary) Add(o WriteSummary) WriteSummary {
+	return WriteSummary{
+		NodesCreated: s.NodesCreated + o.NodesCreated, NodesDeleted: s.NodesDeleted + o.NodesDeleted,
+		RelationshipsCreated: s.RelationshipsCreated + o.RelationshipsCreated,
+		RelationshipsDeleted: s.RelationshipsDeleted + o.RelationshipsDeleted,
+		PropertiesSet:        s.PropertiesSet + o.PropertiesSet,
+		Codes:                s.Codes + o.Codes, Documents: s.Documents + o.Documents,
+		Sentences: s.Sentences + o.Sentences, Codings: s.Codings + o.Codings,
+	}
+}
+
+// counter accumulates the counters of every statement run in a transaction;
+// it is reset at the start of each attempt because the driver may retry.
+type counter struct{ sum WriteSummary }
+
+func (c *counter) run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) error {
+	res, err := tx.Run(ctx, cypher, params)
+	if err != nil {
+		return err
+	}
+	summary, err := res.Consume(ctx)
+	if err != nil {
+		return err
+	}
+	k := summary.Counters()
+	c.sum.NodesCreated += k.NodesCreated()
+	c.sum.NodesDeleted += k.NodesDeleted()
+	c.sum.RelationshipsCreated += k.RelationshipsCreated()
+	c.sum.RelationshipsDeleted += k.RelationshipsDeleted()
+	c.sum.PropertiesSet += k.PropertiesSet()
+	return nil
+}
+
+// One statement per level: labels cannot be parameters, so they come from
+// this fixed list.
+var upsertCodes = map[policykb.Level]string{}
+
+func init() {
+	for _, l := range policykb.Levels {
+		upsertCodes[l] = `
+UNWIND $rows AS row
+MERGE (c:Code {id: row.id})
+SET c:` + l.Label() + `, c.level = row.level, c.number = row.number, c.name = row.name,
+    c.nameZh = row.nameZh, c.source = row.source, c.ord = row.ord`
+	}
+}
+
+// A code whose parent changed loses its old BELONGS_TO.
+const linkCodes = `
+UNWIND $rows AS row
+MATCH (c:Code {id: row.id})
+OPTIONAL MATCH (c)-[old:BELONGS_TO]->(p:Code) WHERE p.id <> row.parent
+DELETE old
+WITH DISTINCT c, row
+MATCH (p:Code {id: row.parent})
+MERGE (c)-[:BELONGS_TO]->(p)`
+
+// WriteCodebook writes the whole coding scheme in one transaction: every
+// code (MERGE on id, properties overwritten) and its BELONGS_TO link to its
+// parent. Codes must come parents first, as loaders order them; ord keeps
+// that order for listing. Codes already stored but absent here are kept.
+// Idempotent.
+func (s *Store) WriteCodebook(ctx context.Context, codes []policykb.Code) (WriteSummary, error) {
+	byLevel := map[policykb.Level][]map[string]any{}
+	var links []map[string]any
+	for i, c := range codes {
+		var number any
+		if c.Number != nil {
+			number = int64(*c.Number)
+		}
+		byLevel[c.Level] = append(byLevel[c.Level], map[string]any{
+			"id": c.ID, "level": c.Level.String(), "number": number, "name": c.Name,
+			"nameZh": nullable(c.NameZh), "source": nullable(c.Source), "ord": int64(i),
+		})
+		if c.Parent != "" {
+			links = append(links, map[string]any{"id": c.ID, "parent": c.Parent})
+		}
+	}
+	out, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		var c counter
+		for _, l := range policykb.Levels {
+			for _, rows := range chunks(byLevel[l], s.cfg.BatchSize) {
+				if err := c.run(ctx, tx, upsertCodes[l], map[string]any{"rows": rows}); err != nil {
+					return nil, err
+				}
+			}
+		}
+		for _, rows := range chunks(links, s.cfg.BatchSize) {
+			if err := c.run(ctx, tx, linkCodes, map[string]any{"rows": rows}); err != nil {
+				return nil, err
+			}
+		}
+		return c.sum, nil
+	})
+	if err != nil {
+		return WriteSummary{}, fmt.Errorf("graph: write codebook: %w", err)
+	}
+	sum := out.(WriteSummary)
+	sum.Codes = len(codes)
+	return sum, nil
+}
+
+const upsertCities = `
+UNWIND $rows AS row
+MERGE (c:City {name: row.name})
+SET c.nameZh = row.nameZh, c.province = row.province`
+
+// Sentences of a document whose text changed are replaced, with their codings.
+const dropChangedSentences = `
+UNWIND $rows AS row
+MATCH (d:Document {id: row.id}) WHERE d.sha256 <> row.sha256
+MATCH (d)-[:HAS_SENTENCE]->(s:Sentence)
+DETACH DELETE s`
+
+const upsertDocuments = `
+UNWIND $rows AS row
+MATCH (c:City {name: row.city})
+MERGE (d:Document {id: row.id})
+SET d.title = row.title, d.issuer = row.issuer, d.issuedOn = row.issuedOn, d.docType = row.docType,
+    d.url = row.url, d.sourceFile = row.sourceFile, d.sha256 = row.sha256, d.synthetic = row.synthetic,
+    d.text = row.text
+WITH c, d
+OPTIONAL MATCH (d)<-[old:ISSUED]-(other:City) WHERE other.name <> c.name
+DELETE old
+WITH DISTINCT c, d
+MERGE (c)-[:ISSUED]->(d)`
+
+const upsertSentences = `
+UNWIND $rows AS row
+MATCH (d:Document {id: row.doc})
+MERGE (s:Sentence {id: row.id})
+SET s.index = row.index, s.text = row.text, s.start = row.start, s.end = row.end, s.kind = row.kind
+MERGE (d)-[:HAS_SENTENCE]->(s)`
+
+// One CODED_AS per (sentence, code, coder): origin and time of the first
+// coding are kept, so a reload changes nothing.
+const upsertCodings = `
+UNWIND $rows AS row
+MATCH (s:Sentence {id: row.sentence})
+MATCH (k:Code {id: row.code})
+MERGE (s)-[r:CODED_AS {coder: row.coder}]->(k)
+ON CREATE SET r.origin = row.origin, r.at = row.at
+SET r.start = row.start, r.end = row.end`
+
+// WriteDocuments writes documents with their cities, sentences and codings.
+// Whole documents are grouped into transactions of about BatchSize
+// sentences, so a failure never leaves a document half-written: each
+// document is either as before or completely written. A stored document
+// whose SHA256 differs gets its old sentences and their codings replaced.
+// progress, if not nil, is called after each committed transaction with the
+// number of documents written so far. Idempotent.
+func (s *Store) WriteDocuments(ctx context.Context, docs []DocumentBundle, progress func(done, total int)) (WriteSummary, error) {
+	var total WriteSummary
+	for start := 0; start < len(docs); {
+		end, n := start, 0
+		for end < len(docs) && (end == start || n+len(docs[end].Sentences) <= s.cfg.BatchSize) {
+			n += len(docs[end].Sentences)
+			end++
+		}
+		sum, err := s.writeDocumentGroup(ctx, docs[start:end])
+		if err != nil {
+			return total, fmt.Errorf("graph: write documents %s..%s: %w", docs[start].Document.ID, docs[end-1].Document.ID, err)
+		}
+		total = total.Add(sum)
+		if progress != nil {
+			progress(end, len(docs))
+		}
+		start = end
+	}
+	return total, nil
+}
+
+func (s *Store) writeDocumentGroup(ctx context.Context, docs []DocumentBundle) (WriteSummary, error) {
+	var cities, documents, sentences, codings []map[string]any
+	seenCity := map[string]bool{}
+	for _, b := range docs {
+		if !seenCity[b.City.Name] {
+			seenCity[b.City.Name] = true
+			cities = append(cities, map[string]any{"name": b.City.Name, "nameZh": nullable(b.City.NameZh), "province": nullable(b.City.Province)})
+		}
+		d := b.Document
+		var issued any
+		if !d.IssuedOn.IsZero() {
+			issued = neo4j.DateOf(d.IssuedOn)
+		}
+		documents = append(documents, map[string]any{
+			"id": d.ID, "city": b.City.Name, "title": d.Title, "issuer": nullable(d.Issuer), "issuedOn": issued,
+			"docType": nullable(d.DocType), "url": nullable(d.URL), "sourceFile": nullable(d.SourceFile),
+			"sha256": d.SHA256, "synthetic": d.Synthetic, "text": d.Text,
+		})
+		for _, st := range b.Sentences {
+			sentences = append(sentences, map[string]any{
+				"doc": d.ID, "id": st.ID, "index": int64(st.Index), "text": st.Text,
+				"start": int64(st.Start), "end": int64(st.End), "kind": string(st.Kind),
+			})
+		}
+		for _, c := range b.Codings {
+			codings = append(codings, codingRow(c))
+		}
+	}
+	out, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		var c counter
+		steps := []struct {
+			cypher string
+			rows   []map[string]any
+		}{
+			{upsertCities, cities}, {dropChangedSentences, documents}, {upsertDocuments, documents},
+			{upsertSentences, sentences}, {upsertCodings, codings},
+		}
+		for _, step := range steps {
+			for _, rows := range chunks(step.rows, s.cfg.BatchSize) {
+				if err := c.run(ctx, tx, step.cypher, map[string]any{"rows": rows}); err != nil {
+					return nil, err
+				}
+			}
+		}
+		return c.sum, nil
+	})
+	if err != nil {
+		return WriteSummary{}, err
+	}
+	sum := out.(WriteSummary)
+	sum.Documents, sum.Sentences, sum.Codings = len(documents), len(sentences), len(codings)
+	return sum, nil
+}
+
+// WriteCodings adds codings on sentences that are already stored, one
+// transaction per BatchSize codings. Codings whose sentence or code is
+// missing are skipped by the MATCH; loaders check both before writing.
+// Idempotent.
+func (s *Store) WriteCodings(ctx context.Context, codings []policykb.Coding) (WriteSummary, error) {
+	rows := make([]map[string]any, len(codings))
+	for i, c := range codings {
+		rows[i] = codingRow(c)
+	}
+	var total WriteSummary
+	for _, batch := range chunks(rows, s.cfg.BatchSize) {
+		out, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+			var c counter
+			err := c.run(ctx, tx, upsertCodings, map[string]any{"rows": batch})
+			return c.sum, err
+		})
+		if err != nil {
+			return total, fmt.Errorf("graph: write codings: %w", err)
+		}
+		total = total.Add(out.(WriteSummary))
+		total.Codings += len(batch)
+	}
+	return total, nil
+}
+
+func codingRow(c policykb.Coding) map[string]any {
+	at := c.At
+	if at.IsZero() {
+		at = time.Now()
+	}
+	row := map[string]any{"sentence": c.SentenceID, "code": c.CodeID, "coder": c.Coder,
+		"origin": c.Origin, "at": at.UTC(), "start": nil, "end": nil}
+	if c.Start != nil && c.End != nil {
+		row["start"], row["end"] = int64(*c.Start), int64(*c.End)
+	}
+	return row
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func chunks[T any](rows []T, size int) [][]T {
+	var out [][]T
+	for len(rows) > 0 {
+		n := min(size, len(rows))
+		out = append(out, rows[:n])
+		rows = rows[n:]
+	}
+	return out
+}
