@@ -1,0 +1,14 @@
+// Package data ships the sample study: the coding scheme of the reference
+// study (Tables 1–4), 18 illustrative, synthetic policy documents of 18
+// fictional cities, and the codings that reproduce the study's reference
+// points. It is embedded so that `policykb load sample` works from any
+// directory. It imports only the standard library.
+package data
+
+import "embed"
+
+// Sample holds sample/codebook.yaml, sample/documents.csv, sample/codings.csv
+// and sample/texts/*.txt.
+//
+//go:embed sample
+var Sample embed.FS
