@@ -1,0 +1,154 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+)
+
+// Config is every setting, read once at start from config.yaml, then
+// POLICYKB_<SECTION>_<KEY> environment variables, then flags.
+type Config struct {
+	Neo4j  Neo4jConfig  `mapstructure:"neo4j"`
+	Server ServerConfig `mapstructure:"server"`
+	Load   LoadConfig   `mapstructure:"load"`
+	Log    LogConfig    `mapstructure:"log"`
+}
+
+// Neo4jConfig says where the database is; see DESIGN §3 for the keys.
+type Neo4jConfig struct {
+	URI       string        `mapstructure:"uri"`
+	Database  string        `mapstructure:"database"`
+	Username  string        `mapstructure:"username"`
+	Password  string        `mapstructure:"password"`
+	TxTimeout time.Duration `mapstructure:"tx_timeout"`
+	Bundled   BundledConfig `mapstructure:"bundled"`
+}
+
+// BundledConfig describes the Neo4j that policykb runs itself.
+type BundledConfig struct {
+	Enabled      bool          `mapstructure:"enabled"`
+	Home         string        `mapstructure:"home"`
+	Heap         string        `mapstructure:"heap"`
+	PageCache    string        `mapstructure:"pagecache"`
+	Version      string        `mapstructure:"version"`
+	Lib          string        `mapstructure:"lib"` // jars cache, one folder per version; default <home>/lib
+	StartTimeout time.Duration `mapstructure:"start_timeout"`
+}
+
+// ServerConfig is the HTTP server and the limits on every request.
+type ServerConfig struct {
+	Addr           string        `mapstructure:"addr"`
+	Timeout        time.Duration `mapstructure:"timeout"`
+	MaxDepth       int           `mapstructure:"max_depth"`
+	MaxQueryLength int           `mapstructure:"max_query_length"`
+	MaxPageSize    int           `mapstructure:"max_page_size"`
+	MaxBodyBytes   int64         `mapstructure:"max_body_bytes"`
+	MaxParallelism int           `mapstructure:"max_parallelism"`
+}
+
+// LoadConfig tunes ingestion.
+type LoadConfig struct {
+	BatchSize int `mapstructure:"batch_size"`
+}
+
+// LogConfig sets the log level (debug, info, warn, error) and format (text, json).
+type LogConfig struct {
+	Level  string `mapstructure:"level"`
+	Format string `mapstructure:"format"`
+}
+
+var defaults = map[string]any{
+	"neo4j.uri":                   "bolt://127.0.0.1:7687",
+	"neo4j.database":              "neo4j",
+	"neo4j.username":              "",
+	"neo4j.password":              "",
+	"neo4j.tx_timeout":            "30s",
+	"neo4j.bundled.enabled":       true,
+	"neo4j.bundled.home":          ".policykb/neo4j",
+	"neo4j.bundled.heap":          "1g",
+	"neo4j.bundled.pagecache":     "512m",
+	"neo4j.bundled.version":       "5.26.30",
+	"neo4j.bundled.lib":           "",
+	"neo4j.bundled.start_timeout": "120s",
+	"server.addr":                 "127.0.0.1:8080",
+	"server.timeout":              "15s",
+	"server.max_depth":            15,
+	"server.max_query_length":     20000,
+	"server.max_page_size":        500,
+	"server.max_body_bytes":       1 << 20,
+	"server.max_parallelism":      16,
+	"load.batch_size":             1000,
+	"log.level":                   "info",
+	"log.format":                  "text",
+}
+
+// flagKeys binds command-line flags to config keys.
+var flagKeys = map[string]string{
+	"neo4j-uri":  "neo4j.uri",
+	"neo4j-home": "neo4j.bundled.home",
+	"addr":       "server.addr",
+	"batch-size": "load.batch_size",
+	"log-level":  "log.level",
+}
+
+func loadConfig(file string, flags *pflag.FlagSet) (Config, error) {
+	v := viper.New()
+	for k, val := range defaults {
+		v.SetDefault(k, val)
+	}
+	v.SetEnvPrefix("POLICYKB")
+	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
+	v.AutomaticEnv()
+	if file != "" {
+		v.SetConfigFile(file)
+		if err := v.ReadInConfig(); err != nil {
+			return Config{}, fmt.Errorf("config: read %s: %w", file, err)
+		}
+	} else {
+		v.SetConfigName("config")
+		v.SetConfigType("yaml")
+		v.AddConfigPath(".")
+		if err := v.ReadInConfig(); err != nil {
+			if _, missing := err.(viper.ConfigFileNotFoundError); !missing {
+				return Config{}, fmt.Errorf("config: %w", err)
+			}
+		}
+	}
+	for name, key := range flagKeys {
+		if f := flags.Lookup(name); f != nil {
+			if err := v.BindPFlag(key, f); err != nil {
+				return Config{}, err
+			}
+		}
+	}
+	var cfg Config
+	if err := v.Unmarshal(&cfg); err != nil {
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	return cfg, nil
+}
+
+// boltAddr returns host:port of a bolt:// or neo4j:// URI on the loopback
+// interface, and false for any other URI: only a loopback server can be the
+// bundled one.
+func boltAddr(uri string) (string, bool) {
+	u, err := url.Parse(uri)
+	if err != nil || (u.Scheme != "bolt" && u.Scheme != "neo4j") {
+		return "", false
+	}
+	host, port := u.Hostname(), u.Port()
+	if port == "" {
+		port = "7687"
+	}
+	ip := net.ParseIP(host)
+	if host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return "", false
+	}
+	return net.JoinHostPort(host, port), true
+}

@@ -1,0 +1,180 @@
+package main
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/policykb/policykb/data"
+	"github.com/policykb/policykb/loaders"
+)
+
+type inputFlags struct {
+	codebook, manifest string
+	codings            []string
+}
+
+func (f *inputFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.codebook, "codebook", "", "codebook YAML file (the four levels of the coding scheme)")
+	cmd.Flags().StringVar(&f.manifest, "documents", "", "documents manifest CSV (texts are read relative to it)")
+	cmd.Flags().StringSliceVar(&f.codings, "codings", nil, "codings CSV file (repeatable)")
+}
+
+// input resolves the arguments: "sample" for the shipped study, or the
+// files named by flags.
+func (f *inputFlags) input(args []string) (loaders.Input, func(), error) {
+	if len(args) == 1 && args[0] == "sample" {
+		if f.codebook != "" || f.manifest != "" || len(f.codings) > 0 {
+			return loaders.Input{}, nil, fmt.Errorf("`sample` takes no --codebook, --documents or --codings")
+		}
+		dir, err := extractSample()
+		if err != nil {
+			return loaders.Input{}, nil, err
+		}
+		return loaders.SampleInput(dir), func() { os.RemoveAll(dir) }, nil
+	}
+	if len(args) > 0 {
+		return loaders.Input{}, nil, fmt.Errorf("unexpected argument %q: name files with --codebook, --documents and --codings, or say `sample`", args[0])
+	}
+	if f.codebook == "" && f.manifest == "" && len(f.codings) == 0 {
+		return loaders.Input{}, nil, fmt.Errorf("nothing to load: give `sample`, or --codebook, --documents and/or --codings")
+	}
+	return loaders.Input{Codebook: f.codebook, Manifest: f.manifest, Codings: f.codings}, func() {}, nil
+}
+
+// extractSample copies the embedded sample study to a temporary directory,
+// so that the loaders read it like any other input (source files are
+// recorded relative to it: texts/d01.txt).
+func extractSample() (string, error) {
+	dir, err := os.MkdirTemp("", "policykb-sample-")
+	if err != nil {
+		return "", err
+	}
+	err = fs.WalkDir(data.Sample, "sample", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel("sample", path)
+		target := filepath.Join(dir, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		b, err := data.Sample.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o644)
+	})
+	if err != nil {
+		os.RemoveAll(dir)
+		return "", fmt.Errorf("extract the sample study: %w", err)
+	}
+	return dir, nil
+}
+
+func (a *app) loadCmd() *cobra.Command {
+	var in inputFlags
+	cmd := &cobra.Command{
+		Use:   "load [sample] [--codebook FILE] [--documents MANIFEST] [--codings FILE...]",
+		Short: "Validate, then load a codebook, documents and codings (idempotent)",
+		Long: "Checks every input first and writes nothing when any check fails (all problems are listed).\n" +
+			"Then writes the codebook, each document with its sentences and codings (a document is never\n" +
+			"half-written), and codings on documents already stored. Loading the same input twice changes nothing.\n" +
+			"`policykb load sample` loads the shipped sample study.",
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			input, cleanup, err := in.input(args)
+			if err != nil {
+				return err
+			}
+			defer cleanup()
+			ctx := cmd.Context()
+			store, err := a.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer store.Close(ctx)
+			t0 := time.Now()
+			sum, err := loaders.Load(ctx, store, input, loaders.Options{Progress: cmd.ErrOrStderr(), Log: a.log})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s\nloaded in %s\n", sum, time.Since(t0).Round(time.Millisecond))
+			return nil
+		},
+	}
+	in.register(cmd)
+	cmd.Flags().Int("batch-size", 0, "rows per write batch (load.batch_size)")
+	return cmd
+}
+
+func (a *app) validateCmd() *cobra.Command {
+	var in inputFlags
+	var offline bool
+	cmd := &cobra.Command{
+		Use:   "validate [sample] [--codebook FILE] [--documents MANIFEST] [--codings FILE...]",
+		Short: "Run the checks of `load` and print every problem, writing nothing",
+		Long: "Runs every check of `load` without writing. References to codes or documents that are not in the\n" +
+			"given files are looked up in the database, unless --offline.",
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			input, cleanup, err := in.input(args)
+			if err != nil {
+				return err
+			}
+			defer cleanup()
+			ctx := cmd.Context()
+			var plan *loaders.Plan
+			if offline {
+				plan, err = loaders.Validate(ctx, nil, input)
+			} else {
+				store, err := a.openStore(ctx)
+				if err != nil {
+					return err
+				}
+				defer store.Close(ctx)
+				plan, err = loaders.Validate(ctx, store, input)
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "valid: %s\n", plan)
+			return nil
+		},
+	}
+	in.register(cmd)
+	cmd.Flags().BoolVar(&offline, "offline", false, "check the files alone, without a database")
+	return cmd
+}
+
+func (a *app) wipeCmd() *cobra.Command {
+	var yes bool
+	cmd := &cobra.Command{
+		Use:   "wipe --yes",
+		Short: "Delete every node of the knowledge base (constraints and indexes stay)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !yes {
+				return fmt.Errorf("wipe deletes every city, document, sentence, code and coding: confirm with --yes")
+			}
+			ctx := cmd.Context()
+			store, err := a.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer store.Close(ctx)
+			sum, err := store.Wipe(ctx)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "deleted %d nodes and %d relationships\n", sum.NodesDeleted, sum.RelationshipsDeleted)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&yes, "yes", false, "really delete everything")
+	return cmd
+}

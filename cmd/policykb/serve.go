@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/policykb/policykb/resolvers"
+)
+
+func (a *app) serveCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve GraphiQL at /, GraphQL at /graphql, and /healthz and /readyz",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			store, err := a.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer store.Close(context.Background())
+			s := a.cfg.Server
+			handler, err := resolvers.NewHandler(store, resolvers.Options{
+				MaxDepth: s.MaxDepth, MaxQueryLength: s.MaxQueryLength, MaxPageSize: s.MaxPageSize,
+				Timeout: s.Timeout, MaxBodyBytes: s.MaxBodyBytes, MaxParallelism: s.MaxParallelism, Log: a.log,
+			})
+			if err != nil {
+				return err
+			}
+			ln, err := net.Listen("tcp", s.Addr)
+			if err != nil {
+				return fmt.Errorf("serve: listen on %s (server.addr): %w", s.Addr, err)
+			}
+			srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second,
+				ReadTimeout: 30 * time.Second, WriteTimeout: s.Timeout + 30*time.Second, IdleTimeout: 2 * time.Minute}
+			fmt.Fprintf(cmd.ErrOrStderr(), "policykb serves GraphiQL at http://%s/ (GraphQL at /graphql); Ctrl-C stops it\n", ln.Addr())
+			errc := make(chan error, 1)
+			go func() { errc <- srv.Serve(ln) }()
+			select {
+			case err := <-errc:
+				return err
+			case <-ctx.Done():
+			}
+			shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		},
+	}
+	cmd.Flags().String("addr", "", "listen address (server.addr)")
+	return cmd
+}

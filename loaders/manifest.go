@@ -1,0 +1,159 @@
+package loaders
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/policykb/policykb"
+)
+
+var manifestColumns = columns{
+	known:    []string{"id", "city", "city_zh", "province", "title", "issuer", "issued_on", "doc_type", "url", "file", "synthetic"},
+	required: []string{"id", "city", "title", "file"},
+}
+
+// docEntry is one manifest row with its text read and segmented.
+type docEntry struct {
+	line      int
+	path      string // the text file as opened
+	city      policykb.City
+	doc       policykb.Document
+	sentences []policykb.Sentence
+	ok        bool // the text was read; its codings can be mapped
+}
+
+// parseManifest reads a documents.csv manifest and the text files it lists
+// (relative to the manifest's directory). Every row that could be read is
+// returned, ok or not, so that codings on a bad document are not reported
+// as "unknown document" on top.
+func parseManifest(file string, data []byte, c *collector) []docEntry {
+	t, ok := readTable(file, data, manifestColumns, c)
+	if !ok {
+		return nil
+	}
+	dir := filepath.Dir(file)
+	var docs []docEntry
+	firstLine := map[string]int{}
+	type cityAt struct {
+		policykb.City
+		provinceLine, nameZhLine int
+	}
+	cities := map[string]cityAt{}
+	for _, r := range t.rows {
+		e := docEntry{line: r.line}
+		d := &e.doc
+		d.ID = t.get(r, "id")
+		d.City = t.get(r, "city")
+		d.Title = t.get(r, "title")
+		d.Issuer = t.get(r, "issuer")
+		d.DocType = t.get(r, "doc_type")
+		d.URL = t.get(r, "url")
+		e.city = policykb.City{Name: d.City, NameZh: t.get(r, "city_zh"), Province: t.get(r, "province")}
+		fileField := t.get(r, "file")
+		bad := false
+		for _, req := range manifestColumns.required {
+			if t.get(r, req) == "" {
+				c.add(file, r.line, req, "empty: every document needs %s", req)
+				bad = true
+			}
+		}
+		if d.ID != "" {
+			if strings.ContainsAny(d.ID, "# \t") {
+				c.add(file, r.line, "id", "%q: a document id may not contain '#' or spaces ('#' separates it from the sentence index in sentence ids)", d.ID)
+				bad = true
+			} else if first, dup := firstLine[d.ID]; dup {
+				c.add(file, r.line, "id", "duplicate document id %q: also on line %d", d.ID, first)
+				continue
+			} else {
+				firstLine[d.ID] = r.line
+			}
+		}
+		if s := t.get(r, "issued_on"); s != "" {
+			day, err := time.Parse(time.DateOnly, s)
+			if err != nil {
+				c.add(file, r.line, "issued_on", "%q is not a date: expected YYYY-MM-DD, e.g. 2023-08-27", s)
+				bad = true
+			}
+			d.IssuedOn = day
+		}
+		switch s := strings.ToLower(t.get(r, "synthetic")); s {
+		case "", "false":
+		case "true":
+			d.Synthetic = true
+		default:
+			c.add(file, r.line, "synthetic", "%q: expected true or false", t.get(r, "synthetic"))
+			bad = true
+		}
+		if d.City != "" {
+			// One City node per name: its province and Chinese name must agree
+			// across rows; a row may leave them empty.
+			ca := cities[d.City]
+			ca.Name = d.City
+			if p := e.city.Province; p != "" {
+				if ca.Province == "" {
+					ca.Province, ca.provinceLine = p, r.line
+				} else if ca.Province != p {
+					c.add(file, r.line, "province", "city %q is in province %q here but in %q on line %d", d.City, p, ca.Province, ca.provinceLine)
+					bad = true
+				}
+			}
+			if z := e.city.NameZh; z != "" {
+				if ca.NameZh == "" {
+					ca.NameZh, ca.nameZhLine = z, r.line
+				} else if ca.NameZh != z {
+					c.add(file, r.line, "city_zh", "city %q is called %q here but %q on line %d", d.City, z, ca.NameZh, ca.nameZhLine)
+					bad = true
+				}
+			}
+			cities[d.City] = ca
+		}
+		if fileField != "" {
+			d.SourceFile = filepath.ToSlash(filepath.Clean(fileField))
+			e.path = fileField
+			if !filepath.IsAbs(e.path) {
+				e.path = filepath.Join(dir, e.path)
+			}
+			if readText(file, r.line, e.path, d, c) && !bad {
+				e.sentences = Segment(d.ID, d.Text)
+				if len(e.sentences) == 0 {
+					c.add(e.path, 0, "", "no text: the file is empty or holds only white space (listed at %s:%d)", file, r.line)
+				} else {
+					e.ok = true
+				}
+			}
+		}
+		docs = append(docs, e)
+	}
+	for i := range docs {
+		if ca, ok := cities[docs[i].city.Name]; ok {
+			docs[i].city = ca.City
+		}
+	}
+	return docs
+}
+
+// readText reads one document's text into d (Text, SHA256); problems name
+// the text file, and the manifest line that lists it.
+func readText(manifest string, line int, path string, d *policykb.Document, c *collector) bool {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		msg := err.Error()
+		if errors.Is(err, fs.ErrNotExist) {
+			msg = "no such file: " + path
+		}
+		c.add(manifest, line, "file", "%s", msg)
+		return false
+	}
+	text, err := normalizeText(b)
+	if err != nil {
+		c.add(path, 0, "", "%v (listed at %s:%d)", err, manifest, line)
+		return false
+	}
+	d.Text = text
+	d.SHA256 = sha256Hex(text)
+	return true
+}

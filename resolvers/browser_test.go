@@ -1,0 +1,190 @@
+package resolvers_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// chromiumPath finds Debian's chromium (or POLICYKB_CHROMIUM). Missing, the
+// test fails, unless -short.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, p := range []string{os.Getenv("POLICYKB_CHROMIUM"), "chromium", "/usr/bin/chromium"} {
+		if p == "" {
+			continue
+		}
+		if path, err := exec.LookPath(p); err == nil {
+			return path
+		}
+	}
+	if testing.Short() {
+		t.Skip("SKIP (-short): browser test needs chromium (apt-get install chromium)")
+	}
+	t.Fatal("chromium is not installed: the browser test needs it (apt-get install chromium), or run with -short")
+	return ""
+}
+
+// TestBrowser opens GraphiQL in headless Chromium against the handler and the
+// fixture: the example tabs are there, running the first one shows the
+// fixture's numbers, the schema loads into the documentation explorer, and
+// no request leaves the test server.
+func TestBrowser(t *testing.T) {
+	store := openStore(t)
+	chrome := chromiumPath(t)
+	e := newEnv(t, store, nil) // httptest listens on 127.0.0.1
+	local := e.srv.URL + "/"
+
+	var mu sync.Mutex
+	var urls, problems []string
+	listen := func(ev any) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch ev := ev.(type) {
+		case *network.EventRequestWillBeSent:
+			urls = append(urls, ev.Request.URL)
+		case *runtime.EventExceptionThrown:
+			problems = append(problems, "exception: "+ev.ExceptionDetails.Text+" "+ev.ExceptionDetails.URL)
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == runtime.ConsoleAPICalledTypeError {
+				var parts []string
+				for _, a := range ev.Args {
+					parts = append(parts, string(a.Value)+a.Description)
+				}
+				problems = append(problems, "console.error: "+strings.Join(parts, " "))
+			}
+		case *log.EventEntryAdded:
+			// Chromium asks for /favicon.ico on its own; a 404 there is no fault of the page.
+			if ev.Entry.Level == log.EntryLevelError && !strings.HasSuffix(ev.Entry.URL, "/favicon.ico") {
+				problems = append(problems, "log: "+ev.Entry.Text+" "+ev.Entry.URL)
+			}
+		}
+	}
+
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(chrome),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1440, 900),
+	)
+	defer cancelAlloc()
+	ctx, cancelCtx := chromedp.NewContext(allocCtx, chromedp.WithListener(listen))
+	defer cancelCtx()
+	if err := chromedp.Do(ctx); err != nil { // starts the browser, with no deadline
+		t.Fatalf("start chromium: %v", err)
+	}
+	tctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	screenshot := func(name string) {
+		buf, err := chromedp.Run(tctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Logf("screenshot: %v", err)
+			return
+		}
+		f, err := os.CreateTemp("", "policykb-graphiql-"+name+"-*.png")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if _, err := f.Write(buf); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("screenshot: %s", f.Name())
+	}
+	must := func(step string, err error) {
+		t.Helper()
+		if err != nil {
+			screenshot("failed")
+			mu.Lock()
+			t.Fatalf("%s: %v\nrequests: %q\nproblems: %q", step, err, urls, problems)
+		}
+	}
+
+	must("load GraphiQL", chromedp.Do(tctx,
+		chromedp.Navigate(local),
+		chromedp.WaitVisible(chromedp.CSS(".graphiql-query-editor .CodeMirror")),
+	))
+	tabs, err := chromedp.Run(tctx, chromedp.Evaluate[[]string](
+		`Array.from(document.querySelectorAll('.graphiql-tab')).map(e => e.textContent.trim())`))
+	must("read the tabs", err)
+	for _, want := range []string{"Table4_layers", "Table3_main_categories", "Which_cities_cite_Fund_Support", "Compare_three_cities"} {
+		found := false
+		for _, tab := range tabs {
+			found = found || strings.Contains(tab, want)
+		}
+		if !found {
+			t.Errorf("no tab %q among %q", want, tabs)
+		}
+	}
+	query, err := chromedp.Run(tctx, chromedp.Evaluate[string](
+		`document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.getValue()`))
+	must("read the query editor", err)
+	if !strings.HasPrefix(query, "# Table 4 — layers") || !strings.Contains(query, "counts(level: LAYER)") {
+		t.Errorf("the first tab holds %q", query)
+	}
+
+	// Run it: layer-2 has 7 reference points in the fixture.
+	must("run the query", chromedp.Do(tctx, chromedp.Click(chromedp.CSS(".graphiql-execute-button"))))
+	_, err = chromedp.Run(tctx, chromedp.Poll[bool](`(() => {
+		const cm = document.querySelector('.graphiql-response .CodeMirror');
+		return !!cm && cm.CodeMirror.getValue().includes('"referencePoints": 7');
+	})()`, chromedp.WithPollingTimeout(30*time.Second)))
+	must("wait for the response", err)
+	response, err := chromedp.Run(tctx, chromedp.Evaluate[string](
+		`document.querySelector('.graphiql-response .CodeMirror').CodeMirror.getValue()`))
+	must("read the response", err)
+	if !strings.Contains(response, `"nameZh": "资源保障层"`) || strings.Contains(response, `"errors"`) {
+		t.Errorf("response:\n%s", response)
+	}
+
+	// The schema (introspection, depth 15) reached the documentation explorer,
+	// with the descriptions of the counts.
+	must("open the documentation explorer", chromedp.Do(tctx,
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('.graphiql-sidebar button').click()`)))
+	_, err = chromedp.Run(tctx, chromedp.Poll[bool](`!!document.querySelector('.graphiql-doc-explorer-root-type')`,
+		chromedp.WithPollingTimeout(20*time.Second)))
+	must("wait for the schema", err)
+	must("open Query", chromedp.Do(tctx, chromedp.Evaluate[chromedp.Void](
+		`Array.from(document.querySelectorAll('.graphiql-doc-explorer a')).find(a => a.textContent === 'Query').click()`)))
+	_, err = chromedp.Run(tctx, chromedp.Poll[bool](
+		`(document.querySelector('.graphiql-doc-explorer') || {textContent: ''}).textContent.includes('citiesCiting')`,
+		chromedp.WithPollingTimeout(20*time.Second)))
+	must("wait for the fields of Query", err)
+	screenshot("ok")
+
+	mu.Lock()
+	defer mu.Unlock()
+	sawAPI := false
+	for _, u := range urls {
+		switch {
+		case strings.HasPrefix(u, local):
+			sawAPI = sawAPI || strings.HasPrefix(u, local+"graphql")
+		case strings.HasPrefix(u, "data:"), strings.HasPrefix(u, "blob:"), u == "about:blank":
+		default:
+			t.Errorf("a request left the test server: %s", u)
+		}
+	}
+	if !sawAPI {
+		t.Errorf("no request reached /graphql; requests: %q", urls)
+	}
+	for _, p := range problems {
+		t.Errorf("page problem: %s", p)
+	}
+}

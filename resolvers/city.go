@@ -1,0 +1,162 @@
+package resolvers
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/policykb/policykb"
+	"github.com/policykb/policykb/graph"
+)
+
+// cityResolver resolves City.
+type cityResolver struct{ c *policykb.City }
+
+// cityList wraps cities as one sibling group.
+func (r *request) cityList(cities []*policykb.City) []*cityResolver {
+	out := make([]*cityResolver, len(cities))
+	names := make([]string, len(cities))
+	for i, c := range cities {
+		out[i] = &cityResolver{c: c}
+		names[i] = c.Name
+	}
+	r.cityKeys.add(names)
+	return out
+}
+
+func (c *cityResolver) Name() string      { return c.c.Name }
+func (c *cityResolver) NameZh() *string   { return optString(c.c.NameZh) }
+func (c *cityResolver) Province() *string { return optString(c.c.Province) }
+
+// Documents loads the documents of every sibling city at once; all the
+// documents of that batch become one sibling group.
+func (c *cityResolver) Documents(ctx context.Context) ([]*documentResolver, error) {
+	r := requestFrom(ctx)
+	l := loaderFor(r, "documentsByCity", &r.cityKeys, func(ctx context.Context, names []string) (map[string][]policykb.Document, error) {
+		got, err := r.store.DocumentsByCity(ctx, names)
+		if err != nil {
+			return nil, err
+		}
+		var all []policykb.Document
+		for _, n := range names {
+			all = append(all, got[n]...)
+		}
+		r.documentList(all)
+		return got, nil
+	})
+	docs, _, err := l.load(ctx, c.c.Name)
+	if err != nil {
+		return nil, r.fail(ctx, err)
+	}
+	out := make([]*documentResolver, len(docs))
+	for i, d := range docs {
+		out[i] = &documentResolver{d: d}
+	}
+	return out, nil
+}
+
+type profileArgs struct {
+	Level  string
+	Filter *corpusFilterInput
+}
+
+// countsByCity is graph.CountsByCity, once per (level, filter) per request.
+func (r *request) countsByCity(ctx context.Context, level policykb.Level, in *corpusFilterInput) (map[string][]policykb.Count, error) {
+	f, key, err := in.filter()
+	if err != nil {
+		return nil, err
+	}
+	m, err := memo(r, "countsByCity|"+level.String()+"|"+key, func() (map[string][]policykb.Count, error) {
+		return r.store.CountsByCity(ctx, level, f)
+	})
+	if err != nil {
+		return nil, r.fail(ctx, err)
+	}
+	return m, nil
+}
+
+// Profile returns the codes of a level the city's sentences are coded at,
+// leaving out zeros, most reference points first, then codebook order.
+func (c *cityResolver) Profile(ctx context.Context, args profileArgs) ([]*codeCountResolver, error) {
+	r := requestFrom(ctx)
+	level, err := parseLevel(args.Level, "level")
+	if err != nil {
+		return nil, err
+	}
+	cb, err := r.codebook(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m, err := r.countsByCity(ctx, level, args.Filter)
+	if err != nil {
+		return nil, err
+	}
+	counts := nonZero(m[c.c.Name])
+	cb.sortCounts(counts)
+	return r.countList(cb, counts), nil
+}
+
+// citationResolver resolves CityCitation.
+type citationResolver struct {
+	c         graph.Citation
+	city      *policykb.City
+	codeID    string
+	filter    policykb.CorpusFilter
+	filterKey string
+}
+
+func (c *citationResolver) City() *cityResolver    { return &cityResolver{c: c.city} }
+func (c *citationResolver) ReferencePoints() int32 { return int32(c.c.ReferencePoints) }
+func (c *citationResolver) MaterialSources() int32 { return int32(c.c.MaterialSources) }
+
+// Documents keeps the order graph.Citations gives (issue date, then id).
+func (c *citationResolver) Documents(ctx context.Context) ([]*documentResolver, error) {
+	r := requestFrom(ctx)
+	l := r.documentsByID()
+	out := make([]*documentResolver, 0, len(c.c.DocumentIDs))
+	for _, id := range c.c.DocumentIDs {
+		d, found, err := l.load(ctx, id)
+		if err != nil {
+			return nil, r.fail(ctx, err)
+		}
+		if found {
+			out = append(out, &documentResolver{d: d})
+		}
+	}
+	return out, nil
+}
+
+type evidenceArgs struct{ First int32 }
+
+// Evidence loads the first sentences of every sibling city at once.
+func (c *citationResolver) Evidence(ctx context.Context, args evidenceArgs) ([]*sentenceResolver, error) {
+	r := requestFrom(ctx)
+	n := int(args.First)
+	if n < 0 || n > r.maxPage {
+		return nil, badInput("first", "first must be between 0 and %d, got %d", r.maxPage, n)
+	}
+	if n == 0 {
+		return []*sentenceResolver{}, nil
+	}
+	name := "evidence|" + c.codeID + "|" + c.filterKey + "|" + strconv.Itoa(n)
+	l := loaderFor(r, name, &r.cityKeys, func(ctx context.Context, cities []string) (map[string][]policykb.Sentence, error) {
+		got, err := r.store.Evidence(ctx, c.codeID, c.filter, cities, n)
+		if err != nil {
+			return nil, err
+		}
+		var all []policykb.Sentence
+		for _, city := range cities {
+			all = append(all, got[city]...)
+		}
+		r.sentenceList(all)
+		return got, nil
+	})
+	ss, _, err := l.load(ctx, c.city.Name)
+	if err != nil {
+		return nil, r.fail(ctx, err)
+	}
+	out := make([]*sentenceResolver, len(ss))
+	for i, s := range ss {
+		out[i] = &sentenceResolver{s: s}
+	}
+	return out, nil
+}

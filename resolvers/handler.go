@@ -1,0 +1,271 @@
+package resolvers
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	graphql "github.com/graph-gophers/graphql-go"
+	gqlerrors "github.com/graph-gophers/graphql-go/errors"
+	gqllog "github.com/graph-gophers/graphql-go/log"
+
+	"github.com/policykb/policykb"
+	"github.com/policykb/policykb/schema"
+)
+
+// Options are the handler's limits and settings. Zero values take the
+// defaults given on each field.
+type Options struct {
+	// MaxDepth is the deepest field nesting a query may have (default and
+	// minimum 15: GraphiQL's schema introspection query reaches depth 15).
+	MaxDepth int
+	// MaxQueryLength is the longest query text accepted, in bytes (default
+	// 16 KiB). Longer ones are refused with 400 and a BAD_USER_INPUT error.
+	MaxQueryLength int
+	// MaxPageSize caps first on every connection and on evidence (default
+	// 100; at least 50, the schema's default page size).
+	MaxPageSize int
+	// Timeout bounds each request, Neo4j transactions included (default 30s).
+	Timeout time.Duration
+	// MaxBodyBytes caps a POST body (default 1 MiB); larger ones get 413.
+	MaxBodyBytes int64
+	// MaxParallelism is how many resolvers of one request may run at once
+	// (default 10).
+	MaxParallelism int
+	// Log receives errors whose details the client does not see, and
+	// resolver panics. Default: slog.Default().
+	Log *slog.Logger
+	// Examples are GraphiQL's opening tabs. Default: DefaultExamples().
+	Examples []Example
+}
+
+// minDepth is the depth of GraphiQL 4's introspection query
+// (__schema.types.fields.args.type, then nine ofType levels, then name).
+const minDepth = 15
+
+func (o Options) withDefaults() (Options, error) {
+	if o.MaxDepth == 0 {
+		o.MaxDepth = minDepth
+	}
+	if o.MaxQueryLength == 0 {
+		o.MaxQueryLength = 16 << 10
+	}
+	if o.MaxPageSize == 0 {
+		o.MaxPageSize = 100
+	}
+	if o.Timeout == 0 {
+		o.Timeout = 30 * time.Second
+	}
+	if o.MaxBodyBytes == 0 {
+		o.MaxBodyBytes = 1 << 20
+	}
+	if o.MaxParallelism == 0 {
+		o.MaxParallelism = 10
+	}
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	if o.Examples == nil {
+		o.Examples = DefaultExamples()
+	}
+	switch {
+	case o.MaxDepth < 0, o.MaxQueryLength < 0, o.Timeout < 0, o.MaxBodyBytes < 0, o.MaxParallelism < 0:
+		return o, fmt.Errorf("resolvers: negative limit in %+v", o)
+	case o.MaxDepth < minDepth:
+		return o, fmt.Errorf("resolvers: MaxDepth %d is below %d, the depth of GraphiQL's introspection query", o.MaxDepth, minDepth)
+	case o.MaxPageSize < defaultPageSize:
+		return o, fmt.Errorf("resolvers: MaxPageSize %d is below the schema's default page size %d", o.MaxPageSize, defaultPageSize)
+	}
+	return o, nil
+}
+
+// Handler serves the API over HTTP:
+//
+//	GET  /                      GraphiQL (offline, vendored)
+//	GET  /graphiql/assets/...   its scripts and styles
+//	POST /graphql               {"query", "variables", "operationName"}
+//	GET  /graphql?query=...     queries only (a mutation gets 405)
+//	GET  /healthz               200 while the process runs
+//	GET  /readyz                200 when Neo4j answers, else 503
+//
+// Responses to /graphql are application/json. The status is 200 once the
+// query ran (errors, if any, are in the body); a request refused before it
+// ran gets 400 (bad input: unreadable body, no query, too long, invalid),
+// 413 (body too large), 405 (mutation over GET), 503 (UNAVAILABLE) or 504
+// (TIMEOUT).
+type Handler struct {
+	store  Store
+	opts   Options
+	log    *slog.Logger
+	schema *graphql.Schema
+	mux    *http.ServeMux
+	index  []byte
+}
+
+// NewHandler parses the schema against the resolvers and builds the handler.
+// store is normally a *graph.Store; the handler never closes it.
+func NewHandler(store Store, opts Options) (*Handler, error) {
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	h := &Handler{store: store, opts: opts, log: opts.Log}
+	h.schema, err = graphql.ParseSchema(schema.SDL(), &queryResolver{},
+		graphql.UseStringDescriptions(),
+		graphql.MaxDepth(opts.MaxDepth),
+		graphql.MaxQueryLength(opts.MaxQueryLength),
+		graphql.MaxParallelism(opts.MaxParallelism),
+		graphql.Logger(gqllog.LoggerFunc(h.logPanic)),
+		graphql.PanicHandler(panicHandler{}),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("resolvers: schema: %w", err)
+	}
+	if h.index, err = renderIndex(opts.Examples); err != nil {
+		return nil, err
+	}
+	h.mux = http.NewServeMux()
+	h.mux.HandleFunc("GET /{$}", h.serveIndex)
+	h.mux.Handle("GET /graphiql/assets/", assetHandler())
+	h.mux.HandleFunc("/graphql", h.serveGraphQL)
+	h.mux.HandleFunc("GET /healthz", h.serveHealth)
+	h.mux.HandleFunc("GET /readyz", h.serveReady)
+	return h, nil
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+
+// logPanic bridges graphql-go's panic logger to slog.
+func (h *Handler) logPanic(ctx context.Context, value any) {
+	h.log.ErrorContext(ctx, "graphql: panic in resolver", "panic", fmt.Sprint(value), "stack", string(debug.Stack()))
+}
+
+// params is a GraphQL-over-HTTP request.
+type params struct {
+	Query         string         `json:"query"`
+	OperationName string         `json:"operationName"`
+	Variables     map[string]any `json:"variables"`
+}
+
+func (h *Handler) serveGraphQL(w http.ResponseWriter, r *http.Request) {
+	var p params
+	switch r.Method {
+	case http.MethodPost:
+		body := http.MaxBytesReader(w, r.Body, h.opts.MaxBodyBytes)
+		dec := json.NewDecoder(body)
+		if err := dec.Decode(&p); err != nil {
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				h.refuse(w, http.StatusRequestEntityTooLarge, badInput("",
+					"the request body is larger than %d bytes", h.opts.MaxBodyBytes))
+				return
+			}
+			h.refuse(w, http.StatusBadRequest, badInput("", "the body is not a JSON object {query, variables, operationName}: %v", err))
+			return
+		}
+		if _, err := io.Copy(io.Discard, body); err != nil {
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				h.refuse(w, http.StatusRequestEntityTooLarge, badInput("",
+					"the request body is larger than %d bytes", h.opts.MaxBodyBytes))
+				return
+			}
+		}
+	case http.MethodGet:
+		q := r.URL.Query()
+		p.Query, p.OperationName = q.Get("query"), q.Get("operationName")
+		if v := q.Get("variables"); v != "" {
+			dec := json.NewDecoder(strings.NewReader(v))
+			if err := dec.Decode(&p.Variables); err != nil {
+				h.refuse(w, http.StatusBadRequest, badInput("variables", "variables is not a JSON object: %v", err))
+				return
+			}
+		}
+		if op := operationType(p.Query, p.OperationName); op == "mutation" || op == "subscription" {
+			w.Header().Set("Allow", "POST")
+			h.refuse(w, http.StatusMethodNotAllowed, badInput("query", "a %s must be sent with POST", op))
+			return
+		}
+	default:
+		w.Header().Set("Allow", "GET, POST")
+		h.refuse(w, http.StatusMethodNotAllowed, badInput("", "use GET or POST"))
+		return
+	}
+	if p.Query == "" {
+		h.refuse(w, http.StatusBadRequest, badInput("query", "no query given"))
+		return
+	}
+	if len(p.Query) > h.opts.MaxQueryLength {
+		h.refuse(w, http.StatusBadRequest, badInput("query",
+			"the query is %d bytes long, more than the %d allowed", len(p.Query), h.opts.MaxQueryLength))
+		return
+	}
+
+	ctx, cancel := context.WithTimeout(r.Context(), h.opts.Timeout)
+	defer cancel()
+	ctx = withRequest(ctx, newRequest(h.store, h.log, h.opts.MaxPageSize))
+	resp := h.schema.Exec(ctx, p.Query, p.OperationName, p.Variables)
+	finishErrors(ctx, h.log, p.Query, resp.Errors)
+	h.write(w, statusOf(resp), resp)
+}
+
+// statusOf is 200 when the query ran; a response without data was refused
+// before running, and its first error says why.
+func statusOf(resp *graphql.Response) int {
+	if resp.Data != nil || len(resp.Errors) == 0 {
+		return http.StatusOK
+	}
+	switch resp.Errors[0].Extensions["code"] {
+	case string(policykb.EInvalid):
+		return http.StatusBadRequest
+	case string(policykb.EUnavailable):
+		return http.StatusServiceUnavailable
+	case string(policykb.ETimeout):
+		return http.StatusGatewayTimeout
+	}
+	return http.StatusInternalServerError
+}
+
+// refuse answers a request that cannot run with one coded error.
+func (h *Handler) refuse(w http.ResponseWriter, status int, e *apiError) {
+	h.write(w, status, &graphql.Response{Errors: []*gqlerrors.QueryError{{
+		Message:    e.Message,
+		Extensions: e.Extensions(),
+	}}})
+}
+
+func (h *Handler) write(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		h.log.Error("graphql: encode response", "err", err)
+		status = http.StatusInternalServerError
+		b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+func (h *Handler) serveHealth(w http.ResponseWriter, r *http.Request) {
+	h.write(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// serveReady answers 200 when Neo4j answers a ping within the timeout.
+func (h *Handler) serveReady(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), min(h.opts.Timeout, 5*time.Second))
+	defer cancel()
+	if err := h.store.Ping(ctx); err != nil {
+		h.log.WarnContext(ctx, "readyz: knowledge base unavailable", "err", err)
+		h.write(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+		return
+	}
+	h.write(w, http.StatusOK, map[string]string{"status": "ready"})
+}

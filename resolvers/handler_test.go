@@ -1,0 +1,294 @@
+package resolvers_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/policykb/policykb"
+	"github.com/policykb/policykb/graph"
+	"github.com/policykb/policykb/resolvers"
+)
+
+// TestHTTP checks the handler's routes, limits and error codes.
+func TestHTTP(t *testing.T) {
+	store := openStore(t)
+	e := newEnv(t, store, nil)
+
+	t.Run("GET query", func(t *testing.T) {
+		q := url.Values{"query": {`query($ref: String!) { code(ref: $ref) { id } }`}, "variables": {`{"ref": "资金支持"}`}}
+		r := e.send(t, http.MethodGet, "/graphql?"+q.Encode(), "", nil)
+		if r.Status != http.StatusOK {
+			t.Fatalf("HTTP %d: %s", r.Status, r.Raw)
+		}
+		assertJSON(t, r.Data, `{"code": {"id": "main-2"}}`)
+	})
+
+	t.Run("GET refuses mutations", func(t *testing.T) {
+		for _, doc := range []string{
+			`mutation { stats { cities } }`,
+			`# a comment with query { }
+			 mutation M { stats { cities } }`,
+		} {
+			r := e.send(t, http.MethodGet, "/graphql?"+url.Values{"query": {doc}}.Encode(), "", nil)
+			assertError(t, r, http.StatusMethodNotAllowed, "BAD_USER_INPUT", "query")
+		}
+		// The schema has no mutations, so POST refuses them too, before running anything.
+		assertError(t, e.post(t, `mutation { stats { cities } }`, nil), http.StatusBadRequest, "BAD_USER_INPUT", "")
+	})
+
+	t.Run("methods and bodies", func(t *testing.T) {
+		assertError(t, e.send(t, http.MethodPut, "/graphql", "application/json", strings.NewReader(`{}`)), http.StatusMethodNotAllowed, "BAD_USER_INPUT", "")
+		assertError(t, e.send(t, http.MethodPost, "/graphql", "application/json", strings.NewReader(`{"query": `)), http.StatusBadRequest, "BAD_USER_INPUT", "")
+		assertError(t, e.send(t, http.MethodPost, "/graphql", "application/json", strings.NewReader(`{"query": ""}`)), http.StatusBadRequest, "BAD_USER_INPUT", "query")
+		assertError(t, e.send(t, http.MethodGet, "/graphql?variables=%7B", "", nil), http.StatusBadRequest, "BAD_USER_INPUT", "variables")
+	})
+
+	t.Run("body too large", func(t *testing.T) {
+		// The tests' handler takes 64 KiB bodies at most.
+		big := `{"query": "{ stats { cities } }", "variables": {"pad": "` + strings.Repeat("x", 70<<10) + `"}}`
+		r := e.send(t, http.MethodPost, "/graphql", "application/json", strings.NewReader(big))
+		assertError(t, r, http.StatusRequestEntityTooLarge, "BAD_USER_INPUT", "")
+	})
+
+	t.Run("query too long", func(t *testing.T) {
+		// The tests' handler takes queries of 4000 bytes at most.
+		q := `{ stats { cities } }` + strings.Repeat(" ", 4000)
+		er := assertError(t, e.post(t, q, nil), http.StatusBadRequest, "BAD_USER_INPUT", "query")
+		if !strings.Contains(er.Message, "4000") {
+			t.Errorf("message does not give the limit: %q", er.Message)
+		}
+	})
+
+	t.Run("query too deep", func(t *testing.T) {
+		// The tests' handler allows depth 15: codebook, 14 × children, id is 16.
+		q := `{ codebook { ` + strings.Repeat(`children { `, 14) + `id` + strings.Repeat(` }`, 15) + ` }`
+		er := assertError(t, e.post(t, q, nil), http.StatusBadRequest, "BAD_USER_INPUT", "")
+		if !strings.Contains(er.Message, "depth") {
+			t.Errorf("message does not speak of depth: %q", er.Message)
+		}
+		// 13 × children (depth 15) is fine.
+		q = `{ codebook { ` + strings.Repeat(`children { `, 13) + `id` + strings.Repeat(` }`, 14) + ` }`
+		e.ok(t, q, nil)
+	})
+
+	t.Run("invalid queries", func(t *testing.T) {
+		er := assertError(t, e.post(t, `{ counts(level: FOO) { referencePoints } }`, nil), http.StatusBadRequest, "BAD_USER_INPUT", "level")
+		if !strings.Contains(er.Message, "FOO") {
+			t.Errorf("message does not name the value: %q", er.Message)
+		}
+		assertError(t, e.post(t, `{ nonsense }`, nil), http.StatusBadRequest, "BAD_USER_INPUT", "")
+		assertError(t, e.post(t, `{ stats { cities }`, nil), http.StatusBadRequest, "BAD_USER_INPUT", "")
+		assertError(t, e.post(t, `query($l: Level!) { counts(level: $l) { referencePoints } }`, map[string]any{"l": "NOPE"}),
+			http.StatusBadRequest, "BAD_USER_INPUT", "")
+		assertError(t, e.post(t, `{ counts(level: LAYER, filter: {issuedFrom: "2024-13-45"}) { referencePoints } }`, nil),
+			http.StatusOK, "BAD_USER_INPUT", "filter")
+		assertError(t, e.post(t, `{ counts(level: LAYER, filter: {issuedFrom: "2024-02-01", issuedTo: "2024-01-01"}) { referencePoints } }`, nil),
+			http.StatusOK, "BAD_USER_INPUT", "filter")
+	})
+
+	t.Run("health", func(t *testing.T) {
+		for _, path := range []string{"/healthz", "/readyz"} {
+			resp, err := http.Get(e.srv.URL + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("%s: HTTP %d %s", path, resp.StatusCode, body)
+			}
+		}
+	})
+
+	t.Run("GraphiQL page", func(t *testing.T) {
+		resp, err := http.Get(e.srv.URL + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		page := string(body)
+		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+			t.Fatalf("HTTP %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") {
+			t.Errorf("Content-Security-Policy %q", csp)
+		}
+		for _, want := range []string{"Table4_layers", "Table3_main_categories", "Which_cities_cite_Fund_Support", "Compare_three_cities",
+			"graphiql/assets/graphiql.min.js", "graphiql/assets/react.production.min.js"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("page lacks %q", want)
+			}
+		}
+		if strings.Contains(page, "http://") || strings.Contains(page, "https://") || strings.Contains(page, "//cdn") {
+			t.Errorf("page names an external URL:\n%s", page)
+		}
+		for path, ctype := range map[string]string{
+			"/graphiql/assets/graphiql.min.js":             "text/javascript",
+			"/graphiql/assets/graphiql.min.css":            "text/css",
+			"/graphiql/assets/react.production.min.js":     "text/javascript",
+			"/graphiql/assets/react-dom.production.min.js": "text/javascript",
+			"/graphiql/assets/policykb.js":                 "text/javascript",
+			"/graphiql/assets/LICENSE.graphiql":            "text/plain",
+			"/graphiql/assets/index.html":                  "404",
+			"/graphiql/assets/":                            "404",
+			"/graphiql/assets/../../handler.go":            "404",
+			"/nowhere":                                     "404",
+		} {
+			resp, err := http.Get(e.srv.URL + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if ctype == "404" {
+				if resp.StatusCode != http.StatusNotFound {
+					t.Errorf("%s: HTTP %d, want 404", path, resp.StatusCode)
+				}
+				continue
+			}
+			if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), ctype) {
+				t.Errorf("%s: HTTP %d %q, want 200 %s", path, resp.StatusCode, resp.Header.Get("Content-Type"), ctype)
+			}
+		}
+	})
+
+	t.Run("timeout", func(t *testing.T) {
+		o := testOptions(io.Discard)
+		o.Timeout = time.Nanosecond
+		slow := newEnv(t, store, &o)
+		assertError(t, slow.post(t, `{ stats { cities } }`, nil), http.StatusGatewayTimeout, "TIMEOUT", "")
+	})
+
+	t.Run("internal error", func(t *testing.T) {
+		fe := newEnv(t, failingStore{store}, nil)
+		r := fe.post(t, `{ stats { cities } }`, nil)
+		er := assertError(t, r, http.StatusOK, "INTERNAL", "")
+		if er.Message != "internal error" || strings.Contains(r.Raw, "secret") {
+			t.Errorf("the response shows details: %s", r.Raw)
+		}
+		if !strings.Contains(fe.log.String(), "secret detail") {
+			t.Errorf("the log lacks the details:\n%s", fe.log)
+		}
+	})
+}
+
+// failingStore is the real store whose Stats fails with an error that is
+// neither coded nor fit for users.
+type failingStore struct{ *graph.Store }
+
+func (failingStore) Stats(context.Context) (policykb.Stats, error) {
+	return policykb.Stats{}, errors.New("graph: stats: secret detail")
+}
+
+// TestUnavailable opens a store through a TCP relay to the test Neo4j, then
+// takes the relay down: the store now points at a port where nothing
+// listens, as when Neo4j stops under a running server.
+func TestUnavailable(t *testing.T) {
+	openStore(t) // the skip/fail rules, and a loaded database (unused)
+	target, err := url.Parse(os.Getenv("POLICYKB_TEST_NEO4J_URI"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	relay := newRelay(t, target.Host)
+	ctx := context.Background()
+	store, err := graph.Open(ctx, graph.Config{URI: "bolt://" + relay.addr()}, nil)
+	if err != nil {
+		t.Fatalf("open through the relay: %v", err)
+	}
+	defer store.Close(ctx)
+	o := testOptions(io.Discard)
+	o.Timeout = 5 * time.Second
+	e := newEnv(t, store, &o)
+	if r := e.post(t, `{ stats { cities } }`, nil); r.Status != http.StatusOK || len(r.Errors) > 0 {
+		t.Fatalf("through the relay: %s", r.Raw)
+	}
+
+	relay.stop()
+	resp, err := http.Get(e.srv.URL + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("/readyz: HTTP %d, want 503", resp.StatusCode)
+	}
+	resp, err = http.Get(e.srv.URL + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("/healthz: HTTP %d, want 200 (the process is alive)", resp.StatusCode)
+	}
+	start := time.Now()
+	r := e.post(t, `{ stats { cities } }`, nil)
+	er := assertError(t, r, http.StatusOK, "UNAVAILABLE", "")
+	if er.Message != "the knowledge base is unavailable" {
+		t.Errorf("message %q", er.Message)
+	}
+	t.Logf("UNAVAILABLE after %v", time.Since(start).Round(time.Millisecond))
+}
+
+// relay forwards TCP connections to a target until stopped.
+type relay struct {
+	ln    net.Listener
+	mu    sync.Mutex
+	conns []net.Conn
+	wg    sync.WaitGroup
+}
+
+func newRelay(t *testing.T, target string) *relay {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &relay{ln: ln}
+	t.Cleanup(r.stop)
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			up, err := net.Dial("tcp", target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			r.mu.Lock()
+			r.conns = append(r.conns, c, up)
+			r.mu.Unlock()
+			go func() { _, _ = io.Copy(up, c); up.Close() }()
+			go func() { _, _ = io.Copy(c, up); c.Close() }()
+		}
+	}()
+	return r
+}
+
+func (r *relay) addr() string { return r.ln.Addr().String() }
+
+// stop closes the listener and every relayed connection.
+func (r *relay) stop() {
+	r.ln.Close()
+	r.wg.Wait()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, c := range r.conns {
+		c.Close()
+	}
+	r.conns = nil
+}
+
+var _ resolvers.Store = failingStore{}

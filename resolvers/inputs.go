@@ -1,0 +1,158 @@
+package resolvers
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	graphql "github.com/graph-gophers/graphql-go"
+
+	"github.com/policykb/policykb"
+	"github.com/policykb/policykb/graph"
+)
+
+const dateLayout = "2006-01-02"
+
+// Date is the GraphQL Date scalar: a calendar date written YYYY-MM-DD.
+type Date struct{ time.Time }
+
+// ImplementsGraphQLType maps Date to the schema's Date scalar.
+func (Date) ImplementsGraphQLType(name string) bool { return name == "Date" }
+
+// UnmarshalGraphQL accepts a YYYY-MM-DD string. Dates only appear in
+// CorpusFilter, so a bad one is reported against the filter argument.
+func (d *Date) UnmarshalGraphQL(input any) error {
+	s, ok := input.(string)
+	if !ok {
+		return badInput("filter", "a Date is a string YYYY-MM-DD, got %v", input)
+	}
+	t, err := time.Parse(dateLayout, s)
+	if err != nil {
+		return badInput("filter", "%q is not a date YYYY-MM-DD", s)
+	}
+	d.Time = t
+	return nil
+}
+
+// MarshalJSON writes the date as YYYY-MM-DD.
+func (d Date) MarshalJSON() ([]byte, error) { return json.Marshal(d.Format(dateLayout)) }
+
+// corpusFilterInput is the CorpusFilter input object.
+type corpusFilterInput struct {
+	Cities     *[]string
+	Provinces  *[]string
+	Documents  *[]graphql.ID
+	IssuedFrom *Date
+	IssuedTo   *Date
+	Coders     *[]string
+}
+
+// filter converts the input (nil: no restriction) and returns with it a key
+// that tells filters apart in loader names.
+func (in *corpusFilterInput) filter() (policykb.CorpusFilter, string, error) {
+	var f policykb.CorpusFilter
+	if in != nil {
+		f.Cities = deref(in.Cities)
+		f.Provinces = deref(in.Provinces)
+		f.Coders = deref(in.Coders)
+		if in.Documents != nil {
+			for _, id := range *in.Documents {
+				f.Documents = append(f.Documents, string(id))
+			}
+		}
+		if in.IssuedFrom != nil {
+			t := in.IssuedFrom.Time
+			f.IssuedFrom = &t
+		}
+		if in.IssuedTo != nil {
+			t := in.IssuedTo.Time
+			f.IssuedTo = &t
+		}
+		if f.IssuedFrom != nil && f.IssuedTo != nil && f.IssuedTo.Before(*f.IssuedFrom) {
+			return f, "", badInput("filter", "issuedTo %s is before issuedFrom %s",
+				f.IssuedTo.Format(dateLayout), f.IssuedFrom.Format(dateLayout))
+		}
+	}
+	return f, filterKey(f), nil
+}
+
+func filterKey(f policykb.CorpusFilter) string {
+	b, _ := json.Marshal(f) // a struct of strings and times: cannot fail
+	return string(b)
+}
+
+func deref(p *[]string) []string {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// parseLevel converts a Level enum value; graphql-go has already checked it.
+func parseLevel(s, arg string) (policykb.Level, error) {
+	l, err := policykb.ParseLevel(s)
+	if err != nil {
+		return 0, badInput(arg, "%v", err)
+	}
+	return l, nil
+}
+
+// Cursors are opaque to clients: base64 of "offset:N", N the 0-based
+// position of the edge in the whole list.
+const cursorPrefix = "offset:"
+
+func encodeCursor(offset int) string {
+	return base64.StdEncoding.EncodeToString([]byte(cursorPrefix + strconv.Itoa(offset)))
+}
+
+func decodeCursor(c string) (int, error) {
+	b, err := base64.StdEncoding.DecodeString(c)
+	if err != nil || !strings.HasPrefix(string(b), cursorPrefix) {
+		return 0, fmt.Errorf("not a cursor")
+	}
+	n, err := strconv.Atoi(strings.TrimPrefix(string(b), cursorPrefix))
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("not a cursor")
+	}
+	return n, nil
+}
+
+// defaultPageSize is the schema's default for first (graphql-go fills in
+// the schema's defaults, so resolvers never see first missing).
+const defaultPageSize = 50
+
+// page converts first/after into a graph.Page, checking first against the
+// maximum page size.
+func (r *request) page(first int32, after *string) (graph.Page, error) {
+	n := int(first)
+	if n < 0 || n > r.maxPage {
+		return graph.Page{}, badInput("first", "first must be between 0 and %d, got %d", r.maxPage, n)
+	}
+	p := graph.Page{Limit: n}
+	if after != nil && *after != "" {
+		off, err := decodeCursor(*after)
+		if err != nil {
+			return graph.Page{}, badInput("after", "%q is not a cursor this server gave", *after)
+		}
+		p.Offset = off + 1
+	}
+	return p, nil
+}
+
+func optString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func optInt(p *int) *int32 {
+	if p == nil {
+		return nil
+	}
+	v := int32(*p)
+	return &v
+}

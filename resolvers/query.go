@@ -1,0 +1,393 @@
+package resolvers
+
+import (
+	"context"
+	"math"
+
+	graphql "github.com/graph-gophers/graphql-go"
+
+	"github.com/policykb/policykb"
+	"github.com/policykb/policykb/graph"
+)
+
+// queryResolver resolves Query. It is stateless: everything per request is
+// in the request state the handler puts in the context.
+type queryResolver struct{}
+
+func (*queryResolver) Codebook(ctx context.Context) ([]*codeResolver, error) {
+	r := requestFrom(ctx)
+	cb, err := r.codebook(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r.useAllCodes(cb)
+	return r.codeList(cb, cb.byLevel[policykb.LevelLayer]), nil
+}
+
+type refArgs struct{ Ref string }
+
+func (*queryResolver) Code(ctx context.Context, args refArgs) (*codeResolver, error) {
+	r := requestFrom(ctx)
+	c, err := r.resolveCode(ctx, args.Ref, "ref", false)
+	if err != nil || c == nil {
+		return nil, err
+	}
+	cb, err := r.codebook(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.codeOf(cb, c), nil
+}
+
+func (*queryResolver) Codes(ctx context.Context, args levelArgs) ([]*codeResolver, error) {
+	r := requestFrom(ctx)
+	level, err := parseLevel(args.Level, "level")
+	if err != nil {
+		return nil, err
+	}
+	cb, err := r.codebook(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.codeList(cb, cb.byLevel[level]), nil
+}
+
+func (*queryResolver) Cities(ctx context.Context) ([]*cityResolver, error) {
+	r := requestFrom(ctx)
+	ci, err := r.cityIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.cityList(ci.list), nil
+}
+
+type nameArgs struct{ Name string }
+
+func (*queryResolver) City(ctx context.Context, args nameArgs) (*cityResolver, error) {
+	r := requestFrom(ctx)
+	ci, err := r.cityIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c := ci.lookup(args.Name)
+	if c == nil {
+		return nil, nil
+	}
+	return &cityResolver{c: c}, nil
+}
+
+type documentsArgs struct {
+	Filter *corpusFilterInput
+	First  int32
+	After  *string
+}
+
+func (*queryResolver) Documents(ctx context.Context, args documentsArgs) (*connection[*documentResolver], error) {
+	r := requestFrom(ctx)
+	f, _, err := args.Filter.filter()
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.page(args.First, args.After)
+	if err != nil {
+		return nil, err
+	}
+	docs, total, err := r.store.Documents(ctx, f, p)
+	if err != nil {
+		return nil, r.fail(ctx, err)
+	}
+	return newConnection(r.documentList(docs), p, total), nil
+}
+
+type idArgs struct{ ID graphql.ID }
+
+func (*queryResolver) Document(ctx context.Context, args idArgs) (*documentResolver, error) {
+	r := requestFrom(ctx)
+	d, found, err := r.documentsByID().load(ctx, string(args.ID))
+	if err != nil {
+		return nil, r.fail(ctx, err)
+	}
+	if !found {
+		return nil, nil
+	}
+	return &documentResolver{d: d}, nil
+}
+
+// sentenceFilterInput is the SentenceFilter input object.
+type sentenceFilterInput struct {
+	Code      *string
+	Cities    *[]string
+	Documents *[]graphql.ID
+	Text      *string
+	Coded     *bool
+}
+
+type sentencesArgs struct {
+	Filter *sentenceFilterInput
+	First  int32
+	After  *string
+}
+
+func (*queryResolver) Sentences(ctx context.Context, args sentencesArgs) (*connection[*sentenceResolver], error) {
+	r := requestFrom(ctx)
+	p, err := r.page(args.First, args.After)
+	if err != nil {
+		return nil, err
+	}
+	var q graph.SentenceQuery
+	if in := args.Filter; in != nil {
+		q.Filter.Cities = deref(in.Cities)
+		if in.Documents != nil {
+			for _, id := range *in.Documents {
+				q.Filter.Documents = append(q.Filter.Documents, string(id))
+			}
+		}
+		if in.Code != nil {
+			c, err := r.resolveCode(ctx, *in.Code, "filter.code", true)
+			if err != nil {
+				return nil, err
+			}
+			q.CodeID = c.ID
+		}
+		if in.Text != nil {
+			q.Text = *in.Text
+		}
+		q.Coded = in.Coded
+	}
+	ss, total, err := r.store.Sentences(ctx, q, p)
+	if err != nil {
+		return nil, r.fail(ctx, err)
+	}
+	return newConnection(r.sentenceList(ss), p, total), nil
+}
+
+type countsArgs struct {
+	Level  string
+	Filter *corpusFilterInput
+}
+
+func (*queryResolver) Counts(ctx context.Context, args countsArgs) ([]*codeCountResolver, error) {
+	r := requestFrom(ctx)
+	level, err := parseLevel(args.Level, "level")
+	if err != nil {
+		return nil, err
+	}
+	f, _, err := args.Filter.filter()
+	if err != nil {
+		return nil, err
+	}
+	cb, err := r.codebook(ctx)
+	if err != nil {
+		return nil, err
+	}
+	counts, err := r.store.Counts(ctx, level, f)
+	if err != nil {
+		return nil, r.fail(ctx, err)
+	}
+	return r.countList(cb, counts), nil
+}
+
+type citiesCitingArgs struct {
+	Code          string
+	MinReferences int32
+	Filter        *corpusFilterInput
+}
+
+func (*queryResolver) CitiesCiting(ctx context.Context, args citiesCitingArgs) ([]*citationResolver, error) {
+	r := requestFrom(ctx)
+	code, err := r.resolveCode(ctx, args.Code, "code", true)
+	if err != nil {
+		return nil, err
+	}
+	f, key, err := args.Filter.filter()
+	if err != nil {
+		return nil, err
+	}
+	min := int(args.MinReferences)
+	ci, err := r.cityIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cits, err := r.store.Citations(ctx, code.ID, f)
+	if err != nil {
+		return nil, r.fail(ctx, err)
+	}
+	out := []*citationResolver{}
+	var cities, docs []string
+	for _, c := range cits {
+		if c.ReferencePoints < min {
+			continue
+		}
+		out = append(out, &citationResolver{c: c, city: ci.city(c.City), codeID: code.ID, filter: f, filterKey: key})
+		cities = append(cities, c.City)
+		docs = append(docs, c.DocumentIDs...)
+	}
+	r.cityKeys.add(cities)
+	r.docKeys.add(docs)
+	return out, nil
+}
+
+type compareArgs struct {
+	Cities *[]string
+	Level  string
+	Filter *corpusFilterInput
+}
+
+func (*queryResolver) CompareCities(ctx context.Context, args compareArgs) (*comparisonResolver, error) {
+	r := requestFrom(ctx)
+	level, err := parseLevel(args.Level, "level")
+	if err != nil {
+		return nil, err
+	}
+	ci, err := r.cityIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var cities []*policykb.City
+	if args.Cities == nil {
+		cities = ci.list
+	} else {
+		seen := map[string]bool{}
+		for _, name := range *args.Cities {
+			c := ci.lookup(name)
+			if c == nil {
+				return nil, badInput("cities", "no city is called %q", name)
+			}
+			if !seen[c.Name] {
+				seen[c.Name] = true
+				cities = append(cities, c)
+			}
+		}
+	}
+	cb, err := r.codebook(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byCity, err := r.countsByCity(ctx, level, args.Filter)
+	if err != nil {
+		return nil, err
+	}
+	return compare(r, cb, level, cities, byCity), nil
+}
+
+// compare builds a comparison: one row per code of the level in codebook
+// order, a cell per city with the code's share of the city's reference
+// points at the level, and the cosine of every pair's reference vectors.
+func compare(r *request, cb *codebook, level policykb.Level, cities []*policykb.City, byCity map[string][]policykb.Count) *comparisonResolver {
+	codes := cb.byLevel[level]
+	// vec[i][j]: city i's counts at code j.
+	vec := make([][]policykb.Count, len(cities))
+	sums := make([]int, len(cities))
+	for i, c := range cities {
+		vec[i] = make([]policykb.Count, len(codes))
+		at := map[string]policykb.Count{}
+		for _, n := range byCity[c.Name] {
+			at[n.CodeID] = n
+		}
+		for j, code := range codes {
+			vec[i][j] = at[code.ID]
+			sums[i] += at[code.ID].ReferencePoints
+		}
+	}
+	res := &comparisonResolver{level: level.String(), cities: r.cityList(cities)}
+	codeRes := r.codeList(cb, codes)
+	for j := range codes {
+		row := &comparisonRow{code: codeRes[j]}
+		for i := range cities {
+			n := vec[i][j]
+			share := 0.0
+			if sums[i] > 0 {
+				share = float64(n.ReferencePoints) / float64(sums[i])
+			}
+			row.cells = append(row.cells, &comparisonCell{city: res.cities[i], count: n, share: share})
+		}
+		res.rows = append(res.rows, row)
+	}
+	for a := range cities {
+		for b := a + 1; b < len(cities); b++ {
+			res.pairs = append(res.pairs, &cityPair{a: res.cities[a], b: res.cities[b], cosine: cosine(vec[a], vec[b])})
+		}
+	}
+	return res
+}
+
+// cosine of two reference-point vectors; 0 when either is all zeros.
+func cosine(a, b []policykb.Count) float64 {
+	var dot, na, nb float64
+	for i := range a {
+		x, y := float64(a[i].ReferencePoints), float64(b[i].ReferencePoints)
+		dot += x * y
+		na += x * x
+		nb += y * y
+	}
+	if na == 0 || nb == 0 {
+		return 0
+	}
+	return dot / (math.Sqrt(na) * math.Sqrt(nb))
+}
+
+type comparisonResolver struct {
+	level  string
+	cities []*cityResolver
+	rows   []*comparisonRow
+	pairs  []*cityPair
+}
+
+func (c *comparisonResolver) Level() string           { return c.level }
+func (c *comparisonResolver) Cities() []*cityResolver { return c.cities }
+func (c *comparisonResolver) Rows() []*comparisonRow  { return nonNil(c.rows) }
+func (c *comparisonResolver) Similarity() []*cityPair { return nonNil(c.pairs) }
+func (c *comparisonRow) Code() *codeResolver          { return c.code }
+func (c *comparisonRow) Cells() []*comparisonCell     { return nonNil(c.cells) }
+func (c *comparisonCell) City() *cityResolver         { return c.city }
+func (c *comparisonCell) ReferencePoints() int32      { return int32(c.count.ReferencePoints) }
+func (c *comparisonCell) MaterialSources() int32      { return int32(c.count.MaterialSources) }
+func (c *comparisonCell) Share() float64              { return c.share }
+func (p *cityPair) A() *cityResolver                  { return p.a }
+func (p *cityPair) B() *cityResolver                  { return p.b }
+func (p *cityPair) Cosine() float64                   { return p.cosine }
+
+type comparisonRow struct {
+	code  *codeResolver
+	cells []*comparisonCell
+}
+
+type comparisonCell struct {
+	city  *cityResolver
+	count policykb.Count
+	share float64
+}
+
+type cityPair struct {
+	a, b   *cityResolver
+	cosine float64
+}
+
+// nonNil makes an empty list [] rather than null (the schema says [T!]!).
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func (*queryResolver) Stats(ctx context.Context) (*statsResolver, error) {
+	r := requestFrom(ctx)
+	s, err := r.store.Stats(ctx)
+	if err != nil {
+		return nil, r.fail(ctx, err)
+	}
+	return &statsResolver{s: s}, nil
+}
+
+type statsResolver struct{ s policykb.Stats }
+
+func (s *statsResolver) Cities() int32         { return int32(s.s.Cities) }
+func (s *statsResolver) Documents() int32      { return int32(s.s.Documents) }
+func (s *statsResolver) Sentences() int32      { return int32(s.s.Sentences) }
+func (s *statsResolver) CodedSentences() int32 { return int32(s.s.CodedSentences) }
+func (s *statsResolver) Codings() int32        { return int32(s.s.Codings) }
+func (s *statsResolver) Layers() int32         { return int32(s.s.Layers) }
+func (s *statsResolver) MainCategories() int32 { return int32(s.s.MainCategories) }
+func (s *statsResolver) Categories() int32     { return int32(s.s.Categories) }
+func (s *statsResolver) Concepts() int32       { return int32(s.s.Concepts) }
