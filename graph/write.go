@@ -23,7 +23,7 @@ type DocumentBundle struct {
 // counters) and how many items were submitted.
 type WriteSummary struct {
 	NodesCreated, NodesDeleted, RelationshipsCreated, RelationshipsDeleted, PropertiesSet int
-	Codes, Documents, Sentences, Codings                                                int
+	Codes, Documents, Sentences, Codings                                                  int
 }
 
 // Add returns the sum of two summaries.
