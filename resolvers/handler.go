@@ -208,12 +208,21 @@ func (h *Handler) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	ctx, cancel := context.WithTimeout(r.Context(), h.opts.Timeout)
+	start := time.Now()
+	ctx, cancel := context.WithDeadline(r.Context(), start.Add(h.opts.Timeout))
 	defer cancel()
-	ctx = withRequest(ctx, newRequest(h.store, h.log, h.opts.MaxPageSize))
+	store := boundStore{Store: h.store, deadline: start.Add(h.opts.Timeout - storeGrace(h.opts.Timeout))}
+	ctx = withRequest(ctx, newRequest(store, h.log, h.opts.MaxPageSize))
 	resp := h.schema.Exec(ctx, p.Query, p.OperationName, p.Variables)
 	finishErrors(ctx, h.log, p.Query, resp.Errors)
 	h.write(w, statusOf(resp), resp)
+}
+
+// storeGrace is how much earlier than the request the store's calls must
+// end, so that their errors are not lost to the request's deadline: a tenth
+// of the timeout, at most a second.
+func storeGrace(timeout time.Duration) time.Duration {
+	return min(timeout/10, time.Second)
 }
 
 // statusOf is 200 when the query ran; a response without data was refused

@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"context"
+	"time"
 
 	"github.com/policykb/policykb"
 	"github.com/policykb/policykb/graph"
@@ -32,3 +33,113 @@ type Store interface {
 }
 
 var _ Store = (*graph.Store)(nil)
+
+// boundStore gives every call of the store a deadline a little before the
+// request's own. graphql-go drops the errors of a request whose context has
+// expired and reports only the deadline; ending the store's work first lets
+// its coded errors (UNAVAILABLE when Neo4j does not answer, TIMEOUT when a
+// query is slow) reach the client.
+type boundStore struct {
+	Store
+	deadline time.Time
+}
+
+func (b boundStore) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithDeadline(ctx, b.deadline)
+}
+
+func (b boundStore) Codes(ctx context.Context) ([]policykb.Code, error) {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.Codes(ctx)
+}
+
+func (b boundStore) Cities(ctx context.Context) ([]policykb.City, error) {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.Cities(ctx)
+}
+
+func (b boundStore) Documents(ctx context.Context, f policykb.CorpusFilter, p graph.Page) ([]policykb.Document, int, error) {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.Documents(ctx, f, p)
+}
+
+func (b boundStore) DocumentsByID(ctx context.Context, ids []string) (map[string]policykb.Document, error) {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.DocumentsByID(ctx, ids)
+}
+
+func (b boundStore) DocumentsByCity(ctx context.Context, cities []string) (map[string][]policykb.Document, error) {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.DocumentsByCity(ctx, cities)
+}
+
+func (b boundStore) SentenceCounts(ctx context.Context, docIDs []string) (map[string]int, error) {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.SentenceCounts(ctx, docIDs)
+}
+
+func (b boundStore) Sentences(ctx context.Context, q graph.SentenceQuery, p graph.Page) ([]policykb.Sentence, int, error) {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.Sentences(ctx, q, p)
+}
+
+func (b boundStore) SentencesByDocument(ctx context.Context, docIDs []string, p graph.Page) (map[string][]policykb.Sentence, error) {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.SentencesByDocument(ctx, docIDs, p)
+}
+
+func (b boundStore) CodingsBySentence(ctx context.Context, sentenceIDs []string) (map[string][]policykb.Coding, error) {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.CodingsBySentence(ctx, sentenceIDs)
+}
+
+func (b boundStore) Counts(ctx context.Context, level policykb.Level, f policykb.CorpusFilter) ([]policykb.Count, error) {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.Counts(ctx, level, f)
+}
+
+func (b boundStore) CodeCounts(ctx context.Context, codeIDs []string, f policykb.CorpusFilter) (map[string]policykb.Count, error) {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.CodeCounts(ctx, codeIDs, f)
+}
+
+func (b boundStore) CountsByCity(ctx context.Context, level policykb.Level, f policykb.CorpusFilter) (map[string][]policykb.Count, error) {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.CountsByCity(ctx, level, f)
+}
+
+func (b boundStore) CountsByDocument(ctx context.Context, level policykb.Level, docIDs []string) (map[string][]policykb.Count, error) {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.CountsByDocument(ctx, level, docIDs)
+}
+
+func (b boundStore) Citations(ctx context.Context, codeID string, f policykb.CorpusFilter) ([]graph.Citation, error) {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.Citations(ctx, codeID, f)
+}
+
+func (b boundStore) Evidence(ctx context.Context, codeID string, f policykb.CorpusFilter, cities []string, n int) (map[string][]policykb.Sentence, error) {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.Evidence(ctx, codeID, f, cities, n)
+}
+
+func (b boundStore) Stats(ctx context.Context) (policykb.Stats, error) {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.Stats(ctx)
+}
