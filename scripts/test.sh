@@ -11,6 +11,8 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/policykb-test.XXXXXX")
 
 export POLICYKB_NEO4J_BUNDLED_HOME=$tmp/neo4j
 export POLICYKB_NEO4J_BUNDLED_LIB=${POLICYKB_NEO4J_BUNDLED_LIB:-$root/.policykb/neo4j/lib}
+# graph/neo4jserver's own integration test starts servers from the same jars.
+export POLICYKB_NEO4J_JARS_CACHE=${POLICYKB_NEO4J_JARS_CACHE:-$POLICYKB_NEO4J_BUNDLED_LIB/5.26.30}
 export POLICYKB_NEO4J_BUNDLED_HEAP=${POLICYKB_NEO4J_BUNDLED_HEAP:-768m}
 export POLICYKB_NEO4J_BUNDLED_PAGECACHE=${POLICYKB_NEO4J_BUNDLED_PAGECACHE:-256m}
 
