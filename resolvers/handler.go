@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	graphql "github.com/graph-gophers/graphql-go"
@@ -158,32 +157,27 @@ func (h *Handler) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	var p params
 	switch r.Method {
 	case http.MethodPost:
-		body := http.MaxBytesReader(w, r.Body, h.opts.MaxBodyBytes)
-		dec := json.NewDecoder(body)
-		if err := dec.Decode(&p); err != nil {
-			var tooLarge *http.MaxBytesError
-			if errors.As(err, &tooLarge) {
-				h.refuse(w, http.StatusRequestEntityTooLarge, badInput("",
-					"the request body is larger than %d bytes", h.opts.MaxBodyBytes))
-				return
-			}
-			h.refuse(w, http.StatusBadRequest, badInput("", "the body is not a JSON object {query, variables, operationName}: %v", err))
+		// The whole body is read, so that an oversized one is refused even
+		// when its JSON object ends within the limit.
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.opts.MaxBodyBytes))
+		var tooLarge *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooLarge):
+			h.refuse(w, http.StatusRequestEntityTooLarge, badInput("", "the request body is larger than %d bytes", h.opts.MaxBodyBytes))
+			return
+		case err != nil:
+			h.refuse(w, http.StatusBadRequest, badInput("", "cannot read the request body: %v", err))
 			return
 		}
-		if _, err := io.Copy(io.Discard, body); err != nil {
-			var tooLarge *http.MaxBytesError
-			if errors.As(err, &tooLarge) {
-				h.refuse(w, http.StatusRequestEntityTooLarge, badInput("",
-					"the request body is larger than %d bytes", h.opts.MaxBodyBytes))
-				return
-			}
+		if err := json.Unmarshal(body, &p); err != nil {
+			h.refuse(w, http.StatusBadRequest, badInput("", "the body is not a JSON object {query, variables, operationName}: %v", err))
+			return
 		}
 	case http.MethodGet:
 		q := r.URL.Query()
 		p.Query, p.OperationName = q.Get("query"), q.Get("operationName")
 		if v := q.Get("variables"); v != "" {
-			dec := json.NewDecoder(strings.NewReader(v))
-			if err := dec.Decode(&p.Variables); err != nil {
+			if err := json.Unmarshal([]byte(v), &p.Variables); err != nil {
 				h.refuse(w, http.StatusBadRequest, badInput("variables", "variables is not a JSON object: %v", err))
 				return
 			}
