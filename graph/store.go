@@ -57,6 +57,9 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 		c.Log = driverLogger{log}
 		c.ConnectionAcquisitionTimeout = 15 * time.Second
 		c.SocketConnectTimeout = 5 * time.Second
+		// Retries of transient failures stop after this; a longer outage is
+		// reported as UNAVAILABLE rather than held until the request times out.
+		c.MaxTransactionRetryTime = 10 * time.Second
 	})
 	if err != nil {
 		return nil, policykb.InvalidArgument("neo4j.uri", "graph: bad Neo4j URI %q: %v", cfg.URI, err)
@@ -76,8 +79,12 @@ func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
 // BatchSize is the number of rows this store sends per UNWIND.
 func (s *Store) BatchSize() int { return s.cfg.BatchSize }
 
-// Ping runs RETURN 1 in a read transaction: the readiness check.
+// Ping is the readiness check: the driver reaches a server of the
+// database (without retrying), then RETURN 1 runs in a read transaction.
 func (s *Store) Ping(ctx context.Context) error {
+	if err := s.driver.VerifyConnectivity(ctx); err != nil {
+		return &policykb.Error{Code: policykb.EUnavailable, Message: "the database does not answer", Err: err}
+	}
 	_, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		res, err := tx.Run(ctx, "RETURN 1", nil)
 		if err != nil {
@@ -119,6 +126,17 @@ func (s *Store) classify(ctx context.Context, err error) error {
 	var pe *policykb.Error
 	if errors.As(err, &pe) {
 		return err
+	}
+	// The driver retries a transaction until MaxTransactionRetryTime or the
+	// deadline; when its attempts failed for want of a connection, the
+	// database is down, whichever limit ended the retries.
+	var tel *neo4j.TransactionExecutionLimit
+	if errors.As(err, &tel) {
+		for _, e := range tel.Errors {
+			if neo4j.IsConnectivityError(e) {
+				return &policykb.Error{Code: policykb.EUnavailable, Message: "the database does not answer", Err: err}
+			}
+		}
 	}
 	if errors.Is(err, context.DeadlineExceeded) || ctx.Err() == context.DeadlineExceeded {
 		return &policykb.Error{Code: policykb.ETimeout, Message: "the query took longer than allowed", Err: err}

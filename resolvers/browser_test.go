@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -98,15 +99,12 @@ func TestBrowser(t *testing.T) {
 			t.Logf("screenshot: %v", err)
 			return
 		}
-		f, err := os.CreateTemp("", "policykb-graphiql-"+name+"-*.png")
-		if err != nil {
+		// One file per outcome, overwritten by the next run.
+		path := filepath.Join(os.TempDir(), "policykb-graphiql-"+name+".png")
+		if err := os.WriteFile(path, buf, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		defer f.Close()
-		if _, err := f.Write(buf); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("screenshot: %s", f.Name())
+		t.Logf("screenshot: %s", path)
 	}
 	must := func(step string, err error) {
 		t.Helper()
