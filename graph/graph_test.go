@@ -2,40 +2,20 @@ package graph_test
 
 import (
 	"context"
-	"os"
 	"reflect"
 	"testing"
 	"time"
 
 	"github.com/policykb/policykb"
 	"github.com/policykb/policykb/graph"
+	"github.com/policykb/policykb/internal/testneo4j"
 )
 
-// openTestStore connects to the Neo4j named by POLICYKB_TEST_NEO4J_URI
-// (make test starts a throwaway one) and empties it. Without the variable
-// the test fails, unless -short.
+// openTestStore is the empty test database, with a small write batch so that
+// the fixture spans several transactions.
 func openTestStore(t *testing.T) *graph.Store {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("integration test skipped in -short mode: it needs Neo4j (run `make test`)")
-	}
-	uri := os.Getenv("POLICYKB_TEST_NEO4J_URI")
-	if uri == "" {
-		t.Fatal("POLICYKB_TEST_NEO4J_URI is not set: integration tests need a Neo4j; run them with `make test`, or with -short to skip them")
-	}
-	ctx := context.Background()
-	s, err := graph.Open(ctx, graph.Config{URI: uri, BatchSize: 3}, nil)
-	if err != nil {
-		t.Fatalf("open %s: %v", uri, err)
-	}
-	t.Cleanup(func() { s.Close(ctx) })
-	if err := s.EnsureSchema(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Wipe(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return testneo4j.EmptyStore(t, 3)
 }
 
 func num(n int) *int { return &n }

@@ -12,33 +12,13 @@ import (
 
 	"github.com/policykb/policykb"
 	"github.com/policykb/policykb/graph"
+	"github.com/policykb/policykb/internal/testneo4j"
 )
 
-// openStore connects to the Neo4j named by POLICYKB_TEST_NEO4J_URI (make
-// test starts a throwaway one) and empties it. Without the variable the
-// test fails, unless -short, which skips it visibly.
+// openStore is the empty test database, with a small write batch.
 func openStore(t *testing.T) *graph.Store {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("SKIP: integration test needs Neo4j; skipped in -short mode (run `make test`)")
-	}
-	uri := os.Getenv("POLICYKB_TEST_NEO4J_URI")
-	if uri == "" {
-		t.Fatal("POLICYKB_TEST_NEO4J_URI is not set: integration tests need a Neo4j; run them with `make test`, or with -short to skip them")
-	}
-	ctx := context.Background()
-	s, err := graph.Open(ctx, graph.Config{URI: uri, BatchSize: 4}, nil)
-	if err != nil {
-		t.Fatalf("open %s: %v", uri, err)
-	}
-	t.Cleanup(func() { s.Close(ctx) })
-	if err := s.EnsureSchema(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Wipe(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return testneo4j.EmptyStore(t, 4)
 }
 
 func stats(t *testing.T, s *graph.Store) policykb.Stats {

@@ -2,39 +2,20 @@ package resolvers_test
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/policykb/policykb"
 	"github.com/policykb/policykb/graph"
+	"github.com/policykb/policykb/internal/testneo4j"
 )
 
-// openStore connects to the Neo4j named by POLICYKB_TEST_NEO4J_URI (`make
-// test` starts a throwaway one), empties it and loads the fixture. Without
-// the variable the test fails, unless -short, which skips it visibly.
+// openStore is the test database, emptied and loaded with the fixture.
 func openStore(t *testing.T) *graph.Store {
 	t.Helper()
-	uri := os.Getenv("POLICYKB_TEST_NEO4J_URI")
-	if uri == "" {
-		if testing.Short() {
-			t.Skip("SKIP (-short): integration test needs Neo4j; set POLICYKB_TEST_NEO4J_URI or run `make test`")
-		}
-		t.Fatal("POLICYKB_TEST_NEO4J_URI is not set: these integration tests need a Neo4j; run them with `make test` (or pass -short to skip them)")
-	}
+	s := testneo4j.EmptyStore(t, 0)
 	ctx := context.Background()
-	s, err := graph.Open(ctx, graph.Config{URI: uri}, nil)
-	if err != nil {
-		t.Fatalf("open %s: %v", uri, err)
-	}
-	t.Cleanup(func() { s.Close(ctx) })
-	if err := s.EnsureSchema(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Wipe(ctx); err != nil {
-		t.Fatal(err)
-	}
 	if _, err := s.WriteCodebook(ctx, fixtureCodes()); err != nil {
 		t.Fatal(err)
 	}

@@ -5,14 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
-	"os"
 	"regexp"
 	"slices"
 	"testing"
 	"time"
 
-	"github.com/policykb/policykb/graph"
+	"github.com/policykb/policykb/internal/testneo4j"
 	"github.com/policykb/policykb/resolvers"
 )
 
@@ -52,19 +50,7 @@ func BenchmarkExampleQueries(b *testing.B) {
 	if out, err := runB(b, "load", "sample"); err != nil {
 		b.Fatalf("load: %v\n%s", err, out)
 	}
-	ctx := context.Background()
-	store, err := graph.Open(ctx, graph.Config{URI: uri}, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer store.Close(ctx)
-	h, err := resolvers.NewHandler(store, resolvers.Options{MaxDepth: 15, MaxQueryLength: 20000, MaxPageSize: 500,
-		Timeout: 30 * time.Second, MaxBodyBytes: 1 << 20, MaxParallelism: 16})
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	defer srv.Close()
+	srv := serveStore(b, uri)
 	for _, ex := range resolvers.DefaultExamples() {
 		name := operationName.FindStringSubmatch(ex.Query)[1]
 		body, _ := json.Marshal(map[string]any{"query": ex.Query})
@@ -93,10 +79,7 @@ func BenchmarkExampleQueries(b *testing.B) {
 
 func benchURI(b *testing.B) string {
 	b.Helper()
-	uri := os.Getenv("POLICYKB_TEST_NEO4J_URI")
-	if uri == "" {
-		b.Fatal("POLICYKB_TEST_NEO4J_URI is not set: run benchmarks with `make bench`")
-	}
+	uri := testneo4j.URI(b)
 	b.Setenv("POLICYKB_NEO4J_BUNDLED_ENABLED", "false")
 	b.Setenv("POLICYKB_NEO4J_URI", uri)
 	return uri

@@ -6,12 +6,12 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/policykb/policykb/graph"
+	"github.com/policykb/policykb/internal/testneo4j"
 	"github.com/policykb/policykb/resolvers"
 )
 
@@ -28,16 +28,11 @@ var (
 	}
 )
 
+// testURI is the test database's URI, which the CLI under test is pointed
+// at, with the bundled server disabled: a test never starts one.
 func testURI(t *testing.T) string {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("end-to-end test skipped in -short mode: it needs Neo4j (run `make test`)")
-	}
-	uri := os.Getenv("POLICYKB_TEST_NEO4J_URI")
-	if uri == "" {
-		t.Fatal("POLICYKB_TEST_NEO4J_URI is not set: the end-to-end test needs a Neo4j; run it with `make test`, or with -short to skip it")
-	}
-	// Never start a bundled server from a test: the URI names the one to use.
+	uri := testneo4j.URI(t)
 	t.Setenv("POLICYKB_NEO4J_BUNDLED_ENABLED", "false")
 	t.Setenv("POLICYKB_NEO4J_URI", uri)
 	return uri
@@ -112,19 +107,7 @@ func TestSampleStudyEndToEnd(t *testing.T) {
 		t.Errorf("loading the sample twice should create nothing the second time; it said:\n%s", out)
 	}
 
-	ctx := context.Background()
-	store, err := graph.Open(ctx, graph.Config{URI: uri}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close(ctx)
-	h, err := resolvers.NewHandler(store, resolvers.Options{MaxDepth: 15, MaxQueryLength: 20000, MaxPageSize: 500,
-		Timeout: 30 * time.Second, MaxBodyBytes: 1 << 20, MaxParallelism: 16})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	defer srv.Close()
+	srv := serveStore(t, uri)
 
 	var stats struct {
 		Stats map[string]int
@@ -246,4 +229,24 @@ func TestSampleStudyEndToEnd(t *testing.T) {
 			}
 		}
 	}
+}
+
+// serveStore serves the GraphQL API on the database at uri, with the
+// default limits, until the test ends.
+func serveStore(t testing.TB, uri string) *httptest.Server {
+	t.Helper()
+	ctx := context.Background()
+	store, err := graph.Open(ctx, graph.Config{URI: uri}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close(ctx) })
+	h, err := resolvers.NewHandler(store, resolvers.Options{MaxDepth: 15, MaxQueryLength: 20000, MaxPageSize: 500,
+		Timeout: 30 * time.Second, MaxBodyBytes: 1 << 20, MaxParallelism: 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
 }
