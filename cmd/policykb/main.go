@@ -68,6 +68,12 @@ func newRoot() *cobra.Command {
 	pf.String("neo4j-home", "", "home of the bundled Neo4j (neo4j.bundled.home)")
 	pf.String("log-level", "", "debug, info, warn or error (log.level)")
 	root.AddCommand(a.neo4jCmd(), a.loadCmd(), a.validateCmd(), a.serveCmd(), a.wipeCmd())
+	for _, extra := range extraCommands {
+		root.AddCommand(extra(a))
+	}
+	if len(exportCommands) > 0 {
+		root.AddCommand(a.exportCmd())
+	}
 	return root
 }
 
