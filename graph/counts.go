@@ -47,14 +47,19 @@ func (s *Store) runCounts(ctx context.Context, cypher string, params map[string]
 
 // Counts returns the reference points and material sources of every code of
 // a level among the sentences the filter admits, in codebook order, codes
-// with no coding included with zeros.
+// with no coding included with zeros. Answered from the rollups unless the
+// filter names coders.
 func (s *Store) Counts(ctx context.Context, level policykb.Level, f policykb.CorpusFilter) ([]policykb.Count, error) {
+	return s.counts(ctx, level, f, sentenceLevel(f))
+}
+
+func (s *Store) counts(ctx context.Context, level policykb.Level, f policykb.CorpusFilter, exact bool) ([]policykb.Count, error) {
 	codes, err := s.Codes(ctx)
 	if err != nil {
 		return nil, err
 	}
 	params := map[string]any{"level": level.String()}
-	got, err := s.runCounts(ctx, countsQuery("k.level = $level", filterClause(f, params, true), ""), params, false)
+	got, err := s.runCounts(ctx, countsCypher("k.level = $level", f, params, "", exact), params, false)
 	if err != nil {
 		return nil, fmt.Errorf("graph: counts: %w", err)
 	}
@@ -71,10 +76,15 @@ func (s *Store) Counts(ctx context.Context, level policykb.Level, f policykb.Cor
 }
 
 // CodeCounts returns the counts of the given codes (of any levels) among the
-// sentences the filter admits; every requested id that exists is present.
+// sentences the filter admits; every requested id is present (zeros for an
+// id no code has). Answered from the rollups unless the filter names coders.
 func (s *Store) CodeCounts(ctx context.Context, codeIDs []string, f policykb.CorpusFilter) (map[string]policykb.Count, error) {
+	return s.codeCounts(ctx, codeIDs, f, sentenceLevel(f))
+}
+
+func (s *Store) codeCounts(ctx context.Context, codeIDs []string, f policykb.CorpusFilter, exact bool) (map[string]policykb.Count, error) {
 	params := map[string]any{"ids": codeIDs}
-	got, err := s.runCounts(ctx, countsQuery("k.id IN $ids", filterClause(f, params, true), ""), params, false)
+	got, err := s.runCounts(ctx, countsCypher("k.id IN $ids", f, params, "", exact), params, false)
 	if err != nil {
 		return nil, fmt.Errorf("graph: code counts: %w", err)
 	}
@@ -89,9 +99,14 @@ func (s *Store) CodeCounts(ctx context.Context, codeIDs []string, f policykb.Cor
 
 // CountsByCity returns, for each city (by City.Name) with any admitted coded
 // sentence, the non-zero counts of the level's codes, in codebook order.
+// Answered from the rollups unless the filter names coders.
 func (s *Store) CountsByCity(ctx context.Context, level policykb.Level, f policykb.CorpusFilter) (map[string][]policykb.Count, error) {
+	return s.countsByCity(ctx, level, f, sentenceLevel(f))
+}
+
+func (s *Store) countsByCity(ctx context.Context, level policykb.Level, f policykb.CorpusFilter, exact bool) (map[string][]policykb.Count, error) {
 	params := map[string]any{"level": level.String()}
-	got, err := s.runCounts(ctx, countsQuery("k.level = $level", filterClause(f, params, true), "city.name, "), params, true)
+	got, err := s.runCounts(ctx, countsCypher("k.level = $level", f, params, "city.name, ", exact), params, true)
 	if err != nil {
 		return nil, fmt.Errorf("graph: counts by city: %w", err)
 	}
@@ -100,9 +115,18 @@ func (s *Store) CountsByCity(ctx context.Context, level policykb.Level, f policy
 
 // CountsByDocument returns, for each given document, the non-zero counts of
 // the level's codes in it, in codebook order (material sources is 1).
+// Answered from the rollups.
 func (s *Store) CountsByDocument(ctx context.Context, level policykb.Level, docIDs []string) (map[string][]policykb.Count, error) {
-	params := map[string]any{"level": level.String(), "docs": docIDs}
-	got, err := s.runCounts(ctx, countsQuery("k.level = $level", "d.id IN $docs", "d.id, "), params, true)
+	return s.countsByDocument(ctx, level, docIDs, false)
+}
+
+func (s *Store) countsByDocument(ctx context.Context, level policykb.Level, docIDs []string, exact bool) (map[string][]policykb.Count, error) {
+	params := map[string]any{"level": level.String()}
+	f := policykb.CorpusFilter{Documents: docIDs}
+	if len(docIDs) == 0 {
+		return map[string][]policykb.Count{}, nil
+	}
+	got, err := s.runCounts(ctx, countsCypher("k.level = $level", f, params, "d.id, ", exact), params, true)
 	if err != nil {
 		return nil, fmt.Errorf("graph: counts by document: %w", err)
 	}
@@ -138,11 +162,24 @@ WITH city, d, s ORDER BY d.issuedOn, d.id
 RETURN city.name, count(DISTINCT s) AS refs, count(DISTINCT d), collect(DISTINCT d.id)
 ORDER BY refs DESC, city.name`
 
+const rollupCitationsReturn = `
+WITH city, d, ru ORDER BY d.issuedOn, d.id
+RETURN city.name, sum(ru.sentences) AS refs, count(d), collect(d.id)
+ORDER BY refs DESC, city.name`
+
 // Citations returns every city with at least one admitted sentence coded at
 // the code or below it, most reference points first, then by name.
+// Answered from the rollups unless the filter names coders.
 func (s *Store) Citations(ctx context.Context, codeID string, f policykb.CorpusFilter) ([]Citation, error) {
+	return s.citations(ctx, codeID, f, sentenceLevel(f))
+}
+
+func (s *Store) citations(ctx context.Context, codeID string, f policykb.CorpusFilter, exact bool) ([]Citation, error) {
 	params := map[string]any{"code": codeID}
 	cypher := codedPath + "\nWHERE k.id = $code AND " + filterClause(f, params, true) + citationsReturn
+	if !exact {
+		cypher = rollupPath + "\nWHERE k.id = $code AND " + filterClause(f, params, false) + rollupCitationsReturn
+	}
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return collect(ctx, tx, cypher, params)
 	})

@@ -17,10 +17,15 @@ var schemaStatements = []string{
 	"CREATE INDEX code_level IF NOT EXISTS FOR (n:Code) ON (n.level)",
 	"CREATE INDEX document_issued IF NOT EXISTS FOR (n:Document) ON (n.issuedOn)",
 	"CREATE INDEX city_province IF NOT EXISTS FOR (n:City) ON (n.province)",
+	// Full-text search over sentences (Store.Search); the CJK analyzer
+	// indexes Chinese as pairs of characters.
+	"CREATE FULLTEXT INDEX " + sentenceTextIndex + " IF NOT EXISTS FOR (s:Sentence) ON EACH [s.text] " +
+		"OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}",
 }
 
 // EnsureSchema creates the constraints and indexes if they are missing and
-// waits for them to come online. It is idempotent.
+// waits for them to come online, then computes the rollups of documents
+// stored without them (see rollups.go). It is idempotent.
 func (s *Store) EnsureSchema(ctx context.Context) error {
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(ctx)
@@ -32,7 +37,7 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 	if _, err := sess.Run(ctx, "CALL db.awaitIndexes(300)", nil); err != nil {
 		return fmt.Errorf("graph: await indexes: %w", s.classify(ctx, err))
 	}
-	return nil
+	return s.backfillRollups(ctx)
 }
 
 const wipeBatch = `

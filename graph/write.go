@@ -88,7 +88,8 @@ MERGE (c)-[:BELONGS_TO]->(p)`
 // code (MERGE on id, properties overwritten) and its BELONGS_TO link to its
 // parent. Codes must come parents first, as loaders order them; ord keeps
 // that order for listing. Codes already stored but absent here are kept.
-// Idempotent.
+// When a code moves to another parent, the rollups of every document are
+// recomputed in the same transaction. Idempotent.
 func (s *Store) WriteCodebook(ctx context.Context, codes []policykb.Code) (WriteSummary, error) {
 	byLevel := map[policykb.Level][]map[string]any{}
 	var links []map[string]any
@@ -114,9 +115,15 @@ func (s *Store) WriteCodebook(ctx context.Context, codes []policykb.Code) (Write
 				}
 			}
 		}
+		before := c.sum
 		for _, rows := range chunks(links, s.cfg.BatchSize) {
 			if err := c.run(ctx, tx, linkCodes, map[string]any{"rows": rows}); err != nil {
 				return nil, err
+			}
+		}
+		if c.sum.RelationshipsCreated != before.RelationshipsCreated || c.sum.RelationshipsDeleted != before.RelationshipsDeleted {
+			if err := exec(ctx, tx, refreshAllRollups, map[string]any{"levels": levelNames()}); err != nil {
+				return nil, fmt.Errorf("refresh rollups: %w", err)
 			}
 		}
 		return c.sum, nil
@@ -176,7 +183,8 @@ SET r.start = row.start, r.end = row.end`
 // sentences, so a failure never leaves a document half-written: each
 // document is either as before or completely written. A stored document
 // whose SHA256 differs gets its old sentences and their codings replaced.
-// progress, if not nil, is called after each committed transaction with the
+// The rollups of the written documents are recomputed in the same
+// transactions. progress, if not nil, is called after each committed transaction with the
 // number of documents written so far. Idempotent.
 func (s *Store) WriteDocuments(ctx context.Context, docs []DocumentBundle, progress func(done, total int)) (WriteSummary, error) {
 	var total WriteSummary
@@ -201,6 +209,7 @@ func (s *Store) WriteDocuments(ctx context.Context, docs []DocumentBundle, progr
 
 func (s *Store) writeDocumentGroup(ctx context.Context, docs []DocumentBundle) (WriteSummary, error) {
 	var cities, documents, sentences, codings []map[string]any
+	var docIDs []string
 	seenCity := map[string]bool{}
 	for _, b := range docs {
 		if !seenCity[b.City.Name] {
@@ -208,6 +217,7 @@ func (s *Store) writeDocumentGroup(ctx context.Context, docs []DocumentBundle) (
 			cities = append(cities, map[string]any{"name": b.City.Name, "nameZh": nullable(b.City.NameZh), "province": nullable(b.City.Province)})
 		}
 		d := b.Document
+		docIDs = append(docIDs, d.ID)
 		var issued any
 		if !d.IssuedOn.IsZero() {
 			issued = neo4j.DateOf(d.IssuedOn)
@@ -243,6 +253,9 @@ func (s *Store) writeDocumentGroup(ctx context.Context, docs []DocumentBundle) (
 				}
 			}
 		}
+		if err := s.refreshRollups(ctx, tx, docIDs); err != nil {
+			return nil, err
+		}
 		return c.sum, nil
 	})
 	if err != nil {
@@ -256,6 +269,7 @@ func (s *Store) writeDocumentGroup(ctx context.Context, docs []DocumentBundle) (
 // WriteCodings adds codings on sentences that are already stored, one
 // transaction per BatchSize codings. Codings whose sentence or code is
 // missing are skipped by the MATCH; loaders check both before writing.
+// The rollups of the documents a transaction touches are recomputed in it.
 // Idempotent.
 func (s *Store) WriteCodings(ctx context.Context, codings []policykb.Coding) (WriteSummary, error) {
 	rows := make([]map[string]any, len(codings))
@@ -266,8 +280,13 @@ func (s *Store) WriteCodings(ctx context.Context, codings []policykb.Coding) (Wr
 	for _, batch := range chunks(rows, s.cfg.BatchSize) {
 		out, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 			var c counter
-			err := c.run(ctx, tx, upsertCodings, map[string]any{"rows": batch})
-			return c.sum, err
+			if err := c.run(ctx, tx, upsertCodings, map[string]any{"rows": batch}); err != nil {
+				return nil, err
+			}
+			if err := refreshRollupsOfCodings(ctx, tx, batch); err != nil {
+				return nil, err
+			}
+			return c.sum, nil
 		})
 		if err != nil {
 			return total, fmt.Errorf("graph: write codings: %w", err)

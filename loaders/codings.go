@@ -159,6 +159,26 @@ func preview(s string) string {
 	return string([]rune(s)[:n]) + "…"
 }
 
+// passageCodings returns the codings of a passage [start, end): a copy of
+// k on every unit the passage codes (see coveredUnits), in unit order, with
+// the passage's span kept unless it is exactly one whole unit.
+func passageCodings(units []policykb.Sentence, start, end int, k policykb.Coding) []policykb.Coding {
+	covered := coveredUnits(units, start, end)
+	whole := len(covered) == 1 && units[covered[0]].Start == start && units[covered[0]].End == end
+	out := make([]policykb.Coding, 0, len(covered))
+	for _, i := range covered {
+		c := k
+		c.SentenceID = units[i].ID
+		c.Start, c.End = nil, nil
+		if !whole {
+			s, e := start, end
+			c.Start, c.End = &s, &e
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
 // coveredUnits returns the indexes of the units a passage [start, end)
 // codes: every SENTENCE it overlaps; a HEADING only when the passage lies
 // inside it; and, when the passage overlaps only headings, those headings.

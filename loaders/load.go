@@ -365,18 +365,7 @@ func (v *validation) resolve(ctx context.Context, ce codingEntry) ([]policykb.Co
 	if !codeOK {
 		return nil, nil
 	}
-	covered := coveredUnits(units, start, end)
-	whole := len(covered) == 1 && units[covered[0]].Start == start && units[covered[0]].End == end
-	out := make([]policykb.Coding, 0, len(covered))
-	for _, i := range covered {
-		k := policykb.Coding{SentenceID: units[i].ID, CodeID: ce.codeID, Coder: ce.coder, Origin: "manual", At: v.at}
-		if !whole {
-			s, e := start, end
-			k.Start, k.End = &s, &e
-		}
-		out = append(out, k)
-	}
-	return out, nil
+	return passageCodings(units, start, end, policykb.Coding{CodeID: ce.codeID, Coder: ce.coder, Origin: "manual", At: v.at}), nil
 }
 
 // storedDocument fetches a stored document with its sentences once; nil
@@ -476,6 +465,25 @@ func Load(ctx context.Context, store *graph.Store, in Input, opts Options) (Summ
 		log.Info("load: " + n)
 	}
 	log.Info("load: validated", "plan", plan.String(), "took", time.Since(began).Round(time.Millisecond))
+	return writePlan(ctx, store, plan, opts, log, began)
+}
+
+// WritePlan writes a validated plan (from Validate, or from an importer
+// such as PlanQDPX): the codebook, then the documents with their cities,
+// sentences and codings, then the codings on documents already stored.
+// Each step is idempotent, so writing the same plan twice changes nothing.
+func WritePlan(ctx context.Context, store *graph.Store, plan *Plan, opts Options) (Summary, error) {
+	if store == nil {
+		return Summary{}, errors.New("loaders: write: no database")
+	}
+	log := opts.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return writePlan(ctx, store, plan, opts, log, time.Now())
+}
+
+func writePlan(ctx context.Context, store *graph.Store, plan *Plan, opts Options, log *slog.Logger, began time.Time) (Summary, error) {
 	if err := store.EnsureSchema(ctx); err != nil {
 		return Summary{}, fmt.Errorf("loaders: load: %w", err)
 	}

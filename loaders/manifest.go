@@ -12,7 +12,7 @@ import (
 )
 
 var manifestColumns = columns{
-	known:    []string{"id", "city", "city_zh", "province", "title", "issuer", "issued_on", "doc_type", "url", "file", "synthetic"},
+	known:    []string{"id", "city", "city_zh", "province", "title", "issuer", "issued_on", "doc_type", "url", "file", "synthetic", "encoding"},
 	required: []string{"id", "city", "title", "file"},
 }
 
@@ -54,6 +54,10 @@ func parseManifest(file string, data []byte, c *collector) []docEntry {
 		d.URL = t.get(r, "url")
 		e.city = policykb.City{Name: d.City, NameZh: t.get(r, "city_zh"), Province: t.get(r, "province")}
 		fileField := t.get(r, "file")
+		enc, encErr := parseEncoding(t.get(r, "encoding"))
+		if encErr != nil {
+			c.add(file, r.line, "encoding", "%v", encErr)
+		}
 		bad := false
 		for _, req := range manifestColumns.required {
 			if t.get(r, req) == "" {
@@ -117,7 +121,7 @@ func parseManifest(file string, data []byte, c *collector) []docEntry {
 			if !filepath.IsAbs(e.path) {
 				e.path = filepath.Join(dir, e.path)
 			}
-			if readText(file, r.line, e.path, d, c) && !bad {
+			if encErr == nil && readText(file, r.line, e.path, enc, d, c) && !bad {
 				e.sentences = Segment(d.ID, d.Text)
 				if len(e.sentences) == 0 {
 					c.add(e.path, 0, "", "no text: the file is empty or holds only white space (listed at %s:%d)", file, r.line)
@@ -137,8 +141,9 @@ func parseManifest(file string, data []byte, c *collector) []docEntry {
 }
 
 // readText reads one document's text into d (Text, SHA256); problems name
-// the text file, and the manifest line that lists it.
-func readText(manifest string, line int, path string, d *policykb.Document, c *collector) bool {
+// the text file, and the manifest line that lists it. The file is decoded
+// by its type and the manifest's encoding column (see DecodeDocument).
+func readText(manifest string, line int, path, enc string, d *policykb.Document, c *collector) bool {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		msg := err.Error()
@@ -148,7 +153,7 @@ func readText(manifest string, line int, path string, d *policykb.Document, c *c
 		c.add(manifest, line, "file", "%s", msg)
 		return false
 	}
-	text, err := normalizeText(b)
+	text, err := DecodeDocument(path, b, enc)
 	if err != nil {
 		c.add(path, 0, "", "%v (listed at %s:%d)", err, manifest, line)
 		return false

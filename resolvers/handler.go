@@ -43,6 +43,9 @@ type Options struct {
 	Log *slog.Logger
 	// Examples are GraphiQL's opening tabs. Default: DefaultExamples().
 	Examples []Example
+	// Cypher configures Query.cypher, the read-only Cypher escape hatch;
+	// it is off unless Cypher.Enabled. See cypher.go.
+	Cypher CypherOptions
 }
 
 // minDepth is the depth of GraphiQL 4's introspection query
@@ -93,6 +96,7 @@ func (o Options) withDefaults() (Options, error) {
 //	GET  /graphql?query=...     queries only (a mutation gets 405)
 //	GET  /healthz               200 while the process runs
 //	GET  /readyz                200 when Neo4j answers, else 503
+//	GET  /export/T.F?...        table T (codings, counts, matrix) as F (csv, xlsx, json); see export_http.go
 //
 // Responses to /graphql are application/json. The status is 200 once the
 // query ran (errors, if any, are in the body); a request refused before it
@@ -136,6 +140,7 @@ func NewHandler(store Store, opts Options) (*Handler, error) {
 	h.mux.HandleFunc("/graphql", h.serveGraphQL)
 	h.mux.HandleFunc("GET /healthz", h.serveHealth)
 	h.mux.HandleFunc("GET /readyz", h.serveReady)
+	h.mux.HandleFunc("GET /export/{file}", h.serveExport) // export_http.go
 	return h, nil
 }
 
@@ -207,6 +212,7 @@ func (h *Handler) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	store := boundStore{Store: h.store, deadline: start.Add(h.opts.Timeout - storeGrace(h.opts.Timeout))}
 	ctx = withRequest(ctx, newRequest(store, h.log, h.opts.MaxPageSize))
+	ctx = withCypher(ctx, h.opts.Cypher)
 	resp := h.schema.Exec(ctx, p.Query, p.OperationName, p.Variables)
 	finishErrors(ctx, h.log, p.Query, resp.Errors)
 	h.write(w, statusOf(resp), resp)

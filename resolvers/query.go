@@ -275,20 +275,7 @@ func (*queryResolver) CompareCities(ctx context.Context, args compareArgs) (*com
 // points at the level, and the cosine of every pair's reference vectors.
 func compare(r *request, cb *codebook, level policykb.Level, cities []*policykb.City, byCity map[string][]policykb.Count) *comparisonResolver {
 	codes := cb.byLevel[level]
-	// vec[i][j]: city i's counts at code j.
-	vec := make([][]policykb.Count, len(cities))
-	sums := make([]int, len(cities))
-	for i, c := range cities {
-		vec[i] = make([]policykb.Count, len(codes))
-		at := map[string]policykb.Count{}
-		for _, n := range byCity[c.Name] {
-			at[n.CodeID] = n
-		}
-		for j, code := range codes {
-			vec[i][j] = at[code.ID]
-			sums[i] += at[code.ID].ReferencePoints
-		}
-	}
+	vec, sums := profiles(codes, cities, byCity)
 	res := &comparisonResolver{level: level.String(), cities: r.cityList(cities)}
 	codeRes := r.codeList(cb, codes)
 	for j := range codes {
@@ -303,11 +290,7 @@ func compare(r *request, cb *codebook, level policykb.Level, cities []*policykb.
 		}
 		res.rows = append(res.rows, row)
 	}
-	for a := range cities {
-		for b := a + 1; b < len(cities); b++ {
-			res.pairs = append(res.pairs, &cityPair{a: res.cities[a], b: res.cities[b], cosine: cosine(vec[a], vec[b])})
-		}
-	}
+	res.pairs = cityPairs(res.cities, vec)
 	return res
 }
 

@@ -23,6 +23,7 @@ type Store interface {
 	Sentences(ctx context.Context, q graph.SentenceQuery, p graph.Page) ([]policykb.Sentence, int, error)
 	SentencesByDocument(ctx context.Context, docIDs []string, p graph.Page) (map[string][]policykb.Sentence, error)
 	CodingsBySentence(ctx context.Context, sentenceIDs []string) (map[string][]policykb.Coding, error)
+	DocumentTexts(ctx context.Context, ids []string) (map[string]string, error)
 	Counts(ctx context.Context, level policykb.Level, f policykb.CorpusFilter) ([]policykb.Count, error)
 	CodeCounts(ctx context.Context, codeIDs []string, f policykb.CorpusFilter) (map[string]policykb.Count, error)
 	CountsByCity(ctx context.Context, level policykb.Level, f policykb.CorpusFilter) (map[string][]policykb.Count, error)
@@ -30,6 +31,15 @@ type Store interface {
 	Citations(ctx context.Context, codeID string, f policykb.CorpusFilter) ([]graph.Citation, error)
 	Evidence(ctx context.Context, codeID string, f policykb.CorpusFilter, cities []string, n int) (map[string][]policykb.Sentence, error)
 	Stats(ctx context.Context) (policykb.Stats, error)
+	Matrix(ctx context.Context, q graph.MatrixQuery) (graph.Matrix, error)
+	MatrixCellSentences(ctx context.Context, q graph.MatrixQuery, rowCodeID, column string, p graph.Page) ([]policykb.Sentence, int, error)
+	Cooccurrence(ctx context.Context, level policykb.Level, scope policykb.Scope, minCount int, f policykb.CorpusFilter) ([]graph.CodePair, error)
+	PairEvidence(ctx context.Context, pairs [][2]string, f policykb.CorpusFilter, n int) (map[[2]string][]policykb.Sentence, error)
+	PairDocumentEvidence(ctx context.Context, pairs [][2]string, f policykb.CorpusFilter, n int) (map[[2]string][]policykb.Sentence, error)
+	Saturation(ctx context.Context, heldOut []string, level policykb.Level, f policykb.CorpusFilter) (graph.Saturation, error)
+	Agreement(ctx context.Context, coderA, coderB string, level policykb.Level, f policykb.CorpusFilter) (graph.Agreement, error)
+	Search(ctx context.Context, text string, f policykb.CorpusFilter, p graph.Page) ([]policykb.Sentence, int, error)
+	Cypher(ctx context.Context, statement string, params map[string]any, opts graph.CypherOptions) (graph.CypherResult, error)
 }
 
 var _ Store = (*graph.Store)(nil)
@@ -102,6 +112,12 @@ func (b boundStore) CodingsBySentence(ctx context.Context, sentenceIDs []string)
 	return b.Store.CodingsBySentence(ctx, sentenceIDs)
 }
 
+func (b boundStore) DocumentTexts(ctx context.Context, ids []string) (map[string]string, error) {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.DocumentTexts(ctx, ids)
+}
+
 func (b boundStore) Counts(ctx context.Context, level policykb.Level, f policykb.CorpusFilter) ([]policykb.Count, error) {
 	ctx, cancel := b.bound(ctx)
 	defer cancel()
@@ -142,4 +158,58 @@ func (b boundStore) Stats(ctx context.Context) (policykb.Stats, error) {
 	ctx, cancel := b.bound(ctx)
 	defer cancel()
 	return b.Store.Stats(ctx)
+}
+
+func (b boundStore) Saturation(ctx context.Context, heldOut []string, level policykb.Level, f policykb.CorpusFilter) (graph.Saturation, error) {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.Saturation(ctx, heldOut, level, f)
+}
+
+func (b boundStore) Agreement(ctx context.Context, coderA, coderB string, level policykb.Level, f policykb.CorpusFilter) (graph.Agreement, error) {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.Agreement(ctx, coderA, coderB, level, f)
+}
+
+func (b boundStore) Search(ctx context.Context, text string, f policykb.CorpusFilter, p graph.Page) ([]policykb.Sentence, int, error) {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.Search(ctx, text, f, p)
+}
+
+func (b boundStore) Cypher(ctx context.Context, statement string, params map[string]any, opts graph.CypherOptions) (graph.CypherResult, error) {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.Cypher(ctx, statement, params, opts)
+}
+
+func (b boundStore) Matrix(ctx context.Context, q graph.MatrixQuery) (graph.Matrix, error) {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.Matrix(ctx, q)
+}
+
+func (b boundStore) MatrixCellSentences(ctx context.Context, q graph.MatrixQuery, rowCodeID, column string, p graph.Page) ([]policykb.Sentence, int, error) {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.MatrixCellSentences(ctx, q, rowCodeID, column, p)
+}
+
+func (b boundStore) Cooccurrence(ctx context.Context, level policykb.Level, scope policykb.Scope, minCount int, f policykb.CorpusFilter) ([]graph.CodePair, error) {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.Cooccurrence(ctx, level, scope, minCount, f)
+}
+
+func (b boundStore) PairEvidence(ctx context.Context, pairs [][2]string, f policykb.CorpusFilter, n int) (map[[2]string][]policykb.Sentence, error) {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.PairEvidence(ctx, pairs, f, n)
+}
+
+func (b boundStore) PairDocumentEvidence(ctx context.Context, pairs [][2]string, f policykb.CorpusFilter, n int) (map[[2]string][]policykb.Sentence, error) {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.PairDocumentEvidence(ctx, pairs, f, n)
 }

@@ -47,8 +47,11 @@ var operationName = regexp.MustCompile(`(?m)^query\s+(\w+)`)
 // the median and 95th percentile latency of each.
 func BenchmarkExampleQueries(b *testing.B) {
 	uri := benchURI(b)
-	if out, err := runB(b, "load", "sample"); err != nil {
-		b.Fatalf("load: %v\n%s", err, out)
+	// The agreement example compares the sample's two coders.
+	for _, args := range [][]string{{"load", "sample"}, {"load-second-coder"}} {
+		if out, err := runB(b, args...); err != nil {
+			b.Fatalf("%v: %v\n%s", args, err, out)
+		}
 	}
 	srv := serveStore(b, uri)
 	for _, ex := range resolvers.DefaultExamples() {

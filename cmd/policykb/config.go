@@ -17,7 +17,17 @@ type Config struct {
 	Neo4j  Neo4jConfig  `mapstructure:"neo4j"`
 	Server ServerConfig `mapstructure:"server"`
 	Load   LoadConfig   `mapstructure:"load"`
+	Import ImportConfig `mapstructure:"import"`
 	Log    LogConfig    `mapstructure:"log"`
+	Cypher CypherConfig `mapstructure:"cypher"`
+}
+
+// CypherConfig is the read-only Cypher escape hatch of the GraphQL API
+// (Query.cypher): off unless enabled, and bounded when on.
+type CypherConfig struct {
+	Enabled bool          `mapstructure:"enabled"`
+	MaxRows int           `mapstructure:"max_rows"`
+	Timeout time.Duration `mapstructure:"timeout"`
 }
 
 // Neo4jConfig says where the database is; see DESIGN §3 for the keys.
@@ -84,8 +94,12 @@ var defaults = map[string]any{
 	"server.max_body_bytes":       1 << 20,
 	"server.max_parallelism":      16,
 	"load.batch_size":             1000,
+	"import.max_bytes":            512 << 20,
 	"log.level":                   "info",
 	"log.format":                  "text",
+	"cypher.enabled":              false,
+	"cypher.max_rows":             1000,
+	"cypher.timeout":              "10s",
 }
 
 // flagKeys binds command-line flags to config keys.
@@ -94,6 +108,7 @@ var flagKeys = map[string]string{
 	"neo4j-home": "neo4j.bundled.home",
 	"addr":       "server.addr",
 	"batch-size": "load.batch_size",
+	"max-size":   "import.max_bytes",
 	"log-level":  "log.level",
 }
 

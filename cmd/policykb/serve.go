@@ -29,6 +29,7 @@ func (a *app) serveCmd() *cobra.Command {
 			handler, err := resolvers.NewHandler(store, resolvers.Options{
 				MaxDepth: s.MaxDepth, MaxQueryLength: s.MaxQueryLength, MaxPageSize: s.MaxPageSize,
 				Timeout: s.Timeout, MaxBodyBytes: s.MaxBodyBytes, MaxParallelism: s.MaxParallelism, Log: a.log,
+				Cypher: resolvers.CypherOptions{Enabled: a.cfg.Cypher.Enabled, MaxRows: a.cfg.Cypher.MaxRows, Timeout: a.cfg.Cypher.Timeout},
 			})
 			if err != nil {
 				return err

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/policykb/policykb"
+	"github.com/policykb/policykb/exports"
+)
+
+func init() {
+	for _, f := range exports.Formats {
+		exportCommands = append(exportCommands, func(a *app) *cobra.Command { return a.exportFlatCmd(f) })
+	}
+}
+
+// exportFlatCmd is `policykb export csv|xlsx|json TABLE`: the tables of
+// package exports, with the parameters the HTTP endpoints take as flags of
+// the same names.
+func (a *app) exportFlatCmd(format exports.Format) *cobra.Command {
+	var output string
+	cmd := &cobra.Command{
+		Use:   string(format) + " codings|counts|matrix",
+		Short: "Write a flat table (codings, counts or a matrix) as " + strings.ToUpper(string(format)),
+		Long: `Write a flat table of the knowledge base as ` + strings.ToUpper(string(format)) + `, the same as GET /export/TABLE.` + string(format) + `:
+
+  codings   one row per coding: city, document, sentence, the code and its
+            concept, category, main category and layer, coder, origin
+  counts    reference points and material sources of every code of --level
+  matrix    the codes of --rows against --columns, cells holding --measure,
+            with a total column and a totals row
+
+Filters (repeatable, or comma-separated): --city, --province, --document,
+--coder; --from and --to bound the issue date (YYYY-MM-DD).`,
+		Example: "  policykb export csv codings -o codings.csv\n" +
+			"  policykb export xlsx counts --level MAIN_CATEGORY --city Linlan -o counts.xlsx\n" +
+			"  policykb export json matrix --rows MAIN_CATEGORY --columns CITY --measure SHARE",
+		Args:      cobra.ExactArgs(1),
+		ValidArgs: []string{string(exports.Codings), string(exports.Counts), string(exports.Matrix)},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			q := url.Values{}
+			for _, name := range []string{"level", "rows", "columns", "measure", "from", "to"} {
+				if cmd.Flags().Changed(name) {
+					v, _ := cmd.Flags().GetString(name)
+					q.Set(name, v)
+				}
+			}
+			for _, name := range []string{"city", "province", "document", "coder"} {
+				if cmd.Flags().Changed(name) {
+					vs, _ := cmd.Flags().GetStringSlice(name)
+					q[name] = vs
+				}
+			}
+			req, err := exports.ParseRequest(args[0], q)
+			if err != nil {
+				return flagError(err)
+			}
+			if output == "" && format == exports.XLSX {
+				output = req.FileName(format)
+			}
+			ctx := cmd.Context()
+			store, err := a.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer store.Close(context.Background())
+			if output == "" || output == "-" {
+				_, err := exports.Write(ctx, store, req, format, cmd.OutOrStdout())
+				return flagError(err)
+			}
+			n, err := writeFileAtomically(output, func(w io.Writer) (int, error) {
+				return exports.Write(ctx, store, req, format, w)
+			})
+			if err != nil {
+				return flagError(err)
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s: %d rows\n", output, n)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&output, "output", "o", "", "output file (default: standard output; for xlsx, TABLE-....xlsx in the current directory)")
+	f.String("level", "", "counts: the level (LAYER, MAIN_CATEGORY, CATEGORY, CONCEPT)")
+	f.String("rows", "", "matrix: the level of the rows")
+	f.String("columns", "", "matrix: CITY (default), PROVINCE, DOCUMENT, YEAR or DOC_TYPE")
+	f.String("measure", "", "matrix: REFERENCE_POINTS (default), MATERIAL_SOURCES, SHARE, PER_1000_SENTENCES or PRESENCE")
+	f.StringSlice("city", nil, "only these cities (English or Chinese name)")
+	f.StringSlice("province", nil, "only these provinces")
+	f.StringSlice("document", nil, "only these document ids")
+	f.StringSlice("coder", nil, "only the codings of these coders")
+	f.String("from", "", "only documents issued on or after this date (YYYY-MM-DD)")
+	f.String("to", "", "only documents issued on or before this date (YYYY-MM-DD)")
+	return cmd
+}
+
+// flagError names a bad parameter as the flag the user typed.
+func flagError(err error) error {
+	var pe *policykb.Error
+	if errors.As(err, &pe) && pe.Code == policykb.EInvalid && pe.Argument != "" && pe.Argument != "table" {
+		return fmt.Errorf("--%s: %s", pe.Argument, strings.TrimPrefix(pe.Message, "exports: "))
+	}
+	return err
+}
+
+// writeFileAtomically writes a file through a temporary file beside it, so
+// that a failed export leaves no partial file behind.
+func writeFileAtomically(path string, write func(io.Writer) (int, error)) (int, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	// CreateTemp makes the file private; an export is an ordinary file.
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	n, err := write(tmp)
+	if cerr := tmp.Close(); err == nil && cerr != nil {
+		err = cerr
+	}
+	if err != nil {
+		return n, err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return n, fmt.Errorf("export: %w", err)
+	}
+	return n, nil
+}

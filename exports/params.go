@@ -1,0 +1,153 @@
+package exports
+
+import (
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/policykb/policykb"
+)
+
+// ParseTable accepts codings, counts or matrix, case-insensitively.
+func ParseTable(s string) (Table, error) {
+	t := Table(strings.ToLower(strings.TrimSpace(s)))
+	if slices.Contains(Tables, t) {
+		return t, nil
+	}
+	return "", policykb.InvalidArgument("table", "exports: unknown table %q: expected codings, counts or matrix", s)
+}
+
+// The parameters every table takes: the corpus filter. city, province,
+// document and coder may be repeated, or hold a comma-separated list; from
+// and to are dates (YYYY-MM-DD), inclusive.
+var filterParams = []string{"city", "province", "document", "coder", "from", "to"}
+
+// tableParams are the parameters of each table beyond the filter.
+var tableParams = map[Table][]string{
+	Codings: nil,
+	Counts:  {"level"},
+	Matrix:  {"rows", "columns", "measure"},
+}
+
+// ParseRequest reads an export's parameters (URL query parameters, or the
+// CLI's flags under the same names):
+//
+//	counts:  level (LAYER, MAIN_CATEGORY, CATEGORY or CONCEPT; required)
+//	matrix:  rows (a level; required), columns (CITY, PROVINCE, DOCUMENT,
+//	         YEAR or DOC_TYPE; default CITY), measure (REFERENCE_POINTS,
+//	         MATERIAL_SOURCES, SHARE, PER_1000_SENTENCES or PRESENCE;
+//	         default REFERENCE_POINTS)
+//	all:     city, province, document, coder, from, to (the CorpusFilter)
+//
+// Enum values are case-insensitive. An unknown parameter, one that the
+// table does not take, a bad value or a missing required one is a
+// BAD_USER_INPUT error naming the parameter.
+func ParseRequest(table string, q url.Values) (Request, error) {
+	t, err := ParseTable(table)
+	if err != nil {
+		return Request{}, err
+	}
+	req := Request{Table: t}
+	names := make([]string, 0, len(q))
+	for k := range q {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		if slices.Contains(filterParams, k) || slices.Contains(tableParams[t], k) {
+			continue
+		}
+		for other, ps := range tableParams {
+			if slices.Contains(ps, k) {
+				return req, policykb.InvalidArgument(k, "exports: %s applies to the %s table, not to %s", k, other, t)
+			}
+		}
+		all := append(append([]string{}, tableParams[t]...), filterParams...)
+		return req, policykb.InvalidArgument(k, "exports: unknown parameter %q: the %s table takes %s", k, t, strings.Join(all, ", "))
+	}
+	one := func(k string) (string, error) {
+		vs := q[k]
+		if len(vs) > 1 {
+			return "", policykb.InvalidArgument(k, "exports: %s given %d times: give it once", k, len(vs))
+		}
+		if len(vs) == 0 {
+			return "", nil
+		}
+		return strings.TrimSpace(vs[0]), nil
+	}
+	switch t {
+	case Counts:
+		s, err := one("level")
+		if err != nil {
+			return req, err
+		}
+		if s == "" {
+			return req, policykb.InvalidArgument("level", "exports: counts needs level: LAYER, MAIN_CATEGORY, CATEGORY or CONCEPT")
+		}
+		if req.Level, err = policykb.ParseLevel(s); err != nil {
+			return req, policykb.InvalidArgument("level", "exports: level: %v", err)
+		}
+	case Matrix:
+		s, err := one("rows")
+		if err != nil {
+			return req, err
+		}
+		if s == "" {
+			return req, policykb.InvalidArgument("rows", "exports: matrix needs rows, a level: LAYER, MAIN_CATEGORY, CATEGORY or CONCEPT")
+		}
+		if req.Rows, err = policykb.ParseLevel(s); err != nil {
+			return req, policykb.InvalidArgument("rows", "exports: rows: %v", err)
+		}
+		req.Columns, req.Measure = policykb.DimensionCity, policykb.MeasureReferencePoints
+		if s, err = one("columns"); err != nil {
+			return req, err
+		} else if s != "" {
+			if req.Columns, err = policykb.ParseDimension(s); err != nil {
+				return req, policykb.InvalidArgument("columns", "exports: columns: %v", err)
+			}
+		}
+		if s, err = one("measure"); err != nil {
+			return req, err
+		} else if s != "" {
+			if req.Measure, err = policykb.ParseMeasure(s); err != nil {
+				return req, policykb.InvalidArgument("measure", "exports: measure: %v", err)
+			}
+		}
+	}
+	list := func(k string) []string {
+		var out []string
+		for _, v := range q[k] {
+			for _, part := range strings.Split(v, ",") {
+				if p := strings.TrimSpace(part); p != "" {
+					out = append(out, p)
+				}
+			}
+		}
+		return out
+	}
+	f := &req.Filter
+	f.Cities, f.Provinces, f.Documents, f.Coders = list("city"), list("province"), list("document"), list("coder")
+	for _, d := range []struct {
+		key string
+		to  **time.Time
+	}{{"from", &f.IssuedFrom}, {"to", &f.IssuedTo}} {
+		s, err := one(d.key)
+		if err != nil {
+			return req, err
+		}
+		if s == "" {
+			continue
+		}
+		day, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			return req, policykb.InvalidArgument(d.key, "exports: %s: %q is not a date: expected YYYY-MM-DD", d.key, s)
+		}
+		*d.to = &day
+	}
+	if f.IssuedFrom != nil && f.IssuedTo != nil && f.IssuedTo.Before(*f.IssuedFrom) {
+		return req, policykb.InvalidArgument("to", "exports: to (%s) is before from (%s)", f.IssuedTo.Format(time.DateOnly), f.IssuedFrom.Format(time.DateOnly))
+	}
+	return req, nil
+}

@@ -1,0 +1,539 @@
+package graph
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/policykb/policykb"
+)
+
+// MatrixQuery asks for a code matrix: the codes of a level (rows) against
+// the cases of a dimension (columns), each cell holding a measure, among the
+// documents and sentences the filter admits.
+type MatrixQuery struct {
+	Rows    policykb.Level
+	Columns policykb.Dimension
+	Measure policykb.Measure
+	Filter  policykb.CorpusFilter
+}
+
+// Matrix is the answer to a MatrixQuery. Rows are every code of the level in
+// codebook order; Columns the cases of the dimension that hold at least one
+// admitted document, sorted, "unknown" (no date, province or type) last.
+// Cells[i][j] is the measure of Rows[i] in Columns[j]:
+//
+//   - REFERENCE_POINTS: distinct admitted sentences of the column's documents
+//     coded at the code or below it (DESIGN §2);
+//   - MATERIAL_SOURCES: distinct documents of the column holding such a sentence;
+//   - SHARE: the cell's reference points divided by the sum of the reference
+//     points of all the level's codes in the column (0 for a column without
+//     any), so a column sums to 1; a sentence coded at two codes of the
+//     level counts in both cells and twice in that sum;
+//   - PER_1000_SENTENCES: 1000 × the cell's reference points / the number of
+//     sentences (coded or not) of the column's admitted documents;
+//   - PRESENCE: 1 when the cell has a reference point, else 0.
+//
+// RowTotals[i] is the measure over the whole row (all admitted documents):
+// reference points, material sources (distinct documents), the code's share
+// of all the level's references, references per 1,000 admitted sentences;
+// for PRESENCE the number of columns where the code is present.
+// ColumnTotals[j] is the measure over the column for the level as a whole:
+// distinct sentences coded at any code of the level (a sentence under two
+// codes counts once, so it may be less than the column's sum), distinct
+// documents holding one, 1 for SHARE (0 for an empty column), those
+// distinct sentences per 1,000 sentences; for PRESENCE the number of codes
+// present in the column.
+type Matrix struct {
+	Rows                    []policykb.Code
+	Columns                 []string
+	Cells                   [][]float64
+	RowTotals, ColumnTotals []float64
+}
+
+// Unknown is the column of documents that lack the dimension's value (no
+// issue date for YEAR, no province, no document type).
+const Unknown = "unknown"
+
+// columnExpr is the Cypher expression of each dimension's case, on the
+// variables city and d; a fixed list, never user input.
+var columnExpr = map[policykb.Dimension]string{
+	policykb.DimensionCity:     "city.name",
+	policykb.DimensionProvince: "coalesce(city.province, '" + Unknown + "')",
+	policykb.DimensionDocument: "d.id",
+	policykb.DimensionYear:     "coalesce(toString(d.issuedOn.year), '" + Unknown + "')",
+	policykb.DimensionDocType:  "coalesce(d.docType, '" + Unknown + "')",
+}
+
+func (q MatrixQuery) check() error {
+	if !q.Rows.Valid() {
+		return policykb.InvalidArgument("rows", "graph: matrix: unknown level %v", q.Rows)
+	}
+	if !q.Columns.Valid() {
+		return policykb.InvalidArgument("columns", "graph: matrix: unknown dimension %v", q.Columns)
+	}
+	if !q.Measure.Valid() {
+		return policykb.InvalidArgument("measure", "graph: matrix: unknown measure %v", q.Measure)
+	}
+	return nil
+}
+
+// The columns: every case with an admitted document, with its documents'
+// sentences and (from the rollups) the distinct sentences and documents
+// coded at the level.
+func matrixColumnsQuery(col, where string) string {
+	return `
+MATCH (city:City)-[:ISSUED]->(d:Document) WHERE ` + where + `
+WITH ` + col + ` AS col, d
+RETURN col, sum(COUNT { (d)-[:HAS_SENTENCE]->() }), sum(coalesce(d.codedSentences[$li], 0)),
+       count(CASE WHEN d.codedSentences[$li] > 0 THEN 1 END)`
+}
+
+func matrixCellsQuery(col, where string, exact bool) string {
+	if exact {
+		return codedPath + "\nWHERE k.level = $level AND " + where +
+			"\nRETURN " + col + ", k.id, count(DISTINCT s), count(DISTINCT d)"
+	}
+	return rollupPath + "\nWHERE k.level = $level AND " + where +
+		"\nRETURN " + col + ", k.id, sum(ru.sentences), count(d)"
+}
+
+// Under a coder filter, the distinct sentences and documents coded at the
+// level per column, sentence by sentence.
+func matrixColumnCodedQuery(col, where string) string {
+	return codedPath + "\nWHERE k.level = $level AND " + where +
+		"\nRETURN " + col + ", count(DISTINCT s), count(DISTINCT d)"
+}
+
+type matrixColumn struct {
+	sentences, codedSentences, codedDocs int
+}
+
+// Matrix computes a code matrix (see Matrix for the measures and totals).
+// Without a coder filter it reads only rollups and document degrees.
+func (s *Store) Matrix(ctx context.Context, q MatrixQuery) (Matrix, error) {
+	return s.matrix(ctx, q, sentenceLevel(q.Filter))
+}
+
+func (s *Store) matrix(ctx context.Context, q MatrixQuery, exact bool) (Matrix, error) {
+	if err := q.check(); err != nil {
+		return Matrix{}, err
+	}
+	codes, err := s.Codes(ctx)
+	if err != nil {
+		return Matrix{}, err
+	}
+	col := columnExpr[q.Columns]
+	docParams := map[string]any{"li": levelIndex(q.Rows)}
+	docWhere := filterClause(q.Filter, docParams, false) + " AND " + coderDocCondition(q.Filter, docParams)
+	cellParams := map[string]any{"level": q.Rows.String()}
+	cellWhere := filterClause(q.Filter, cellParams, exact)
+
+	columns := map[string]*matrixColumn{}
+	type cellKey struct{ col, code string }
+	refs, docs := map[cellKey]int{}, map[cellKey]int{}
+	_, err = s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		clear(columns)
+		clear(refs)
+		clear(docs)
+		recs, err := collect(ctx, tx, matrixColumnsQuery(col, docWhere), docParams)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			v := r.Values
+			columns[str(v[0])] = &matrixColumn{sentences: integer(v[1]), codedSentences: integer(v[2]), codedDocs: integer(v[3])}
+		}
+		recs, err = collect(ctx, tx, matrixCellsQuery(col, cellWhere, exact), cellParams)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			v := r.Values
+			k := cellKey{str(v[0]), str(v[1])}
+			refs[k], docs[k] = integer(v[2]), integer(v[3])
+		}
+		if !exact {
+			return nil, nil
+		}
+		recs, err = collect(ctx, tx, matrixColumnCodedQuery(col, cellWhere), cellParams)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range columns {
+			c.codedSentences, c.codedDocs = 0, 0
+		}
+		for _, r := range recs {
+			if c := columns[str(r.Values[0])]; c != nil {
+				c.codedSentences, c.codedDocs = integer(r.Values[1]), integer(r.Values[2])
+			}
+		}
+		return nil, nil
+	})
+	if err != nil {
+		return Matrix{}, fmt.Errorf("graph: matrix: %w", err)
+	}
+
+	m := Matrix{}
+	for _, c := range codes {
+		if c.Level == q.Rows {
+			m.Rows = append(m.Rows, c)
+		}
+	}
+	for name := range columns {
+		m.Columns = append(m.Columns, name)
+	}
+	slices.SortFunc(m.Columns, func(a, b string) int {
+		if (a == Unknown) != (b == Unknown) {
+			if a == Unknown {
+				return 1
+			}
+			return -1
+		}
+		return cmp.Compare(a, b)
+	})
+
+	// Raw counts: r[i][j] reference points, n[i][j] material sources.
+	nr, nc := len(m.Rows), len(m.Columns)
+	r, n := make([][]int, nr), make([][]int, nr)
+	rowRefs, rowDocs, colRefSum := make([]int, nr), make([]int, nr), make([]int, nc)
+	allRefs, allSentences := 0, 0
+	for _, name := range m.Columns {
+		allSentences += columns[name].sentences
+	}
+	for i, code := range m.Rows {
+		r[i], n[i] = make([]int, nc), make([]int, nc)
+		for j, name := range m.Columns {
+			k := cellKey{name, code.ID}
+			r[i][j], n[i][j] = refs[k], docs[k]
+			// Every document is in exactly one column, so the row's
+			// distinct sentences and documents are the sums of its cells.
+			rowRefs[i] += r[i][j]
+			rowDocs[i] += n[i][j]
+			colRefSum[j] += r[i][j]
+		}
+		allRefs += rowRefs[i]
+	}
+
+	m.Cells = make([][]float64, nr)
+	m.RowTotals = make([]float64, nr)
+	m.ColumnTotals = make([]float64, nc)
+	for i := range m.Rows {
+		m.Cells[i] = make([]float64, nc)
+		present := 0
+		for j, name := range m.Columns {
+			c := columns[name]
+			var v float64
+			switch q.Measure {
+			case policykb.MeasureReferencePoints:
+				v = float64(r[i][j])
+			case policykb.MeasureMaterialSources:
+				v = float64(n[i][j])
+			case policykb.MeasureShare:
+				v = ratio(r[i][j], colRefSum[j], 1)
+			case policykb.MeasurePer1000Sentences:
+				v = ratio(r[i][j], c.sentences, 1000)
+			case policykb.MeasurePresence:
+				if r[i][j] > 0 {
+					v = 1
+					present++
+				}
+			}
+			m.Cells[i][j] = v
+		}
+		switch q.Measure {
+		case policykb.MeasureReferencePoints:
+			m.RowTotals[i] = float64(rowRefs[i])
+		case policykb.MeasureMaterialSources:
+			m.RowTotals[i] = float64(rowDocs[i])
+		case policykb.MeasureShare:
+			m.RowTotals[i] = ratio(rowRefs[i], allRefs, 1)
+		case policykb.MeasurePer1000Sentences:
+			m.RowTotals[i] = ratio(rowRefs[i], allSentences, 1000)
+		case policykb.MeasurePresence:
+			m.RowTotals[i] = float64(present)
+		}
+	}
+	for j, name := range m.Columns {
+		c := columns[name]
+		switch q.Measure {
+		case policykb.MeasureReferencePoints:
+			m.ColumnTotals[j] = float64(c.codedSentences)
+		case policykb.MeasureMaterialSources:
+			m.ColumnTotals[j] = float64(c.codedDocs)
+		case policykb.MeasureShare:
+			m.ColumnTotals[j] = ratio(colRefSum[j], colRefSum[j], 1)
+		case policykb.MeasurePer1000Sentences:
+			m.ColumnTotals[j] = ratio(c.codedSentences, c.sentences, 1000)
+		case policykb.MeasurePresence:
+			for i := range m.Rows {
+				m.ColumnTotals[j] += m.Cells[i][j]
+			}
+		}
+	}
+	return m, nil
+}
+
+// ratio is scale × a / b, 0 when b is 0.
+func ratio(a, b int, scale float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return scale * float64(a) / float64(b)
+}
+
+// MatrixCellSentences lists the sentences behind a cell of the matrix q:
+// the admitted sentences of the column's documents coded at the row's code
+// or below it (by the filter's coders, when it names any), in the order of
+// Sentences, with their total. For REFERENCE_POINTS the total is the cell's
+// value; for MATERIAL_SOURCES their distinct documents are. A row or column
+// the matrix lacks lists nothing.
+func (s *Store) MatrixCellSentences(ctx context.Context, q MatrixQuery, rowCodeID, column string, p Page) ([]policykb.Sentence, int, error) {
+	if err := q.check(); err != nil {
+		return nil, 0, err
+	}
+	if rowCodeID == "" {
+		return nil, 0, nil
+	}
+	params := map[string]any{"offset": int64(p.Offset), "limit": int64(p.Limit), "column": column, "level": q.Rows.String()}
+	where := SentenceQuery{Filter: q.Filter, CodeID: rowCodeID}.where(params) +
+		" AND " + columnExpr[q.Columns] + " = $column" +
+		" AND EXISTS { MATCH (:Code {id: $code, level: $level}) }"
+	ss, total, err := s.pageSentences(ctx, where, params)
+	if err != nil {
+		return nil, 0, fmt.Errorf("graph: matrix cell sentences: %w", err)
+	}
+	return ss, total, nil
+}
+
+// pageSentences counts and pages the sentences a WHERE (on city, d and s)
+// admits, in the order of Sentences. params must hold offset and limit.
+func (s *Store) pageSentences(ctx context.Context, where string, params map[string]any) ([]policykb.Sentence, int, error) {
+	match := "MATCH (city:City)-[:ISSUED]->(d:Document)-[:HAS_SENTENCE]->(s:Sentence) WHERE " + where
+	countQ := match + " RETURN count(s)"
+	pageQ := match + " RETURN " + sentenceFields + " ORDER BY city.name, d.issuedOn, d.id, s.index SKIP $offset LIMIT $limit"
+	var sentences []policykb.Sentence
+	var total int
+	_, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		sentences, total = nil, 0
+		recs, err := collect(ctx, tx, countQ, params)
+		if err != nil {
+			return nil, err
+		}
+		total = integer(recs[0].Values[0])
+		recs, err = collect(ctx, tx, pageQ, params)
+		if err != nil {
+			return nil, err
+		}
+		for _, rec := range recs {
+			sentences = append(sentences, sentenceOf(rec.Values))
+		}
+		return nil, nil
+	})
+	return sentences, total, err
+}
+
+// CodePair is two codes of one level that co-occur: Count (n12) is the
+// number of distinct sentences (scope SENTENCE) or documents (scope
+// DOCUMENT) holding both, CountA and CountB (n1, n2) the codes' own numbers
+// of sentences or documents within the same scope and filter, and
+// CCoefficient ATLAS.ti's c-coefficient n12 / (n1 + n2 − n12).
+type CodePair struct {
+	A, B                  string
+	Count, CountA, CountB int
+	CCoefficient          float64
+}
+
+// Pairs of codes of the level on one sentence: the codes a sentence rolls
+// up to, each unordered pair once (a.id < b.id here; oriented later).
+const sentencePairs = `
+WITH s, collect(DISTINCT k.id) AS ks WHERE size(ks) > 1
+UNWIND ks AS a
+UNWIND ks AS b
+WITH a, b, s WHERE a < b
+RETURN a, b, count(s)`
+
+const documentPairsExact = `
+WITH d, collect(DISTINCT k.id) AS ks WHERE size(ks) > 1
+UNWIND ks AS a
+UNWIND ks AS b
+WITH a, b, d WHERE a < b
+RETURN a, b, count(d)`
+
+const documentPairsRollup = `
+WITH d, collect(k.id) AS ks WHERE size(ks) > 1
+UNWIND ks AS a
+UNWIND ks AS b
+WITH a, b, d WHERE a < b
+RETURN a, b, count(d)`
+
+// Cooccurrence returns every unordered pair of codes of the level that
+// co-occur at least minCount times (and at least once) in the scope, among
+// the sentences the filter admits: A before B in codebook order, the pairs
+// ordered by Count (most first), then by A's and B's codebook order.
+// DOCUMENT scope without a coder filter reads the rollups; SENTENCE scope
+// walks the coded sentences.
+func (s *Store) Cooccurrence(ctx context.Context, level policykb.Level, scope policykb.Scope, minCount int, f policykb.CorpusFilter) ([]CodePair, error) {
+	return s.cooccurrence(ctx, level, scope, minCount, f, sentenceLevel(f))
+}
+
+func (s *Store) cooccurrence(ctx context.Context, level policykb.Level, scope policykb.Scope, minCount int, f policykb.CorpusFilter, exact bool) ([]CodePair, error) {
+	if !level.Valid() {
+		return nil, policykb.InvalidArgument("level", "graph: cooccurrence: unknown level %v", level)
+	}
+	if !scope.Valid() {
+		return nil, policykb.InvalidArgument("scope", "graph: cooccurrence: unknown scope %v", scope)
+	}
+	codes, err := s.Codes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	order := map[string]int{}
+	for i, c := range codes {
+		order[c.ID] = i
+	}
+	own, err := s.counts(ctx, level, f, exact)
+	if err != nil {
+		return nil, fmt.Errorf("graph: cooccurrence: %w", err)
+	}
+	n := map[string]int{}
+	for _, c := range own {
+		if scope == policykb.ScopeSentence {
+			n[c.CodeID] = c.ReferencePoints
+		} else {
+			n[c.CodeID] = c.MaterialSources
+		}
+	}
+	params := map[string]any{"level": level.String()}
+	var cypher string
+	switch {
+	case scope == policykb.ScopeSentence:
+		cypher = codedPath + "\nWHERE k.level = $level AND " + filterClause(f, params, true) + sentencePairs
+	case exact:
+		cypher = codedPath + "\nWHERE k.level = $level AND " + filterClause(f, params, true) + documentPairsExact
+	default:
+		cypher = rollupPath + "\nWHERE k.level = $level AND " + filterClause(f, params, false) + documentPairsRollup
+	}
+	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return collect(ctx, tx, cypher, params)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("graph: cooccurrence: %w", err)
+	}
+	pairs := []CodePair{}
+	for _, rec := range out.([]*neo4j.Record) {
+		a, b, n12 := str(rec.Values[0]), str(rec.Values[1]), integer(rec.Values[2])
+		if n12 < max(minCount, 1) {
+			continue
+		}
+		if order[b] < order[a] {
+			a, b = b, a
+		}
+		p := CodePair{A: a, B: b, Count: n12, CountA: n[a], CountB: n[b]}
+		if d := p.CountA + p.CountB - p.Count; d > 0 {
+			p.CCoefficient = float64(p.Count) / float64(d)
+		}
+		pairs = append(pairs, p)
+	}
+	slices.SortFunc(pairs, func(x, y CodePair) int {
+		if c := cmp.Compare(y.Count, x.Count); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(order[x.A], order[y.A]); c != 0 {
+			return c
+		}
+		return cmp.Compare(order[x.B], order[y.B])
+	})
+	return pairs, nil
+}
+
+// pairsParam turns pairs into a parameter, each once.
+func pairsParam(pairs [][2]string) []any {
+	seen := map[[2]string]bool{}
+	var out []any
+	for _, p := range pairs {
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, []any{p[0], p[1]})
+		}
+	}
+	return out
+}
+
+const pairEvidenceOrder = `
+WITH p, city, d, s ORDER BY city.name, d.issuedOn, d.id, s.index
+WITH p, collect(s {.*, doc: d.id})[..$n] AS ss
+UNWIND ss AS s
+RETURN p[0], p[1], s.id, s.doc, s.index, s.kind, s.text, s.start, s.end`
+
+// pairEvidenceQuery: admitted sentences coded at both codes (or below
+// them), by the filter's coders when it names any.
+func pairEvidenceQuery(f policykb.CorpusFilter, params map[string]any) string {
+	coder := "true"
+	if len(f.Coders) > 0 {
+		params["fCoders"] = f.Coders
+		coder = "r.coder IN $fCoders"
+	}
+	return `
+UNWIND $pairs AS p
+MATCH (:Code {id: p[0]})<-[:BELONGS_TO*0..3]-(:Code)<-[r:CODED_AS]-(s:Sentence)
+WHERE ` + coder + `
+WITH DISTINCT p, s
+WHERE EXISTS { MATCH (s)-[r:CODED_AS]->(:Code)-[:BELONGS_TO*0..3]->(:Code {id: p[1]}) WHERE ` + coder + ` }
+MATCH (city:City)-[:ISSUED]->(d:Document)-[:HAS_SENTENCE]->(s)
+WHERE ` + filterClause(f, params, false) + pairEvidenceOrder
+}
+
+// pairDocumentEvidenceQuery: the admitted sentences coded at either code
+// of the documents that hold both.
+func pairDocumentEvidenceQuery(f policykb.CorpusFilter, params map[string]any) string {
+	return `
+UNWIND $pairs AS p
+MATCH (city:City)-[:ISSUED]->(d:Document)-[:HAS_SENTENCE]->(s:Sentence)-[r:CODED_AS]->(:Code)-[:BELONGS_TO*0..3]->(k:Code)
+WHERE k.id IN p AND ` + filterClause(f, params, true) + `
+WITH p, city, d, s, collect(DISTINCT k.id) AS ks
+WITH p, city, d, collect({s: s, ks: ks}) AS rows
+WHERE all(x IN p WHERE any(row IN rows WHERE x IN row.ks))
+UNWIND rows AS row
+WITH p, city, d, row.s AS s` + pairEvidenceOrder
+}
+
+// PairEvidence returns, for each pair of code ids, the first n admitted
+// sentences coded at both codes (or below them), in the order of Sentences:
+// the evidence of a SENTENCE-scope co-occurrence, whose Count is their
+// total. Pairs without such a sentence are absent.
+func (s *Store) PairEvidence(ctx context.Context, pairs [][2]string, f policykb.CorpusFilter, n int) (map[[2]string][]policykb.Sentence, error) {
+	return s.pairEvidence(ctx, pairs, n, pairEvidenceQuery, f)
+}
+
+// PairDocumentEvidence returns, for each pair of code ids, the first n
+// admitted sentences coded at either code in the documents holding both,
+// in the order of Sentences: the evidence of a DOCUMENT-scope
+// co-occurrence, whose Count is the number of their distinct documents.
+func (s *Store) PairDocumentEvidence(ctx context.Context, pairs [][2]string, f policykb.CorpusFilter, n int) (map[[2]string][]policykb.Sentence, error) {
+	return s.pairEvidence(ctx, pairs, n, pairDocumentEvidenceQuery, f)
+}
+
+func (s *Store) pairEvidence(ctx context.Context, pairs [][2]string, n int, query func(policykb.CorpusFilter, map[string]any) string, f policykb.CorpusFilter) (map[[2]string][]policykb.Sentence, error) {
+	res := map[[2]string][]policykb.Sentence{}
+	if len(pairs) == 0 || n <= 0 {
+		return res, nil
+	}
+	params := map[string]any{"pairs": pairsParam(pairs), "n": int64(n)}
+	cypher := query(f, params)
+	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return collect(ctx, tx, cypher, params)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("graph: pair evidence: %w", err)
+	}
+	for _, rec := range out.([]*neo4j.Record) {
+		v := rec.Values
+		k := [2]string{str(v[0]), str(v[1])}
+		res[k] = append(res[k], sentenceOf(v[2:]))
+	}
+	return res, nil
+}

@@ -1,0 +1,38 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/policykb/policykb"
+)
+
+// The sentence-level paths, exported to the package's external tests
+// (rollups_test.go, analysis_test.go), which prove the rollups equal them.
+
+func (s *Store) CountsExact(ctx context.Context, level policykb.Level, f policykb.CorpusFilter) ([]policykb.Count, error) {
+	return s.counts(ctx, level, f, true)
+}
+
+func (s *Store) CodeCountsExact(ctx context.Context, ids []string, f policykb.CorpusFilter) (map[string]policykb.Count, error) {
+	return s.codeCounts(ctx, ids, f, true)
+}
+
+func (s *Store) CountsByCityExact(ctx context.Context, level policykb.Level, f policykb.CorpusFilter) (map[string][]policykb.Count, error) {
+	return s.countsByCity(ctx, level, f, true)
+}
+
+func (s *Store) CountsByDocumentExact(ctx context.Context, level policykb.Level, ids []string) (map[string][]policykb.Count, error) {
+	return s.countsByDocument(ctx, level, ids, true)
+}
+
+func (s *Store) CitationsExact(ctx context.Context, code string, f policykb.CorpusFilter) ([]Citation, error) {
+	return s.citations(ctx, code, f, true)
+}
+
+func (s *Store) MatrixExact(ctx context.Context, q MatrixQuery) (Matrix, error) {
+	return s.matrix(ctx, q, true)
+}
+
+func (s *Store) CooccurrenceExact(ctx context.Context, level policykb.Level, scope policykb.Scope, minCount int, f policykb.CorpusFilter) ([]CodePair, error) {
+	return s.cooccurrence(ctx, level, scope, minCount, f, true)
+}

@@ -1,0 +1,80 @@
+package resolvers
+
+import (
+	"context"
+
+	"github.com/policykb/policykb"
+	"github.com/policykb/policykb/graph"
+)
+
+type agreementArgs struct {
+	CoderA, CoderB string
+	Level          string
+	Filter         *corpusFilterInput
+}
+
+// Agreement resolves Query.agreement (see graph.Store.Agreement).
+func (*queryResolver) Agreement(ctx context.Context, args agreementArgs) (*agreementResolver, error) {
+	r := requestFrom(ctx)
+	level, err := parseLevel(args.Level, "level")
+	if err != nil {
+		return nil, err
+	}
+	f, _, err := args.Filter.filter()
+	if err != nil {
+		return nil, err
+	}
+	cb, err := r.codebook(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a, err := r.store.Agreement(ctx, args.CoderA, args.CoderB, level, f)
+	if err != nil {
+		return nil, r.fail(ctx, err)
+	}
+	res := &agreementResolver{a: a, byCode: make([]*codeAgreementResolver, 0, len(a.ByCode))}
+	codes := make([]*policykb.Code, len(a.ByCode))
+	for i, c := range a.ByCode {
+		codes[i] = r.codeByID(cb, c.CodeID).c
+	}
+	for i, code := range r.codeList(cb, codes) {
+		res.byCode = append(res.byCode, &codeAgreementResolver{c: a.ByCode[i], code: code})
+	}
+	return res, nil
+}
+
+type agreementResolver struct {
+	a      graph.Agreement
+	byCode []*codeAgreementResolver
+}
+
+func (a *agreementResolver) CoderA() string                   { return a.a.CoderA }
+func (a *agreementResolver) CoderB() string                   { return a.a.CoderB }
+func (a *agreementResolver) Level() string                    { return a.a.Level.String() }
+func (a *agreementResolver) Units() int32                     { return int32(a.a.Units) }
+func (a *agreementResolver) PercentAgreement() float64        { return a.a.Pooled.PercentAgreement() }
+func (a *agreementResolver) Kappa() float64                   { return a.a.Pooled.Kappa() }
+func (a *agreementResolver) Holsti() float64                  { return a.a.Pooled.Holsti() }
+func (a *agreementResolver) CodingsA() int32                  { return int32(a.a.Pooled.Both + a.a.Pooled.OnlyA) }
+func (a *agreementResolver) CodingsB() int32                  { return int32(a.a.Pooled.Both + a.a.Pooled.OnlyB) }
+func (a *agreementResolver) Matched() int32                   { return int32(a.a.Pooled.Both) }
+func (a *agreementResolver) ByCode() []*codeAgreementResolver { return a.byCode }
+func (a *agreementResolver) Documents(ctx context.Context) ([]*documentResolver, error) {
+	return documentsInOrder(ctx, a.a.Documents)
+}
+
+type codeAgreementResolver struct {
+	c    graph.CodeAgreement
+	code *codeResolver
+}
+
+func (c *codeAgreementResolver) Code() *codeResolver       { return c.code }
+func (c *codeAgreementResolver) PercentAgreement() float64 { return c.c.PercentAgreement() }
+func (c *codeAgreementResolver) Kappa() float64            { return c.c.Kappa() }
+func (c *codeAgreementResolver) Both() int32               { return int32(c.c.Both) }
+func (c *codeAgreementResolver) OnlyA() int32              { return int32(c.c.OnlyA) }
+func (c *codeAgreementResolver) OnlyB() int32              { return int32(c.c.OnlyB) }
+func (c *codeAgreementResolver) Neither() int32            { return int32(c.c.Neither) }
+func (c *codeAgreementResolver) Disagreements(ctx context.Context) []*sentenceResolver {
+	return requestFrom(ctx).sentenceList(c.c.Disagreements)
+}
