@@ -315,25 +315,7 @@ func (s *Store) pageSentences(ctx context.Context, where string, params map[stri
 	match := "MATCH (city:City)-[:ISSUED]->(d:Document)-[:HAS_SENTENCE]->(s:Sentence) WHERE " + where
 	countQ := match + " RETURN count(s)"
 	pageQ := match + " RETURN " + sentenceFields + " ORDER BY city.name, d.issuedOn, d.id, s.index SKIP $offset LIMIT $limit"
-	var sentences []policykb.Sentence
-	var total int
-	_, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		sentences, total = nil, 0
-		recs, err := collect(ctx, tx, countQ, params)
-		if err != nil {
-			return nil, err
-		}
-		total = integer(recs[0].Values[0])
-		recs, err = collect(ctx, tx, pageQ, params)
-		if err != nil {
-			return nil, err
-		}
-		for _, rec := range recs {
-			sentences = append(sentences, sentenceOf(rec.Values))
-		}
-		return nil, nil
-	})
-	return sentences, total, err
+	return countAndPage(ctx, s, countQ, pageQ, params, sentenceOf)
 }
 
 // CodePair is two codes of one level that co-occur: Count (n12) is the

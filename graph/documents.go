@@ -55,24 +55,7 @@ func (s *Store) Documents(ctx context.Context, f policykb.CorpusFilter, p Page) 
 	match := "MATCH (city:City)-[:ISSUED]->(d:Document) WHERE " + where
 	countQ := match + " RETURN count(d)"
 	pageQ := match + " RETURN " + documentFields + " ORDER BY city.name, d.issuedOn, d.id SKIP $offset LIMIT $limit"
-	var docs []policykb.Document
-	var total int
-	_, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		docs, total = nil, 0
-		recs, err := collect(ctx, tx, countQ, params)
-		if err != nil {
-			return nil, err
-		}
-		total = integer(recs[0].Values[0])
-		recs, err = collect(ctx, tx, pageQ, params)
-		if err != nil {
-			return nil, err
-		}
-		for _, rec := range recs {
-			docs = append(docs, documentOf(rec.Values))
-		}
-		return nil, nil
-	})
+	docs, total, err := countAndPage(ctx, s, countQ, pageQ, params, documentOf)
 	if err != nil {
 		return nil, 0, fmt.Errorf("graph: documents: %w", err)
 	}

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/policykb/policykb"
 )
 
@@ -94,24 +92,7 @@ func (s *Store) Search(ctx context.Context, text string, f policykb.CorpusFilter
 	countQ := searchMatch + where + " RETURN count(s)"
 	pageQ := searchMatch + where + " RETURN " + sentenceFields +
 		" ORDER BY score DESC, city.name, d.issuedOn, d.id, s.index SKIP $offset LIMIT $limit"
-	var sentences []policykb.Sentence
-	var total int
-	_, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		sentences = nil
-		recs, err := collect(ctx, tx, countQ, params)
-		if err != nil {
-			return nil, err
-		}
-		total = integer(recs[0].Values[0])
-		recs, err = collect(ctx, tx, pageQ, params)
-		if err != nil {
-			return nil, err
-		}
-		for _, rec := range recs {
-			sentences = append(sentences, sentenceOf(rec.Values))
-		}
-		return nil, nil
-	})
+	sentences, total, err := countAndPage(ctx, s, countQ, pageQ, params, sentenceOf)
 	if err != nil {
 		return nil, 0, fmt.Errorf("graph: search: %w", err)
 	}

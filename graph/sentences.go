@@ -58,27 +58,7 @@ func (q SentenceQuery) where(params map[string]any) string {
 // issue date, document id) then sentence order, with the total selected.
 func (s *Store) Sentences(ctx context.Context, q SentenceQuery, p Page) ([]policykb.Sentence, int, error) {
 	params := map[string]any{"offset": int64(p.Offset), "limit": int64(p.Limit)}
-	match := "MATCH (city:City)-[:ISSUED]->(d:Document)-[:HAS_SENTENCE]->(s:Sentence) WHERE " + q.where(params)
-	countQ := match + " RETURN count(s)"
-	pageQ := match + " RETURN " + sentenceFields + " ORDER BY city.name, d.issuedOn, d.id, s.index SKIP $offset LIMIT $limit"
-	var sentences []policykb.Sentence
-	var total int
-	_, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		sentences = nil
-		recs, err := collect(ctx, tx, countQ, params)
-		if err != nil {
-			return nil, err
-		}
-		total = integer(recs[0].Values[0])
-		recs, err = collect(ctx, tx, pageQ, params)
-		if err != nil {
-			return nil, err
-		}
-		for _, rec := range recs {
-			sentences = append(sentences, sentenceOf(rec.Values))
-		}
-		return nil, nil
-	})
+	sentences, total, err := s.pageSentences(ctx, q.where(params), params)
 	if err != nil {
 		return nil, 0, fmt.Errorf("graph: sentences: %w", err)
 	}

@@ -176,3 +176,28 @@ func (l driverLogger) Infof(name, id string, msg string, args ...any) {
 	l.log.Debug("neo4j driver: "+fmt.Sprintf(msg, args...), "component", name, "id", id)
 }
 func (l driverLogger) Debugf(name, id string, msg string, args ...any) {}
+
+// countAndPage runs a count statement and a page statement in one read
+// transaction, so that the total and the page agree, and converts each row
+// of the page with row.
+func countAndPage[T any](ctx context.Context, s *Store, countQ, pageQ string, params map[string]any, row func([]any) T) ([]T, int, error) {
+	var items []T
+	var total int
+	_, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		items, total = nil, 0
+		recs, err := collect(ctx, tx, countQ, params)
+		if err != nil {
+			return nil, err
+		}
+		total = integer(recs[0].Values[0])
+		recs, err = collect(ctx, tx, pageQ, params)
+		if err != nil {
+			return nil, err
+		}
+		for _, rec := range recs {
+			items = append(items, row(rec.Values))
+		}
+		return nil, nil
+	})
+	return items, total, err
+}

@@ -16,11 +16,7 @@ type agreementArgs struct {
 // Agreement resolves Query.agreement (see graph.Store.Agreement).
 func (*queryResolver) Agreement(ctx context.Context, args agreementArgs) (*agreementResolver, error) {
 	r := requestFrom(ctx)
-	level, err := parseLevel(args.Level, "level")
-	if err != nil {
-		return nil, err
-	}
-	f, _, err := args.Filter.filter()
+	level, f, err := levelAndFilter(args.Level, "level", args.Filter)
 	if err != nil {
 		return nil, err
 	}

@@ -100,6 +100,20 @@ func parseLevel(s, arg string) (policykb.Level, error) {
 	return l, nil
 }
 
+// levelAndFilter parses the level and corpus filter arguments that most
+// queries take; errors name the level's argument, or filter.
+func levelAndFilter(level, arg string, in *corpusFilterInput) (policykb.Level, policykb.CorpusFilter, error) {
+	l, err := parseLevel(level, arg)
+	if err != nil {
+		return 0, policykb.CorpusFilter{}, err
+	}
+	f, _, err := in.filter()
+	if err != nil {
+		return 0, policykb.CorpusFilter{}, err
+	}
+	return l, f, nil
+}
+
 // Cursors are opaque to clients: base64 of "offset:N", N the 0-based
 // position of the edge in the whole list.
 const cursorPrefix = "offset:"

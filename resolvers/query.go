@@ -168,11 +168,7 @@ type countsArgs struct {
 
 func (*queryResolver) Counts(ctx context.Context, args countsArgs) ([]*codeCountResolver, error) {
 	r := requestFrom(ctx)
-	level, err := parseLevel(args.Level, "level")
-	if err != nil {
-		return nil, err
-	}
-	f, _, err := args.Filter.filter()
+	level, f, err := levelAndFilter(args.Level, "level", args.Filter)
 	if err != nil {
 		return nil, err
 	}

@@ -18,11 +18,7 @@ type saturationArgs struct {
 // Saturation resolves Query.saturation (see graph.Store.Saturation).
 func (*queryResolver) Saturation(ctx context.Context, args saturationArgs) (*saturationResolver, error) {
 	r := requestFrom(ctx)
-	level, err := parseLevel(args.Level, "level")
-	if err != nil {
-		return nil, err
-	}
-	f, _, err := args.Filter.filter()
+	level, f, err := levelAndFilter(args.Level, "level", args.Filter)
 	if err != nil {
 		return nil, err
 	}
