@@ -8,7 +8,8 @@ package data
 import "embed"
 
 // Sample holds sample/codebook.yaml, sample/documents.csv, sample/codings.csv
-// and sample/texts/*.txt.
+// (coder A, the study's figures), sample/second-coder.csv (coder B on four
+// documents, for inter-coder agreement) and sample/texts/*.txt.
 //
 //go:embed sample
 var Sample embed.FS

@@ -1,7 +1,9 @@
 // Package loaders is ingestion: it reads the input formats (a YAML codebook, a
-// CSV manifest of UTF-8 policy texts, CSV codings of quoted passages), cuts
-// texts into sentences, checks everything, and writes through graph/. It
-// imports the standard library, the root package policykb, graph and yaml.v3.
+// CSV manifest of policy texts in .txt (UTF-8, UTF-16, GB18030/GBK), .docx or
+// .html, CSV codings of quoted passages, REFI-QDA projects), cuts texts into
+// sentences, checks everything, and writes through graph/. It imports the
+// standard library, the root package policykb, graph, refiqda, yaml.v3 and
+// golang.org/x/text and x/net/html for decoding.
 // (GraphQL's per-request batching lives in resolvers/ as "dataloaders".)
 //
 // Validate reads and checks a whole Input before anything is written and
