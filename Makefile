@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/policykb
 SOURCES := $(shell find . -name '*.go' -not -path './.policykb/*') go.mod go.sum
 
-.PHONY: run test build vet bench neo4j-stop clean
+.PHONY: run test build vet bench bench-go bench-compare bench-load neo4j-stop clean
 
 build: $(BIN)
 
@@ -20,9 +20,21 @@ run: build
 test: build
 	scripts/test.sh
 
-## bench: Go benchmarks against a throwaway bundled Neo4j
-bench: build
+## bench: the Go benchmarks, then the query benchmark of tier $(TIER) (S, M4 or M):
+## policykb vs hand-written Cypher vs @neo4j/graphql, written to bench/results/
+TIER ?= S
+bench: bench-go bench-compare
+
+bench-go: build
 	BENCH=1 scripts/test.sh
+
+bench-compare: build
+	TIER=$(TIER) scripts/bench.sh
+
+## bench-load: `policykb load` vs a raw UNWIND CREATE baseline on a throwaway Neo4j, for tier
+## $(TIER) when given, else M4; written to bench/results/<tier>-load.json (ROUNDS=n: fastest of n)
+bench-load: build
+	TIER=$(if $(filter command line environment,$(origin TIER)),$(TIER),M4) scripts/bench-load.sh
 
 vet:
 	$(GO) vet ./...

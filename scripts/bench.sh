@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The query benchmark of `make bench`: starts a throwaway bundled Neo4j,
+# loads a tier made by `policykb generate` (TIER=S: the sample study; M4,
+# M: synthetic national-scale corpora; the load half, bench/load, measures
+# the loading when present), installs the @neo4j/graphql peer (npm ci in
+# bench/peer), then runs bench/query, which starts `policykb serve` and the
+# peer, checks that the three ways give the same numbers, times them and
+# writes bench/results/$TIER.json and bench/results/$TIER.md.
+# Everything started here is stopped and removed at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+bin=$root/bin/policykb
+tier=${TIER:-S}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/policykb-bench.XXXXXX")
+
+export POLICYKB_NEO4J_BUNDLED_HOME=$tmp/neo4j
+export POLICYKB_NEO4J_BUNDLED_LIB=${POLICYKB_NEO4J_BUNDLED_LIB:-$root/.policykb/neo4j/lib}
+export POLICYKB_NEO4J_BUNDLED_HEAP=${POLICYKB_NEO4J_BUNDLED_HEAP:-1g}
+export POLICYKB_NEO4J_BUNDLED_PAGECACHE=${POLICYKB_NEO4J_BUNDLED_PAGECACHE:-512m}
+
+cleanup() {
+	"$bin" neo4j stop >/dev/null 2>&1 || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+for tool in node npm; do
+	command -v "$tool" >/dev/null || { echo "bench: $tool is required (Node 20) for the @neo4j/graphql peer" >&2; exit 1; }
+done
+
+uri=$("$bin" neo4j start --port 0 | tail -n 1)
+echo "throwaway Neo4j at $uri (home $tmp/neo4j)"
+export POLICYKB_NEO4J_URI=$uri
+
+# The corpus: tier S is the shipped sample, the others are generated.
+"$bin" generate --tier "$tier" --out "$tmp/corpus"
+# The load half (when present) wipes the database and measures loading;
+# the load below then makes sure the corpus is in place (idempotent).
+if [[ -d bench/load ]]; then
+	go run ./bench/load -tier "$tier" -dir "$tmp/corpus" -neo4j-uri "$uri" -out bench/results
+fi
+codings=()
+for f in "$tmp"/corpus/codings*.csv; do codings+=(--codings "$f"); done
+"$bin" load --codebook "$tmp/corpus/codebook.yaml" --documents "$tmp/corpus/documents.csv" "${codings[@]}"
+
+(cd bench/peer && npm ci --no-audit --no-fund)
+go run ./bench/query -tier "$tier" -neo4j-uri "$uri" -policykb "$bin" -peer bench/peer -out bench/results ${BENCH_ARGS:-}
+cat "bench/results/$tier.md"
