@@ -11,21 +11,10 @@ cd "$(dirname "$0")/.."
 root=$PWD
 bin=$root/bin/policykb
 tier=${TIER:-M4}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/policykb-bench-load.XXXXXX")
-
-export POLICYKB_NEO4J_BUNDLED_HOME=$tmp/neo4j
-export POLICYKB_NEO4J_BUNDLED_LIB=${POLICYKB_NEO4J_BUNDLED_LIB:-$root/.policykb/neo4j/lib}
-export POLICYKB_NEO4J_BUNDLED_HEAP=${POLICYKB_NEO4J_BUNDLED_HEAP:-1g}
-export POLICYKB_NEO4J_BUNDLED_PAGECACHE=${POLICYKB_NEO4J_BUNDLED_PAGECACHE:-512m}
-
-cleanup() {
-	"$bin" neo4j stop >/dev/null 2>&1 || true
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+prefix=policykb-bench-load
+source "$root/scripts/throwaway-neo4j.sh"
 
 "$bin" generate --tier "$tier" --out "$tmp/corpus" --seed "${SEED:-1}"
-uri=$("$bin" neo4j start --port 0 | tail -n 1)
-echo "throwaway Neo4j at $uri (home $tmp/neo4j, heap $POLICYKB_NEO4J_BUNDLED_HEAP, page cache $POLICYKB_NEO4J_BUNDLED_PAGECACHE)"
+throwaway_start
 go run ./bench/load -tier "$tier" -dir "$tmp/corpus" -neo4j-uri "$uri" -out bench/results -rounds "${ROUNDS:-1}"
 cat "bench/results/$tier-load.json"

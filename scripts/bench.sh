@@ -12,25 +12,14 @@ cd "$(dirname "$0")/.."
 root=$PWD
 bin=$root/bin/policykb
 tier=${TIER:-S}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/policykb-bench.XXXXXX")
-
-export POLICYKB_NEO4J_BUNDLED_HOME=$tmp/neo4j
-export POLICYKB_NEO4J_BUNDLED_LIB=${POLICYKB_NEO4J_BUNDLED_LIB:-$root/.policykb/neo4j/lib}
-export POLICYKB_NEO4J_BUNDLED_HEAP=${POLICYKB_NEO4J_BUNDLED_HEAP:-1g}
-export POLICYKB_NEO4J_BUNDLED_PAGECACHE=${POLICYKB_NEO4J_BUNDLED_PAGECACHE:-512m}
-
-cleanup() {
-	"$bin" neo4j stop >/dev/null 2>&1 || true
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+prefix=policykb-bench
+source "$root/scripts/throwaway-neo4j.sh"
 
 for tool in node npm; do
 	command -v "$tool" >/dev/null || { echo "bench: $tool is required (Node 20) for the @neo4j/graphql peer" >&2; exit 1; }
 done
 
-uri=$("$bin" neo4j start --port 0 | tail -n 1)
-echo "throwaway Neo4j at $uri (home $tmp/neo4j)"
+throwaway_start
 export POLICYKB_NEO4J_URI=$uri
 
 # The corpus: tier S is the shipped sample, the others are generated.

@@ -7,23 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 bin=$root/bin/policykb
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/policykb-test.XXXXXX")
-
-export POLICYKB_NEO4J_BUNDLED_HOME=$tmp/neo4j
-export POLICYKB_NEO4J_BUNDLED_LIB=${POLICYKB_NEO4J_BUNDLED_LIB:-$root/.policykb/neo4j/lib}
+prefix=policykb-test heap=768m pagecache=256m
+source "$root/scripts/throwaway-neo4j.sh"
 # graph/neo4jserver's own integration test starts servers from the same jars.
 export POLICYKB_NEO4J_JARS_CACHE=${POLICYKB_NEO4J_JARS_CACHE:-$POLICYKB_NEO4J_BUNDLED_LIB/5.26.30}
-export POLICYKB_NEO4J_BUNDLED_HEAP=${POLICYKB_NEO4J_BUNDLED_HEAP:-768m}
-export POLICYKB_NEO4J_BUNDLED_PAGECACHE=${POLICYKB_NEO4J_BUNDLED_PAGECACHE:-256m}
 
-cleanup() {
-	"$bin" neo4j stop >/dev/null 2>&1 || true
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-uri=$("$bin" neo4j start --port 0 | tail -n 1)
-echo "throwaway Neo4j at $uri (home $tmp/neo4j)"
+throwaway_start
 export POLICYKB_TEST_NEO4J_URI=$uri
 
 go vet ./...
