@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -83,8 +84,16 @@ func (q MatrixQuery) check() error {
 
 // The columns: every case with an admitted document, with its documents'
 // sentences and (from the rollups) the distinct sentences and documents
-// coded at the level.
-func matrixColumnsQuery(col, where string) string {
+// coded at the level; from the cities' sums when the columns are cities or
+// provinces and the filter admits whole cities.
+func matrixColumnsQuery(col string, f policykb.CorpusFilter, params map[string]any) string {
+	if cityLevel(f) && !readsDocument(col) {
+		conds := append([]string{"city.rollupDocuments > 0"}, cityConds(f, params)...)
+		return `
+MATCH (city:City) WHERE ` + strings.Join(conds, " AND ") + `
+RETURN ` + col + `, sum(city.sentences), sum(city.codedSentences[$li]), sum(city.codedDocuments[$li])`
+	}
+	where := filterClause(f, params, false) + " AND " + coderDocCondition(f, params)
 	return `
 MATCH (city:City)-[:ISSUED]->(d:Document) WHERE ` + where + `
 WITH ` + col + ` AS col, d
@@ -92,13 +101,19 @@ RETURN col, sum(COUNT { (d)-[:HAS_SENTENCE]->() }), sum(coalesce(d.codedSentence
        count(CASE WHEN d.codedSentences[$li] > 0 THEN 1 END)`
 }
 
-func matrixCellsQuery(col, where string, exact bool) string {
-	if exact {
-		return codedPath + "\nWHERE k.level = $level AND " + where +
-			"\nRETURN " + col + ", k.id, count(DISTINCT s), count(DISTINCT d)"
+// matrixCellsQuery counts per column and code, a row per column (see
+// countsReturn).
+func matrixCellsQuery(col string, f policykb.CorpusFilter, params map[string]any, exact bool) string {
+	switch {
+	case exact:
+		return codedPath + "\nWHERE k.level = $level AND " + filterClause(f, params, true) +
+			countsReturn(col, "count(DISTINCT s)", "count(DISTINCT d)")
+	case cityLevel(f) && !readsDocument(col):
+		return cityRollupMatch("CITY_ROLLUP", "cr", "k.level = $level", f, params) +
+			countsReturn(col, "sum(cr.sentences)", "sum(cr.documents)")
 	}
-	return rollupPath + "\nWHERE k.level = $level AND " + where +
-		"\nRETURN " + col + ", k.id, sum(ru.sentences), count(d)"
+	return rollupMatch("ROLLUP", "ru", "k.level = $level", f, params, readsCity(col)) +
+		countsReturn(col, "sum(ru.sentences)", "count(d)")
 }
 
 // Under a coder filter, the distinct sentences and documents coded at the
@@ -122,24 +137,24 @@ func (s *Store) matrix(ctx context.Context, q MatrixQuery, exact bool) (Matrix, 
 	if err := q.check(); err != nil {
 		return Matrix{}, err
 	}
-	codes, err := s.Codes(ctx)
-	if err != nil {
-		return Matrix{}, err
-	}
 	col := columnExpr[q.Columns]
 	docParams := map[string]any{"li": levelIndex(q.Rows)}
-	docWhere := filterClause(q.Filter, docParams, false) + " AND " + coderDocCondition(q.Filter, docParams)
 	cellParams := map[string]any{"level": q.Rows.String()}
 	cellWhere := filterClause(q.Filter, cellParams, exact)
 
 	columns := map[string]*matrixColumn{}
 	type cellKey struct{ col, code string }
 	refs, docs := map[cellKey]int{}, map[cellKey]int{}
-	_, err = s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+	var codes []policykb.Code
+	_, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		clear(columns)
 		clear(refs)
 		clear(docs)
-		recs, err := collect(ctx, tx, matrixColumnsQuery(col, docWhere), docParams)
+		var err error
+		if codes, err = s.codesIn(ctx, tx); err != nil {
+			return nil, err
+		}
+		recs, err := collect(ctx, tx, matrixColumnsQuery(col, q.Filter, docParams), docParams)
 		if err != nil {
 			return nil, err
 		}
@@ -147,14 +162,17 @@ func (s *Store) matrix(ctx context.Context, q MatrixQuery, exact bool) (Matrix, 
 			v := r.Values
 			columns[str(v[0])] = &matrixColumn{sentences: integer(v[1]), codedSentences: integer(v[2]), codedDocs: integer(v[3])}
 		}
-		recs, err = collect(ctx, tx, matrixCellsQuery(col, cellWhere, exact), cellParams)
+		recs, err = collect(ctx, tx, matrixCellsQuery(col, q.Filter, cellParams, exact), cellParams)
 		if err != nil {
 			return nil, err
 		}
 		for _, r := range recs {
 			v := r.Values
-			k := cellKey{str(v[0]), str(v[1])}
-			refs[k], docs[k] = integer(v[2]), integer(v[3])
+			ids, rs, ds := v[1].([]any), v[2].([]any), v[3].([]any)
+			for i := range ids {
+				k := cellKey{str(v[0]), str(ids[i])}
+				refs[k], docs[k] = integer(rs[i]), integer(ds[i])
+			}
 		}
 		if !exact {
 			return nil, nil
@@ -310,8 +328,17 @@ func (s *Store) MatrixCellSentences(ctx context.Context, q MatrixQuery, rowCodeI
 }
 
 // pageSentences counts and pages the sentences a WHERE (on city, d and s)
-// admits, in the order of Sentences. params must hold offset and limit.
+// admits, in the order of Sentences. params must hold offset and limit;
+// when they hold a code (SentenceQuery.where), $under is bound to it and
+// the codes below it.
 func (s *Store) pageSentences(ctx context.Context, where string, params map[string]any) ([]policykb.Sentence, int, error) {
+	if code, ok := params["code"].(string); ok {
+		codes, err := s.Codes(ctx)
+		if err != nil {
+			return nil, 0, err
+		}
+		params["under"] = subtree(codes, code)
+	}
 	match := "MATCH (city:City)-[:ISSUED]->(d:Document)-[:HAS_SENTENCE]->(s:Sentence) WHERE " + where
 	countQ := match + " RETURN count(s)"
 	pageQ := match + " RETURN " + sentenceFields + " ORDER BY city.name, d.issuedOn, d.id, s.index SKIP $offset LIMIT $limit"
@@ -338,6 +365,11 @@ UNWIND ks AS b
 WITH a, b, s WHERE a < b
 RETURN a, b, count(s)`
 
+// From the COOCCURRENCE rollups (co, at k): co.sentences is the number of
+// a document's sentences coded under both co.a and k.
+const sentencePairsRollup = `
+RETURN co.a, k.id, sum(co.sentences)`
+
 const documentPairsExact = `
 WITH d, collect(DISTINCT k.id) AS ks WHERE size(ks) > 1
 UNWIND ks AS a
@@ -356,8 +388,8 @@ RETURN a, b, count(d)`
 // co-occur at least minCount times (and at least once) in the scope, among
 // the sentences the filter admits: A before B in codebook order, the pairs
 // ordered by Count (most first), then by A's and B's codebook order.
-// DOCUMENT scope without a coder filter reads the rollups; SENTENCE scope
-// walks the coded sentences.
+// Without a coder filter both scopes read the rollups; under one they walk
+// the coded sentences.
 func (s *Store) Cooccurrence(ctx context.Context, level policykb.Level, scope policykb.Scope, minCount int, f policykb.CorpusFilter) ([]CodePair, error) {
 	return s.cooccurrence(ctx, level, scope, minCount, f, sentenceLevel(f))
 }
@@ -369,44 +401,55 @@ func (s *Store) cooccurrence(ctx context.Context, level policykb.Level, scope po
 	if !scope.Valid() {
 		return nil, policykb.InvalidArgument("scope", "graph: cooccurrence: unknown scope %v", scope)
 	}
-	codes, err := s.Codes(ctx)
-	if err != nil {
+	countParams := map[string]any{"level": level.String()}
+	countsQ := countsCypher("k.level = $level", f, countParams, "", exact)
+	params := map[string]any{"level": level.String()}
+	var pairsQ string
+	switch {
+	case scope == policykb.ScopeSentence && exact:
+		pairsQ = codedPath + "\nWHERE k.level = $level AND " + filterClause(f, params, true) + sentencePairs
+	case scope == policykb.ScopeSentence && cityLevel(f):
+		pairsQ = cityRollupMatch("CITY_COOCCURRENCE", "cc", "k.level = $level", f, params) + `
+RETURN cc.a, k.id, sum(cc.sentences)`
+	case scope == policykb.ScopeSentence:
+		pairsQ = rollupMatch("COOCCURRENCE", "co", "k.level = $level", f, params, false) + sentencePairsRollup
+	case exact:
+		pairsQ = codedPath + "\nWHERE k.level = $level AND " + filterClause(f, params, true) + documentPairsExact
+	default:
+		pairsQ = rollupMatch("ROLLUP", "ru", "k.level = $level", f, params, false) + documentPairsRollup
+	}
+	var codes []policykb.Code
+	var own, found []*neo4j.Record
+	_, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		var err error
+		if codes, err = s.codesIn(ctx, tx); err != nil {
+			return nil, err
+		}
+		if own, err = collect(ctx, tx, countsQ, countParams); err != nil {
+			return nil, err
+		}
+		found, err = collect(ctx, tx, pairsQ, params)
 		return nil, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("graph: cooccurrence: %w", err)
 	}
 	order := map[string]int{}
 	for i, c := range codes {
 		order[c.ID] = i
 	}
-	own, err := s.counts(ctx, level, f, exact)
-	if err != nil {
-		return nil, fmt.Errorf("graph: cooccurrence: %w", err)
-	}
+	// The codes' own numbers in the scope: reference points (sentences) or
+	// material sources (documents).
 	n := map[string]int{}
-	for _, c := range own {
+	for _, rec := range own {
 		if scope == policykb.ScopeSentence {
-			n[c.CodeID] = c.ReferencePoints
+			n[str(rec.Values[0])] = integer(rec.Values[1])
 		} else {
-			n[c.CodeID] = c.MaterialSources
+			n[str(rec.Values[0])] = integer(rec.Values[2])
 		}
 	}
-	params := map[string]any{"level": level.String()}
-	var cypher string
-	switch {
-	case scope == policykb.ScopeSentence:
-		cypher = codedPath + "\nWHERE k.level = $level AND " + filterClause(f, params, true) + sentencePairs
-	case exact:
-		cypher = codedPath + "\nWHERE k.level = $level AND " + filterClause(f, params, true) + documentPairsExact
-	default:
-		cypher = rollupPath + "\nWHERE k.level = $level AND " + filterClause(f, params, false) + documentPairsRollup
-	}
-	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		return collect(ctx, tx, cypher, params)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("graph: cooccurrence: %w", err)
-	}
 	pairs := []CodePair{}
-	for _, rec := range out.([]*neo4j.Record) {
+	for _, rec := range found {
 		a, b, n12 := str(rec.Values[0]), str(rec.Values[1]), integer(rec.Values[2])
 		if n12 < max(minCount, 1) {
 			continue

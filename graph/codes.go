@@ -20,22 +20,29 @@ RETURN c.id, c.level, c.number, c.name, c.nameZh, c.source, p.id, c.ord`
 // is followed by its children, siblings in the order they were loaded (then
 // by number and name).
 func (s *Store) Codes(ctx context.Context) ([]policykb.Code, error) {
-	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		return collect(ctx, tx, allCodes, nil)
-	})
+	codes, err := readShared(ctx, s, &s.catalog.codes, s.codesIn)
 	if err != nil {
 		return nil, fmt.Errorf("graph: codes: %w", err)
+	}
+	return codes, nil
+}
+
+// readCodes reads the coding scheme in tx, in the order Codes returns.
+func readCodes(ctx context.Context, tx neo4j.ManagedTransaction) ([]policykb.Code, error) {
+	recs, err := collect(ctx, tx, allCodes, nil)
+	if err != nil {
+		return nil, err
 	}
 	type node struct {
 		code policykb.Code
 		ord  int
 	}
 	children := map[string][]node{}
-	for _, rec := range out.([]*neo4j.Record) {
+	for _, rec := range recs {
 		v := rec.Values
 		level, err := policykb.ParseLevel(str(v[1]))
 		if err != nil {
-			return nil, fmt.Errorf("graph: code %s: %w", str(v[0]), err)
+			return nil, fmt.Errorf("code %s: %w", str(v[0]), err)
 		}
 		n := node{policykb.Code{ID: str(v[0]), Level: level, Number: optInt(v[2]), Name: str(v[3]),
 			NameZh: str(v[4]), Source: str(v[5]), Parent: str(v[6])}, integer(v[7])}
@@ -68,4 +75,22 @@ func (s *Store) Codes(ctx context.Context) ([]policykb.Code, error) {
 	}
 	walk("")
 	return codes, nil
+}
+
+// subtree returns the id of the code and of every code below it.
+func subtree(codes []policykb.Code, id string) []string {
+	children := map[string][]string{}
+	for _, c := range codes {
+		children[c.Parent] = append(children[c.Parent], c.ID)
+	}
+	out, seen := []string{id}, map[string]bool{id: true}
+	for i := 0; i < len(out); i++ {
+		for _, c := range children[out[i]] {
+			if !seen[c] {
+				seen[c] = true
+				out = append(out, c)
+			}
+		}
+	}
+	return out
 }

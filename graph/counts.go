@@ -19,30 +19,58 @@ MATCH (city:City)-[:ISSUED]->(d:Document)-[:HAS_SENTENCE]->(s:Sentence)-[r:CODED
 
 func countsQuery(keyCond, where, groupBy string) string {
 	return codedPath + "\nWHERE " + keyCond + " AND " + where +
-		"\nRETURN " + groupBy + "k.id, count(DISTINCT s), count(DISTINCT d)"
+		countsReturn(groupBy, "count(DISTINCT s)", "count(DISTINCT d)")
 }
 
-func (s *Store) runCounts(ctx context.Context, cypher string, params map[string]any, grouped bool) (map[string]map[string]policykb.Count, error) {
+// countsReturn ends a counting statement: a row per code k (its id, refs
+// and docs), or, grouped by the expression group, a row per group with
+// three lists: the codes' ids, refs and docs (a few hundred rows of lists
+// travel much faster than thousands of rows).
+func countsReturn(group, refs, docs string) string {
+	if group == "" {
+		return "\nRETURN k.id, " + refs + ", " + docs
+	}
+	return "\nWITH " + group + " AS g, k.id AS id, " + refs + " AS refs, " + docs + " AS docs" +
+		"\nRETURN g, collect(id), collect(refs), collect(docs)"
+}
+
+// runCounts runs a counting statement (grouped: ending with countsReturn
+// of a group) and, when withCodes is set,
+// reads the coding scheme in the same transaction.
+func (s *Store) runCounts(ctx context.Context, cypher string, params map[string]any, grouped, withCodes bool) ([]policykb.Code, map[string]map[string]policykb.Count, error) {
+	var codes []policykb.Code
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		if withCodes {
+			var err error
+			if codes, err = s.codesIn(ctx, tx); err != nil {
+				return nil, err
+			}
+		}
 		return collect(ctx, tx, cypher, params)
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	res := map[string]map[string]policykb.Count{}
 	for _, rec := range out.([]*neo4j.Record) {
 		v := rec.Values
-		group := ""
-		if grouped {
-			group, v = str(v[0]), v[1:]
+		if !grouped {
+			if res[""] == nil {
+				res[""] = map[string]policykb.Count{}
+			}
+			id := str(v[0])
+			res[""][id] = policykb.Count{CodeID: id, ReferencePoints: integer(v[1]), MaterialSources: integer(v[2])}
+			continue
 		}
-		if res[group] == nil {
-			res[group] = map[string]policykb.Count{}
+		ids, refs, docs := v[1].([]any), v[2].([]any), v[3].([]any)
+		group := map[string]policykb.Count{}
+		for i := range ids {
+			id := str(ids[i])
+			group[id] = policykb.Count{CodeID: id, ReferencePoints: integer(refs[i]), MaterialSources: integer(docs[i])}
 		}
-		id := str(v[0])
-		res[group][id] = policykb.Count{CodeID: id, ReferencePoints: integer(v[1]), MaterialSources: integer(v[2])}
+		res[str(v[0])] = group
 	}
-	return res, nil
+	return codes, res, nil
 }
 
 // Counts returns the reference points and material sources of every code of
@@ -54,12 +82,8 @@ func (s *Store) Counts(ctx context.Context, level policykb.Level, f policykb.Cor
 }
 
 func (s *Store) counts(ctx context.Context, level policykb.Level, f policykb.CorpusFilter, exact bool) ([]policykb.Count, error) {
-	codes, err := s.Codes(ctx)
-	if err != nil {
-		return nil, err
-	}
 	params := map[string]any{"level": level.String()}
-	got, err := s.runCounts(ctx, countsCypher("k.level = $level", f, params, "", exact), params, false)
+	codes, got, err := s.runCounts(ctx, countsCypher("k.level = $level", f, params, "", exact), params, false, true)
 	if err != nil {
 		return nil, fmt.Errorf("graph: counts: %w", err)
 	}
@@ -84,7 +108,7 @@ func (s *Store) CodeCounts(ctx context.Context, codeIDs []string, f policykb.Cor
 
 func (s *Store) codeCounts(ctx context.Context, codeIDs []string, f policykb.CorpusFilter, exact bool) (map[string]policykb.Count, error) {
 	params := map[string]any{"ids": codeIDs}
-	got, err := s.runCounts(ctx, countsCypher("k.id IN $ids", f, params, "", exact), params, false)
+	_, got, err := s.runCounts(ctx, countsCypher("k.id IN $ids", f, params, "", exact), params, false, false)
 	if err != nil {
 		return nil, fmt.Errorf("graph: code counts: %w", err)
 	}
@@ -106,11 +130,11 @@ func (s *Store) CountsByCity(ctx context.Context, level policykb.Level, f policy
 
 func (s *Store) countsByCity(ctx context.Context, level policykb.Level, f policykb.CorpusFilter, exact bool) (map[string][]policykb.Count, error) {
 	params := map[string]any{"level": level.String()}
-	got, err := s.runCounts(ctx, countsCypher("k.level = $level", f, params, "city.name, ", exact), params, true)
+	codes, got, err := s.runCounts(ctx, countsCypher("k.level = $level", f, params, "city.name", exact), params, true, true)
 	if err != nil {
 		return nil, fmt.Errorf("graph: counts by city: %w", err)
 	}
-	return s.inCodebookOrder(ctx, got)
+	return inCodebookOrder(codes, got), nil
 }
 
 // CountsByDocument returns, for each given document, the non-zero counts of
@@ -126,18 +150,14 @@ func (s *Store) countsByDocument(ctx context.Context, level policykb.Level, docI
 	if len(docIDs) == 0 {
 		return map[string][]policykb.Count{}, nil
 	}
-	got, err := s.runCounts(ctx, countsCypher("k.level = $level", f, params, "d.id, ", exact), params, true)
+	codes, got, err := s.runCounts(ctx, countsCypher("k.level = $level", f, params, "d.id", exact), params, true, true)
 	if err != nil {
 		return nil, fmt.Errorf("graph: counts by document: %w", err)
 	}
-	return s.inCodebookOrder(ctx, got)
+	return inCodebookOrder(codes, got), nil
 }
 
-func (s *Store) inCodebookOrder(ctx context.Context, got map[string]map[string]policykb.Count) (map[string][]policykb.Count, error) {
-	codes, err := s.Codes(ctx)
-	if err != nil {
-		return nil, err
-	}
+func inCodebookOrder(codes []policykb.Code, got map[string]map[string]policykb.Count) map[string][]policykb.Count {
 	res := map[string][]policykb.Count{}
 	for group, byCode := range got {
 		for _, c := range codes {
@@ -146,7 +166,7 @@ func (s *Store) inCodebookOrder(ctx context.Context, got map[string]map[string]p
 			}
 		}
 	}
-	return res, nil
+	return res
 }
 
 // Citation is one city's coding at a code: its counts and the documents
@@ -167,9 +187,27 @@ WITH city, d, ru ORDER BY d.issuedOn, d.id
 RETURN city.name, sum(ru.sentences) AS refs, count(d), collect(d.id)
 ORDER BY refs DESC, city.name`
 
+// CitationCounts is Citations without the documents (DocumentIDs is nil):
+// answered from the city rollups when the filter admits or rejects whole
+// cities only.
+func (s *Store) CitationCounts(ctx context.Context, codeID string, f policykb.CorpusFilter) ([]Citation, error) {
+	if !cityLevel(f) {
+		cs, err := s.Citations(ctx, codeID, f)
+		for i := range cs {
+			cs[i].DocumentIDs = nil
+		}
+		return cs, err
+	}
+	params := map[string]any{"code": codeID}
+	return s.runCitations(ctx, cityRollupMatch("CITY_ROLLUP", "cr", "k.id = $code", f, params)+`
+RETURN city.name, cr.sentences AS refs, cr.documents, []
+ORDER BY refs DESC, city.name`, params)
+}
+
 // Citations returns every city with at least one admitted sentence coded at
-// the code or below it, most reference points first, then by name.
-// Answered from the rollups unless the filter names coders.
+// the code or below it, most reference points first, then by name, with
+// the documents holding them. Answered from the document rollups unless
+// the filter names coders.
 func (s *Store) Citations(ctx context.Context, codeID string, f policykb.CorpusFilter) ([]Citation, error) {
 	return s.citations(ctx, codeID, f, sentenceLevel(f))
 }
@@ -178,8 +216,14 @@ func (s *Store) citations(ctx context.Context, codeID string, f policykb.CorpusF
 	params := map[string]any{"code": codeID}
 	cypher := codedPath + "\nWHERE k.id = $code AND " + filterClause(f, params, true) + citationsReturn
 	if !exact {
-		cypher = rollupPath + "\nWHERE k.id = $code AND " + filterClause(f, params, false) + rollupCitationsReturn
+		cypher = rollupMatch("ROLLUP", "ru", "k.id = $code", f, params, true) + rollupCitationsReturn
 	}
+	return s.runCitations(ctx, cypher, params)
+}
+
+// runCitations runs a statement returning a row per city: its name,
+// reference points, material sources and document ids.
+func (s *Store) runCitations(ctx context.Context, cypher string, params map[string]any) ([]Citation, error) {
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return collect(ctx, tx, cypher, params)
 	})

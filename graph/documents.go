@@ -24,14 +24,20 @@ const allCities = `MATCH (c:City) RETURN c.name, c.nameZh, c.province ORDER BY c
 
 // Cities returns every city, ordered by name.
 func (s *Store) Cities(ctx context.Context) ([]policykb.City, error) {
-	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		return collect(ctx, tx, allCities, nil)
-	})
+	cities, err := readShared(ctx, s, &s.catalog.cities, s.citiesIn)
 	if err != nil {
 		return nil, fmt.Errorf("graph: cities: %w", err)
 	}
+	return cities, nil
+}
+
+func readCities(ctx context.Context, tx neo4j.ManagedTransaction) ([]policykb.City, error) {
+	recs, err := collect(ctx, tx, allCities, nil)
+	if err != nil {
+		return nil, err
+	}
 	var cities []policykb.City
-	for _, rec := range out.([]*neo4j.Record) {
+	for _, rec := range recs {
 		cities = append(cities, policykb.City{Name: str(rec.Values[0]), NameZh: str(rec.Values[1]), Province: str(rec.Values[2])})
 	}
 	return cities, nil

@@ -79,9 +79,11 @@ func assertRollupsExact(t *testing.T, s *graph.Store, filters []policykb.CorpusF
 				y, err2 := s.MatrixExact(ctx, q)
 				check(name+"Matrix "+dim.String()+" "+m.String(), x, y, err1, err2)
 			}
-			p, err1 := s.Cooccurrence(ctx, level, policykb.ScopeDocument, 1, f)
-			q, err2 := s.CooccurrenceExact(ctx, level, policykb.ScopeDocument, 1, f)
-			check(name+"Cooccurrence", p, q, err1, err2)
+			for _, scope := range []policykb.Scope{policykb.ScopeSentence, policykb.ScopeDocument} {
+				p, err1 := s.Cooccurrence(ctx, level, scope, 1, f)
+				q, err2 := s.CooccurrenceExact(ctx, level, scope, 1, f)
+				check(name+"Cooccurrence "+scope.String(), p, q, err1, err2)
+			}
 		}
 		name := fmt.Sprintf("filter %d %+v: ", fi, f)
 		a, err1 := s.CodeCounts(ctx, ids, f)
@@ -94,6 +96,11 @@ func assertRollupsExact(t *testing.T, s *graph.Store, filters []policykb.CorpusF
 			c, err1 := s.Citations(ctx, id, f)
 			d, err2 := s.CitationsExact(ctx, id, f)
 			check(name+"Citations "+id, c, d, err1, err2)
+			e, err1 := s.CitationCounts(ctx, id, f)
+			for i := range d {
+				d[i].DocumentIDs = nil
+			}
+			check(name+"CitationCounts "+id, e, d, err1, err2)
 		}
 	}
 }

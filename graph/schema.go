@@ -14,6 +14,8 @@ var schemaStatements = []string{
 	"CREATE CONSTRAINT document_id IF NOT EXISTS FOR (n:Document) REQUIRE n.id IS UNIQUE",
 	"CREATE CONSTRAINT sentence_id IF NOT EXISTS FOR (n:Sentence) REQUIRE n.id IS UNIQUE",
 	"CREATE CONSTRAINT code_id IF NOT EXISTS FOR (n:Code) REQUIRE n.id IS UNIQUE",
+	// The one node holding the knowledge base's version (catalog.go).
+	"CREATE CONSTRAINT meta_id IF NOT EXISTS FOR (n:Meta) REQUIRE n.id IS UNIQUE",
 	"CREATE INDEX code_level IF NOT EXISTS FOR (n:Code) ON (n.level)",
 	"CREATE INDEX document_issued IF NOT EXISTS FOR (n:Document) ON (n.issuedOn)",
 	"CREATE INDEX city_province IF NOT EXISTS FOR (n:City) ON (n.province)",
@@ -40,41 +42,77 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 	return s.backfillRollups(ctx)
 }
 
-const wipeBatch = `
-MATCH (n) WHERE n:City OR n:Document OR n:Sentence OR n:Code
+// wipeSteps empty the knowledge base in an order that keeps every batch
+// small whatever the degree of a node: sentences first (each has its
+// HAS_SENTENCE and its few CODED_AS, which also takes the CODED_AS off the
+// codes, whose degree grows with the corpus), then every relationship
+// leaving a document or a city (ISSUED and the rollups, however many a
+// document or city has), then the documents, a few at a time for their
+// text, then the cities and codes. Each statement deletes at most $limit
+// nodes or relationships and returns how many it deleted; a step is
+// repeated until it deletes nothing.
+var wipeSteps = []struct {
+	cypher string
+	limit  func(batch int) int
+}{
+	{`
+MATCH (s:Sentence)
+WITH s LIMIT $limit
+DETACH DELETE s
+RETURN count(*)`, func(batch int) int { return 5 * batch }},
+	{`
+MATCH (n)-[r]->() WHERE n:Document OR n:City
+WITH r LIMIT $limit
+DELETE r
+RETURN count(*)`, func(batch int) int { return 10 * batch }},
+	{`
+MATCH (d:Document)
+WITH d LIMIT $limit
+DETACH DELETE d
+RETURN count(*)`, func(batch int) int { return max(1, batch/4) }},
+	{`
+MATCH (n) WHERE n:City OR n:Code
 WITH n LIMIT $limit
 DETACH DELETE n
-RETURN count(*) AS deleted`
+RETURN count(*)`, func(batch int) int { return 5 * batch }},
+}
 
 // Wipe deletes every node of the knowledge base (cities, documents,
-// sentences, codes and their relationships), in batches so that a large base
-// does not need one huge transaction. Constraints and indexes stay.
+// sentences, codes and their relationships, rollups included), in
+// transactions of a bounded size, so that neither a large base nor a code
+// coded tens of thousands of times needs one huge transaction.
+// Constraints and indexes stay.
 func (s *Store) Wipe(ctx context.Context) (WriteSummary, error) {
 	var sum WriteSummary
-	for {
-		out, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-			res, err := tx.Run(ctx, wipeBatch, map[string]any{"limit": 10 * s.cfg.BatchSize})
+	for _, step := range wipeSteps {
+		params := map[string]any{"limit": int64(step.limit(s.cfg.BatchSize))}
+		for {
+			out, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+				res, err := tx.Run(ctx, step.cypher, params)
+				if err != nil {
+					return nil, err
+				}
+				rec, err := res.Single(ctx)
+				if err != nil {
+					return nil, err
+				}
+				summary, err := res.Consume(ctx)
+				if err != nil {
+					return nil, err
+				}
+				c := summary.Counters()
+				return [3]int{integer(rec.Values[0]), c.NodesDeleted(), c.RelationshipsDeleted()}, nil
+			})
 			if err != nil {
-				return nil, err
+				return sum, fmt.Errorf("graph: wipe: %w", err)
 			}
-			rec, err := res.Single(ctx)
-			if err != nil {
-				return nil, err
+			n := out.([3]int)
+			sum.NodesDeleted += n[1]
+			sum.RelationshipsDeleted += n[2]
+			if n[0] == 0 {
+				break
 			}
-			summary, err := res.Consume(ctx)
-			if err != nil {
-				return nil, err
-			}
-			c := summary.Counters()
-			sum.NodesDeleted += c.NodesDeleted()
-			sum.RelationshipsDeleted += c.RelationshipsDeleted()
-			return rec.Values[0].(int64), nil
-		})
-		if err != nil {
-			return sum, fmt.Errorf("graph: wipe: %w", err)
-		}
-		if out.(int64) == 0 {
-			return sum, nil
 		}
 	}
+	return sum, nil
 }

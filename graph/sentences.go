@@ -36,8 +36,11 @@ func (q SentenceQuery) where(params map[string]any) string {
 		coder = "r.coder IN $fCoders"
 	}
 	if q.CodeID != "" {
+		// $under, the code and every code below it, is bound by
+		// pageSentences: a sentence's codings are looked up in a set rather
+		// than each walked up the coding scheme.
 		params["code"] = q.CodeID
-		where += " AND EXISTS { MATCH (s)-[r:CODED_AS]->(:Code)-[:BELONGS_TO*0..3]->(:Code {id: $code}) WHERE " + coder + " }"
+		where += " AND EXISTS { MATCH (s)-[r:CODED_AS]->(c:Code) WHERE c.id IN $under AND " + coder + " }"
 	}
 	if q.Text != "" {
 		params["text"] = q.Text

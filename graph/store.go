@@ -24,14 +24,19 @@ type Config struct {
 	BatchSize int
 	// TxTimeout bounds every transaction on the server side; default 30s.
 	TxTimeout time.Duration
+	// CatalogMaxAge is how long the codebook and the list of cities are
+	// used without checking that the knowledge base has not changed
+	// (catalog.go); default 1s, negative: check on every read.
+	CatalogMaxAge time.Duration
 }
 
 // Store is a handle on the knowledge base in Neo4j. It is safe for
 // concurrent use.
 type Store struct {
-	driver neo4j.DriverWithContext
-	cfg    Config
-	log    *slog.Logger
+	driver  neo4j.DriverWithContext
+	cfg     Config
+	log     *slog.Logger
+	catalog catalog
 }
 
 // Open connects to Neo4j and verifies that it answers. An unreachable server
@@ -42,6 +47,9 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 	}
 	if cfg.TxTimeout <= 0 {
 		cfg.TxTimeout = 30 * time.Second
+	}
+	if cfg.CatalogMaxAge == 0 {
+		cfg.CatalogMaxAge = time.Second
 	}
 	if cfg.Database == "" {
 		cfg.Database = "neo4j"
@@ -109,11 +117,25 @@ func (s *Store) read(ctx context.Context, work neo4j.ManagedTransactionWork) (an
 	return out, s.classify(ctx, err)
 }
 
-// write runs work in one write transaction.
+// write runs work in one write transaction, which also refreshes the city
+// rollups its writes made stale (rollups.go) and moves the knowledge base's
+// version on (catalog.go) before it commits.
 func (s *Store) write(ctx context.Context, work neo4j.ManagedTransactionWork) (any, error) {
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(ctx)
-	out, err := sess.ExecuteWrite(ctx, work, neo4j.WithTxTimeout(s.cfg.TxTimeout))
+	out, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		out, err := work(tx)
+		if err != nil {
+			return nil, err
+		}
+		if err := exec(ctx, tx, refreshStaleCities, rollupArgs(map[string]any{})); err != nil {
+			return nil, fmt.Errorf("refresh city rollups: %w", err)
+		}
+		return out, exec(ctx, tx, bumpVersion, nil)
+	}, neo4j.WithTxTimeout(s.cfg.TxTimeout))
+	// Whether it committed or not, what the catalog holds may be older
+	// than the base now.
+	s.catalog.drop()
 	return out, s.classify(ctx, err)
 }
 

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"regexp"
 	"strings"
 	"time"
 
@@ -50,15 +51,7 @@ func date(v any) time.Time {
 // city, d (document) and r (a CODED_AS relationship; only when withCoders),
 // with the values as parameters. It returns "true" when nothing restricts.
 func filterClause(f policykb.CorpusFilter, params map[string]any, withCoders bool) string {
-	var conds []string
-	if len(f.Cities) > 0 {
-		params["fCities"] = lowerAll(f.Cities)
-		conds = append(conds, "(toLower(city.name) IN $fCities OR toLower(coalesce(city.nameZh, '')) IN $fCities)")
-	}
-	if len(f.Provinces) > 0 {
-		params["fProvinces"] = lowerAll(f.Provinces)
-		conds = append(conds, "toLower(coalesce(city.province, '')) IN $fProvinces")
-	}
+	conds := cityConds(f, params)
 	if len(f.Documents) > 0 {
 		params["fDocuments"] = f.Documents
 		conds = append(conds, "d.id IN $fDocuments")
@@ -79,6 +72,71 @@ func filterClause(f policykb.CorpusFilter, params map[string]any, withCoders boo
 		return "true"
 	}
 	return strings.Join(conds, " AND ")
+}
+
+// cityConds are the filter's conditions on the variable city.
+func cityConds(f policykb.CorpusFilter, params map[string]any) []string {
+	var conds []string
+	if len(f.Cities) > 0 {
+		params["fCities"] = lowerAll(f.Cities)
+		conds = append(conds, "(toLower(city.name) IN $fCities OR toLower(coalesce(city.nameZh, '')) IN $fCities)")
+	}
+	if len(f.Provinces) > 0 {
+		params["fProvinces"] = lowerAll(f.Provinces)
+		conds = append(conds, "toLower(coalesce(city.province, '')) IN $fProvinces")
+	}
+	return conds
+}
+
+var (
+	documentVar = regexp.MustCompile(`(^|[^A-Za-z0-9_])d\.`)
+	cityVar     = regexp.MustCompile(`(^|[^A-Za-z0-9_])city\.`)
+)
+
+// readsDocument and readsCity report whether a Cypher expression (a group
+// or column of a statement) reads the variable d or city.
+func readsDocument(expr string) bool { return documentVar.MatchString(expr) }
+func readsCity(expr string) bool     { return cityVar.MatchString(expr) }
+
+// cityLevel reports whether the filter admits or rejects whole cities
+// only (or nothing), so that the city rollups can answer under it.
+func cityLevel(f policykb.CorpusFilter) bool {
+	return len(f.Documents) == 0 && f.IssuedFrom == nil && f.IssuedTo == nil && len(f.Coders) == 0
+}
+
+// cityRollupMatch matches the city rollups of type rel (CITY_ROLLUP or
+// CITY_COOCCURRENCE, bound to the variable rv) of the cities the filter
+// admits (cityLevel(f) must hold) at the codes k meeting keyCond, binding
+// city, rv and k.
+func cityRollupMatch(rel, rv, keyCond string, f policykb.CorpusFilter, params map[string]any) string {
+	conds := append([]string{keyCond}, cityConds(f, params)...)
+	return "\nMATCH (city:City)-[" + rv + ":" + rel + "]->(k:Code)\nWHERE " + strings.Join(conds, " AND ")
+}
+
+// rollupMatch matches the rollups of type rel (ROLLUP or COOCCURRENCE,
+// bound to the variable rv) of the documents the filter admits at the
+// codes k meeting keyCond, binding d, rv and k, and city when withCity is
+// set or the filter restricts cities or provinces. Only documents have
+// rollups, so d needs no label, and a document's city is not looked up
+// unless it is wanted. When the filter restricts cities or provinces, the
+// admitted cities are matched first and the rest of the path from each of
+// them: left to itself, Neo4j expands every rollup of the codes and joins
+// them with the cities' documents, which at national scale costs several
+// times more.
+func rollupMatch(rel, rv, keyCond string, f policykb.CorpusFilter, params map[string]any, withCity bool) string {
+	rest := "(d)-[" + rv + ":" + rel + "]->(k:Code)"
+	where := keyCond + " AND " + filterClause(f, params, false)
+	cities := cityConds(f, params)
+	switch {
+	case len(cities) > 0:
+		return "\nMATCH (city:City) WHERE " + strings.Join(cities, " AND ") +
+			"\nCALL (city) {\n  MATCH (city)-[:ISSUED]->" + rest + "\n  WHERE " + where + "\n  RETURN d, " + rv + ", k\n}"
+	case withCity:
+		// With d's label Neo4j starts from the codes, without it from
+		// every city's every rollup.
+		return "\nMATCH (city:City)-[:ISSUED]->(d:Document)" + strings.TrimPrefix(rest, "(d)") + "\nWHERE " + where
+	}
+	return "\nMATCH " + rest + "\nWHERE " + where
 }
 
 func lowerAll(in []string) []string {

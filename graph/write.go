@@ -43,13 +43,23 @@ func (s WriteSummary) Add(o WriteSummary) WriteSummary {
 type counter struct{ sum WriteSummary }
 
 func (c *counter) run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) error {
+	_, err := c.collect(ctx, tx, cypher, params)
+	return err
+}
+
+// collect runs a statement, adds its counters and returns its records.
+func (c *counter) collect(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
 	res, err := tx.Run(ctx, cypher, params)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	recs, err := res.Collect(ctx)
+	if err != nil {
+		return nil, err
 	}
 	summary, err := res.Consume(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	k := summary.Counters()
 	c.sum.NodesCreated += k.NodesCreated()
@@ -57,7 +67,7 @@ func (c *counter) run(ctx context.Context, tx neo4j.ManagedTransaction, cypher s
 	c.sum.RelationshipsCreated += k.RelationshipsCreated()
 	c.sum.RelationshipsDeleted += k.RelationshipsDeleted()
 	c.sum.PropertiesSet += k.PropertiesSet()
-	return nil
+	return recs, nil
 }
 
 // One statement per level: labels cannot be parameters, so they come from
@@ -122,7 +132,7 @@ func (s *Store) WriteCodebook(ctx context.Context, codes []policykb.Code) (Write
 			}
 		}
 		if c.sum.RelationshipsCreated != before.RelationshipsCreated || c.sum.RelationshipsDeleted != before.RelationshipsDeleted {
-			if err := exec(ctx, tx, refreshAllRollups, map[string]any{"levels": levelNames()}); err != nil {
+			if err := exec(ctx, tx, refreshAllRollups, rollupArgs(map[string]any{})); err != nil {
 				return nil, fmt.Errorf("refresh rollups: %w", err)
 			}
 		}
@@ -141,26 +151,6 @@ UNWIND $rows AS row
 MERGE (c:City {name: row.name})
 SET c.nameZh = row.nameZh, c.province = row.province`
 
-// Sentences of a document whose text changed are replaced, with their codings.
-const dropChangedSentences = `
-UNWIND $rows AS row
-MATCH (d:Document {id: row.id}) WHERE d.sha256 <> row.sha256
-MATCH (d)-[:HAS_SENTENCE]->(s:Sentence)
-DETACH DELETE s`
-
-const upsertDocuments = `
-UNWIND $rows AS row
-MATCH (c:City {name: row.city})
-MERGE (d:Document {id: row.id})
-SET d.title = row.title, d.issuer = row.issuer, d.issuedOn = row.issuedOn, d.docType = row.docType,
-    d.url = row.url, d.sourceFile = row.sourceFile, d.sha256 = row.sha256, d.synthetic = row.synthetic,
-    d.text = row.text
-WITH c, d
-OPTIONAL MATCH (d)<-[old:ISSUED]-(other:City) WHERE other.name <> c.name
-DELETE old
-WITH DISTINCT c, d
-MERGE (c)-[:ISSUED]->(d)`
-
 const upsertSentences = `
 UNWIND $rows AS row
 MATCH (d:Document {id: row.doc})
@@ -178,19 +168,30 @@ MERGE (s)-[r:CODED_AS {coder: row.coder}]->(k)
 ON CREATE SET r.origin = row.origin, r.at = row.at
 SET r.start = row.start, r.end = row.end`
 
+// groupBatches is the size of a WriteDocuments transaction, in batches of
+// sentences: large enough to spread what every transaction costs (its
+// commit, the city rollups and the version it refreshes) over many
+// sentences, small enough for a small heap.
+const groupBatches = 8
+
 // WriteDocuments writes documents with their cities, sentences and codings.
-// Whole documents are grouped into transactions of about BatchSize
+// Whole documents are grouped into transactions of about 8 × BatchSize
 // sentences, so a failure never leaves a document half-written: each
 // document is either as before or completely written. A stored document
 // whose SHA256 differs gets its old sentences and their codings replaced.
 // The rollups of the written documents are recomputed in the same
 // transactions. progress, if not nil, is called after each committed transaction with the
-// number of documents written so far. Idempotent.
+// number of documents written so far. Idempotent. A document given twice,
+// or a coding on a sentence not among its bundle's Sentences, is an error
+// returned before anything is written.
 func (s *Store) WriteDocuments(ctx context.Context, docs []DocumentBundle, progress func(done, total int)) (WriteSummary, error) {
+	if err := checkBundles(docs); err != nil {
+		return WriteSummary{}, fmt.Errorf("graph: write documents: %w", err)
+	}
 	var total WriteSummary
 	for start := 0; start < len(docs); {
 		end, n := start, 0
-		for end < len(docs) && (end == start || n+len(docs[end].Sentences) <= s.cfg.BatchSize) {
+		for end < len(docs) && (end == start || n+len(docs[end].Sentences) <= groupBatches*s.cfg.BatchSize) {
 			n += len(docs[end].Sentences)
 			end++
 		}
@@ -205,65 +206,6 @@ func (s *Store) WriteDocuments(ctx context.Context, docs []DocumentBundle, progr
 		start = end
 	}
 	return total, nil
-}
-
-func (s *Store) writeDocumentGroup(ctx context.Context, docs []DocumentBundle) (WriteSummary, error) {
-	var cities, documents, sentences, codings []map[string]any
-	var docIDs []string
-	seenCity := map[string]bool{}
-	for _, b := range docs {
-		if !seenCity[b.City.Name] {
-			seenCity[b.City.Name] = true
-			cities = append(cities, map[string]any{"name": b.City.Name, "nameZh": nullable(b.City.NameZh), "province": nullable(b.City.Province)})
-		}
-		d := b.Document
-		docIDs = append(docIDs, d.ID)
-		var issued any
-		if !d.IssuedOn.IsZero() {
-			issued = neo4j.DateOf(d.IssuedOn)
-		}
-		documents = append(documents, map[string]any{
-			"id": d.ID, "city": b.City.Name, "title": d.Title, "issuer": nullable(d.Issuer), "issuedOn": issued,
-			"docType": nullable(d.DocType), "url": nullable(d.URL), "sourceFile": nullable(d.SourceFile),
-			"sha256": d.SHA256, "synthetic": d.Synthetic, "text": d.Text,
-		})
-		for _, st := range b.Sentences {
-			sentences = append(sentences, map[string]any{
-				"doc": d.ID, "id": st.ID, "index": int64(st.Index), "text": st.Text,
-				"start": int64(st.Start), "end": int64(st.End), "kind": string(st.Kind),
-			})
-		}
-		for _, c := range b.Codings {
-			codings = append(codings, codingRow(c))
-		}
-	}
-	out, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		var c counter
-		steps := []struct {
-			cypher string
-			rows   []map[string]any
-		}{
-			{upsertCities, cities}, {dropChangedSentences, documents}, {upsertDocuments, documents},
-			{upsertSentences, sentences}, {upsertCodings, codings},
-		}
-		for _, step := range steps {
-			for _, rows := range chunks(step.rows, s.cfg.BatchSize) {
-				if err := c.run(ctx, tx, step.cypher, map[string]any{"rows": rows}); err != nil {
-					return nil, err
-				}
-			}
-		}
-		if err := s.refreshRollups(ctx, tx, docIDs); err != nil {
-			return nil, err
-		}
-		return c.sum, nil
-	})
-	if err != nil {
-		return WriteSummary{}, err
-	}
-	sum := out.(WriteSummary)
-	sum.Documents, sum.Sentences, sum.Codings = len(documents), len(sentences), len(codings)
-	return sum, nil
 }
 
 // WriteCodings adds codings on sentences that are already stored, one

@@ -2,6 +2,8 @@ package loaders
 
 import (
 	"fmt"
+	"index/suffixarray"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -66,12 +68,27 @@ func parseCodings(file string, data []byte, c *collector) []codingEntry {
 // line breaks), mapped back to the original offsets. occurrence (1-based)
 // picks among several matches; 0 requires the quote to be unique.
 func locate(text, quote string, occurrence int) (start, end int, err error) {
+	return (&locator{text: text}).locate(quote, occurrence)
+}
+
+// locator locates the quotes of one document's text (see locate). The
+// first search indexes the text, a suffix array and the code-point offset
+// of every byte, so that each further quote costs a binary search instead
+// of a scan of the whole text. A locator is not safe for concurrent use.
+type locator struct {
+	text   string
+	index  *suffixarray.Index
+	runeAt []int32 // runeAt[i] is the code-point offset of byte i, at the start of each code point, and of len(text)
+}
+
+// locate is the package's locate on l's text.
+func (l *locator) locate(quote string, occurrence int) (start, end int, err error) {
 	if strings.TrimFunc(quote, isSpace) == "" {
 		return 0, 0, fmt.Errorf("empty quote")
 	}
-	starts, n := exactMatches(text, quote)
+	starts, n := l.exactMatches(quote)
 	if len(starts) == 0 {
-		starts, n = looseMatches(text, quote)
+		starts, n = looseMatches(l.text, quote)
 	}
 	switch {
 	case len(starts) == 0:
@@ -93,23 +110,34 @@ func times(n int) string {
 }
 
 // exactMatches returns the code-point start of every non-overlapping
-// occurrence, and each one's length in code points.
-func exactMatches(text, quote string) ([]int, []int) {
+// occurrence of quote in l's text, leftmost first, and each one's length
+// in code points.
+func (l *locator) exactMatches(quote string) ([]int, []int) {
+	if l.index == nil {
+		l.index = suffixarray.New([]byte(l.text))
+		l.runeAt = make([]int32, len(l.text)+1)
+		n := int32(0)
+		for i := range l.text {
+			l.runeAt[i] = n
+			n++
+		}
+		l.runeAt[len(l.text)] = n
+	}
+	at := l.index.Lookup([]byte(quote), -1) // every occurrence, overlapping ones included, in no order
+	slices.Sort(at)
 	var starts []int
 	var lens []int
 	qn := utf8.RuneCountInString(quote)
-	pos, runePos := 0, 0
-	for {
-		i := strings.Index(text[pos:], quote)
-		if i < 0 {
-			return starts, lens
+	next := 0 // the first byte a further match may start at
+	for _, i := range at {
+		if i < next {
+			continue
 		}
-		runePos += utf8.RuneCountInString(text[pos : pos+i])
-		starts = append(starts, runePos)
+		starts = append(starts, int(l.runeAt[i]))
 		lens = append(lens, qn)
-		runePos += qn
-		pos += i + len(quote)
+		next = i + len(quote)
 	}
+	return starts, lens
 }
 
 // looseMatches matches with all white space removed from both sides.

@@ -70,7 +70,10 @@ func (p *Plan) String() string {
 // found (never just the first). store may be nil to validate offline: then
 // references to codes and documents outside the input cannot be checked and
 // are listed in Plan.Notes. Validate never writes. Other errors (the
-// database does not answer) are returned as they are.
+// database does not answer) are returned as they are. The work of each
+// document (reading, segmenting, locating quotes) runs on up to GOMAXPROCS
+// goroutines; the plan and the problems, in order and wording, do not
+// depend on how many.
 func Validate(ctx context.Context, store *graph.Store, in Input) (*Plan, error) {
 	if in.Codebook == "" && in.Manifest == "" && len(in.Codings) == 0 {
 		return nil, policykb.InvalidArgument("input", "loaders: nothing to load: give a codebook, a documents manifest or codings")
@@ -97,12 +100,13 @@ func Validate(ctx context.Context, store *graph.Store, in Input) (*Plan, error) 
 	}
 	seen := map[string]bool{} // sentence id, code, coder: duplicates merge
 	for _, f := range in.Codings {
-		for _, ce := range v.codingsFile(f) {
-			cs, err := v.resolve(ctx, ce)
-			if err != nil {
-				return nil, err
-			}
-			for _, k := range cs {
+		rows := v.codingsFile(f)
+		resolved, err := v.resolve(ctx, rows)
+		if err != nil {
+			return nil, err
+		}
+		for i, ce := range rows {
+			for _, k := range resolved[i] {
 				key := k.SentenceID + "\x00" + k.CodeID + "\x00" + k.Coder
 				if seen[key] {
 					continue
@@ -311,61 +315,110 @@ func (v *validation) codingsFile(path string) []codingEntry {
 	return parseCodings(path, data, &v.c)
 }
 
-// resolve checks one coding row and maps its quote onto sentences.
-func (v *validation) resolve(ctx context.Context, ce codingEntry) ([]policykb.Coding, error) {
-	codeOK := true
-	if _, ok := v.loadCodes[ce.codeID]; !ok {
-		if v.storedCodes == nil {
-			v.uncheckedCodes[ce.codeID]++
-		} else if _, ok := v.storedCodes[ce.codeID]; !ok {
-			where := "in the database"
-			if len(v.loadCodes) > 0 {
-				where = "in the codebook of this load nor " + where
-			}
-			v.c.add(ce.file, ce.line, "code_id", "unknown code %q: not %s", ce.codeID, where)
-			codeOK = false
-		}
+// resolve checks the rows of one codings file and maps each row's quote
+// onto sentences; the result is parallel to rows (nil for a row with a
+// problem). Codes and documents are looked up row by row; the quotes of
+// each document are then located on their own core. Problems come in the
+// order a row-by-row check finds them.
+func (v *validation) resolve(ctx context.Context, rows []codingEntry) ([][]policykb.Coding, error) {
+	out := make([][]policykb.Coding, len(rows))
+	codeOK := make([]bool, len(rows))
+	work := make([]deferred, len(rows)) // each row's quote problem
+	type target struct {
+		text  string
+		units []policykb.Sentence
+		rows  []int
 	}
-
-	var text string
-	var units []policykb.Sentence
-	if e, ok := v.docs[ce.docID]; ok {
-		if !e.ok {
-			return nil, nil // the document's own problem is reported already
-		}
-		text, units = e.doc.Text, e.sentences
-	} else if v.store == nil {
-		v.uncheckedDocs[ce.docID]++
-		return nil, nil
-	} else {
-		sd, err := v.storedDocument(ctx, ce.docID)
+	var targets []*target
+	byDoc := map[string]*target{}
+	for i, ce := range rows {
+		codeOK[i] = v.checkCode(ce)
+		text, units, ok, err := v.codedText(ctx, ce)
 		if err != nil {
 			return nil, err
 		}
-		if sd == nil {
-			where := "in the database"
-			if len(v.docs) > 0 {
-				where = "in this load's manifest nor " + where
+		work[i].at = len(v.c.problems)
+		if !ok {
+			continue
+		}
+		t := byDoc[ce.docID]
+		if t == nil {
+			t = &target{text: text, units: units}
+			byDoc[ce.docID] = t
+			targets = append(targets, t)
+		}
+		t.rows = append(t.rows, i)
+	}
+	forEach(len(targets), func(ti int) {
+		t := targets[ti]
+		l := &locator{text: t.text}
+		for _, i := range t.rows {
+			ce := rows[i]
+			start, end, err := l.locate(ce.quote, ce.occurrence)
+			if err != nil {
+				field := "quote"
+				if strings.HasPrefix(err.Error(), "occurrence") {
+					field = "occurrence"
+				}
+				work[i].problems.add(ce.file, ce.line, field, "document %s: %v", ce.docID, err)
+				continue
 			}
-			v.c.add(ce.file, ce.line, "document_id", "unknown document %q: not %s", ce.docID, where)
-			return nil, nil
+			if codeOK[i] {
+				out[i] = passageCodings(t.units, start, end, policykb.Coding{CodeID: ce.codeID, Coder: ce.coder, Origin: "manual", At: v.at})
+			}
 		}
-		text, units = sd.doc.Text, sd.sentences
-	}
+	})
+	v.c.splice(work)
+	return out, nil
+}
 
-	start, end, err := locate(text, ce.quote, ce.occurrence)
+// checkCode reports whether a coding row's code is in this load or
+// stored; offline, a code outside the load is counted as unchecked.
+func (v *validation) checkCode(ce codingEntry) bool {
+	if _, ok := v.loadCodes[ce.codeID]; ok {
+		return true
+	}
+	if v.storedCodes == nil {
+		v.uncheckedCodes[ce.codeID]++
+		return true
+	}
+	if _, ok := v.storedCodes[ce.codeID]; ok {
+		return true
+	}
+	where := "in the database"
+	if len(v.loadCodes) > 0 {
+		where = "in the codebook of this load nor " + where
+	}
+	v.c.add(ce.file, ce.line, "code_id", "unknown code %q: not %s", ce.codeID, where)
+	return false
+}
+
+// codedText returns the text and sentences of a coding row's document,
+// from this load or the database; ok is false when there is none to map
+// the quote onto (a problem reported, or offline, a reference counted as
+// unchecked).
+func (v *validation) codedText(ctx context.Context, ce codingEntry) (text string, units []policykb.Sentence, ok bool, err error) {
+	if e, found := v.docs[ce.docID]; found {
+		// A document that could not be read has its problem reported already.
+		return e.doc.Text, e.sentences, e.ok, nil
+	}
+	if v.store == nil {
+		v.uncheckedDocs[ce.docID]++
+		return "", nil, false, nil
+	}
+	sd, err := v.storedDocument(ctx, ce.docID)
 	if err != nil {
-		field := "quote"
-		if strings.HasPrefix(err.Error(), "occurrence") {
-			field = "occurrence"
+		return "", nil, false, err
+	}
+	if sd == nil {
+		where := "in the database"
+		if len(v.docs) > 0 {
+			where = "in this load's manifest nor " + where
 		}
-		v.c.add(ce.file, ce.line, field, "document %s: %v", ce.docID, err)
-		return nil, nil
+		v.c.add(ce.file, ce.line, "document_id", "unknown document %q: not %s", ce.docID, where)
+		return "", nil, false, nil
 	}
-	if !codeOK {
-		return nil, nil
-	}
-	return passageCodings(units, start, end, policykb.Coding{CodeID: ce.codeID, Coder: ce.coder, Origin: "manual", At: v.at}), nil
+	return sd.doc.Text, sd.sentences, true, nil
 }
 
 // storedDocument fetches a stored document with its sentences once; nil

@@ -43,6 +43,7 @@ func parseManifest(file string, data []byte, c *collector) []docEntry {
 		provinceLine, nameZhLine int
 	}
 	cities := map[string]cityAt{}
+	var texts []textJob // rows whose text is to be read
 	for _, r := range t.rows {
 		e := docEntry{line: r.line}
 		d := &e.doc
@@ -121,23 +122,48 @@ func parseManifest(file string, data []byte, c *collector) []docEntry {
 			if !filepath.IsAbs(e.path) {
 				e.path = filepath.Join(dir, e.path)
 			}
-			if encErr == nil && readText(file, r.line, e.path, enc, d, c) && !bad {
-				e.sentences = Segment(d.ID, d.Text)
-				if len(e.sentences) == 0 {
-					c.add(e.path, 0, "", "no text: the file is empty or holds only white space (listed at %s:%d)", file, r.line)
-				} else {
-					e.ok = true
-				}
+			if encErr == nil {
+				texts = append(texts, textJob{doc: len(docs), enc: enc, bad: bad, deferred: deferred{at: len(c.problems)}})
 			}
 		}
 		docs = append(docs, e)
 	}
+	// Reading, decoding and segmenting the texts, the bulk of the work, run
+	// on every core; their problems take the place they would have in a
+	// row-by-row reading.
+	forEach(len(texts), func(i int) {
+		j := &texts[i]
+		e := &docs[j.doc]
+		if readText(file, e.line, e.path, j.enc, &e.doc, &j.problems) && !j.bad {
+			e.sentences = Segment(e.doc.ID, e.doc.Text)
+			if len(e.sentences) == 0 {
+				j.problems.add(e.path, 0, "", "no text: the file is empty or holds only white space (listed at %s:%d)", file, e.line)
+			} else {
+				e.ok = true
+			}
+		}
+	})
+	work := make([]deferred, len(texts))
+	for i, j := range texts {
+		work[i] = j.deferred
+	}
+	c.splice(work)
 	for i := range docs {
 		if ca, ok := cities[docs[i].city.Name]; ok {
 			docs[i].city = ca.City
 		}
 	}
 	return docs
+}
+
+// textJob is a manifest row whose text file is to be read: docs[doc]
+// with its encoding; bad rows have their text read (to report its
+// problems too) but not segmented.
+type textJob struct {
+	doc int
+	enc string
+	bad bool
+	deferred
 }
 
 // readText reads one document's text into d (Text, SHA256); problems name

@@ -487,6 +487,9 @@ func markURLs(rs []rune) []bool {
 }
 
 func hasURLPrefix(rs []rune) bool {
+	if len(rs) == 0 || (rs[0]|0x20 != 'h' && rs[0]|0x20 != 'w') { // the common case, decided cheaply
+		return false
+	}
 	for _, p := range []string{"http://", "https://", "www."} {
 		if len(rs) < len(p) {
 			continue

@@ -109,11 +109,31 @@ func (c *citationResolver) ReferencePoints() int32 { return int32(c.c.ReferenceP
 func (c *citationResolver) MaterialSources() int32 { return int32(c.c.MaterialSources) }
 
 // Documents keeps the order graph.Citations gives (issue date, then id).
+// The counts come from the city rollups; the documents of every city of
+// the answer are read together, the first time one is asked for.
 func (c *citationResolver) Documents(ctx context.Context) ([]*documentResolver, error) {
 	r := requestFrom(ctx)
+	byCity, err := memo(r, "citationDocuments|"+c.codeID+"|"+c.filterKey, func() (map[string][]string, error) {
+		cits, err := r.store.Citations(ctx, c.codeID, c.filter)
+		if err != nil {
+			return nil, err
+		}
+		m := map[string][]string{}
+		var all []string
+		for _, cit := range cits {
+			m[cit.City] = cit.DocumentIDs
+			all = append(all, cit.DocumentIDs...)
+		}
+		r.docKeys.add(all)
+		return m, nil
+	})
+	if err != nil {
+		return nil, r.fail(ctx, err)
+	}
 	l := r.documentsByID()
-	out := make([]*documentResolver, 0, len(c.c.DocumentIDs))
-	for _, id := range c.c.DocumentIDs {
+	ids := byCity[c.c.City]
+	out := make([]*documentResolver, 0, len(ids))
+	for _, id := range ids {
 		d, found, err := l.load(ctx, id)
 		if err != nil {
 			return nil, r.fail(ctx, err)

@@ -466,6 +466,17 @@ func TestGraphQL(t *testing.T) {
 		assertJSON(t, data, `{"compareCities": {"rows": [{"cells": [{"referencePoints": 0, "share": 0}]},
 			{"cells": [{"referencePoints": 1, "share": 0.5}]}, {"cells": [{"referencePoints": 1, "share": 0.5}]}], "similarity": []}}`)
 
+		// The filter's cities and the compared ones meet: Xichuan (named in Chinese
+		// by the filter) keeps its counts (1, 1, 2), Linlan is left out by the
+		// filter and counts nothing, Beiling is filtered in but not compared.
+		data = e.ok(t, `{ compareCities(cities: ["Linlan", "Xichuan"], level: MAIN_CATEGORY, filter: {cities: ["溪川市", "Beiling"]}) {
+			cities { name } rows { cells { referencePoints } } } }`, nil)
+		assertJSON(t, data, `{"compareCities": {"cities": [{"name": "Linlan"}, {"name": "Xichuan"}],
+			"rows": [{"cells": [{"referencePoints": 0}, {"referencePoints": 1}]}, {"cells": [{"referencePoints": 0}, {"referencePoints": 1}]},
+				{"cells": [{"referencePoints": 0}, {"referencePoints": 2}]}]}}`)
+		data = e.ok(t, `{ compareCities(cities: ["Linlan"], level: LAYER, filter: {cities: ["Beiling"]}) { rows { cells { referencePoints } } } }`, nil)
+		assertJSON(t, data, `{"compareCities": {"rows": [{"cells": [{"referencePoints": 0}]}, {"cells": [{"referencePoints": 0}]}]}}`)
+
 		r := e.post(t, `{ compareCities(cities: ["Linlan", "Atlantis"], level: LAYER) { level } }`, nil)
 		er := assertError(t, r, http.StatusOK, "BAD_USER_INPUT", "cities")
 		if !strings.Contains(er.Message, "Atlantis") {

@@ -103,6 +103,10 @@ func (c *countingStore) Citations(ctx context.Context, code string, f policykb.C
 	c.count("Citations")
 	return c.Store.Citations(ctx, code, f)
 }
+func (c *countingStore) CitationCounts(ctx context.Context, code string, f policykb.CorpusFilter) ([]graph.Citation, error) {
+	c.count("CitationCounts")
+	return c.Store.CitationCounts(ctx, code, f)
+}
 func (c *countingStore) Evidence(ctx context.Context, code string, f policykb.CorpusFilter, cities []string, n int) (map[string][]policykb.Sentence, error) {
 	c.count("Evidence")
 	return c.Store.Evidence(ctx, code, f, cities, n)

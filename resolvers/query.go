@@ -204,22 +204,20 @@ func (*queryResolver) CitiesCiting(ctx context.Context, args citiesCitingArgs) (
 	if err != nil {
 		return nil, err
 	}
-	cits, err := r.store.Citations(ctx, code.ID, f)
+	cits, err := r.store.CitationCounts(ctx, code.ID, f)
 	if err != nil {
 		return nil, r.fail(ctx, err)
 	}
 	out := []*citationResolver{}
-	var cities, docs []string
+	var cities []string
 	for _, c := range cits {
 		if c.ReferencePoints < min {
 			continue
 		}
 		out = append(out, &citationResolver{c: c, city: ci.city(c.City), codeID: code.ID, filter: f, filterKey: key})
 		cities = append(cities, c.City)
-		docs = append(docs, c.DocumentIDs...)
 	}
 	r.cityKeys.add(cities)
-	r.docKeys.add(docs)
 	return out, nil
 }
 
@@ -259,11 +257,52 @@ func (*queryResolver) CompareCities(ctx context.Context, args compareArgs) (*com
 	if err != nil {
 		return nil, err
 	}
-	byCity, err := r.countsByCity(ctx, level, args.Filter)
+	var byCity map[string][]policykb.Count
+	if args.Cities == nil {
+		byCity, err = r.countsByCity(ctx, level, args.Filter)
+	} else {
+		byCity, err = r.countsOfCities(ctx, level, args.Filter, cities)
+	}
 	if err != nil {
 		return nil, err
 	}
 	return compare(r, cb, level, cities, byCity), nil
+}
+
+// countsOfCities is countsByCity for the given cities only: they are added
+// to the filter (those the filter's own cities leave out get no counts),
+// so that the store reads their documents' rollups and no others.
+func (r *request) countsOfCities(ctx context.Context, level policykb.Level, in *corpusFilterInput, cities []*policykb.City) (map[string][]policykb.Count, error) {
+	f, _, err := in.filter()
+	if err != nil {
+		return nil, err
+	}
+	admitted := func(c *policykb.City) bool {
+		if len(f.Cities) == 0 {
+			return true
+		}
+		for _, name := range f.Cities {
+			if k := normName(name); k == normName(c.Name) || k != "" && k == normName(c.NameZh) {
+				return true
+			}
+		}
+		return false
+	}
+	var names []string
+	for _, c := range cities {
+		if admitted(c) {
+			names = append(names, c.Name)
+		}
+	}
+	if len(names) == 0 {
+		return map[string][]policykb.Count{}, nil
+	}
+	f.Cities = names
+	byCity, err := r.store.CountsByCity(ctx, level, f)
+	if err != nil {
+		return nil, r.fail(ctx, err)
+	}
+	return byCity, nil
 }
 
 // compare builds a comparison: one row per code of the level in codebook

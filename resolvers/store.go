@@ -29,6 +29,7 @@ type Store interface {
 	CountsByCity(ctx context.Context, level policykb.Level, f policykb.CorpusFilter) (map[string][]policykb.Count, error)
 	CountsByDocument(ctx context.Context, level policykb.Level, docIDs []string) (map[string][]policykb.Count, error)
 	Citations(ctx context.Context, codeID string, f policykb.CorpusFilter) ([]graph.Citation, error)
+	CitationCounts(ctx context.Context, codeID string, f policykb.CorpusFilter) ([]graph.Citation, error)
 	Evidence(ctx context.Context, codeID string, f policykb.CorpusFilter, cities []string, n int) (map[string][]policykb.Sentence, error)
 	Stats(ctx context.Context) (policykb.Stats, error)
 	Matrix(ctx context.Context, q graph.MatrixQuery) (graph.Matrix, error)
@@ -146,6 +147,12 @@ func (b boundStore) Citations(ctx context.Context, codeID string, f policykb.Cor
 	ctx, cancel := b.bound(ctx)
 	defer cancel()
 	return b.Store.Citations(ctx, codeID, f)
+}
+
+func (b boundStore) CitationCounts(ctx context.Context, codeID string, f policykb.CorpusFilter) ([]graph.Citation, error) {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.CitationCounts(ctx, codeID, f)
 }
 
 func (b boundStore) Evidence(ctx context.Context, codeID string, f policykb.CorpusFilter, cities []string, n int) (map[string][]policykb.Sentence, error) {

@@ -99,7 +99,7 @@ func run(ctx context.Context, o options) error {
 			if way == 0 {
 				raw, err = measureRaw(ctx, store, o, plan, docs, sentences, codings)
 			} else {
-				load, val, err = measureLoad(ctx, store, o.uri, in, docs, sentences, codings)
+				load, val, err = measureLoad(ctx, store, in, docs, sentences, codings)
 			}
 			if err != nil {
 				return err
@@ -142,7 +142,7 @@ func run(ctx context.Context, o options) error {
 // measureRaw wipes the database, writes the codebook (not timed: the
 // baseline measures the corpus) and times the baseline.
 func measureRaw(ctx context.Context, store *graph.Store, o options, plan *loaders.Plan, docs, sentences, codings int) (time.Duration, error) {
-	if err := wipe(ctx, store, o.uri); err != nil {
+	if err := wipe(ctx, store); err != nil {
 		return 0, err
 	}
 	if _, err := store.WriteCodebook(ctx, plan.Codes); err != nil {
@@ -162,8 +162,8 @@ func measureRaw(ctx context.Context, store *graph.Store, o options, plan *loader
 
 // measureLoad wipes the database and times loaders.Load's two steps as
 // `policykb load` runs them; it returns the whole time and the validation's.
-func measureLoad(ctx context.Context, store *graph.Store, uri string, in loaders.Input, docs, sentences, codings int) (time.Duration, time.Duration, error) {
-	if err := wipe(ctx, store, uri); err != nil {
+func measureLoad(ctx context.Context, store *graph.Store, in loaders.Input, docs, sentences, codings int) (time.Duration, time.Duration, error) {
+	if err := wipe(ctx, store); err != nil {
 		return 0, 0, err
 	}
 	began := time.Now()
@@ -189,33 +189,9 @@ func secs(d time.Duration) float64 {
 	return float64(d.Milliseconds()) / 1000
 }
 
-// dropSentences deletes sentences in small batches; graph.Wipe's batches of
-// nodes may hold a code with tens of thousands of codings, too much for
-// one transaction in a small heap.
-const dropSentences = `
-MATCH (s:Sentence)
-WITH s LIMIT 5000
-DETACH DELETE s
-RETURN count(*)`
-
-// wipe empties the database: sentences first, then graph.Wipe.
-func wipe(ctx context.Context, store *graph.Store, uri string) error {
+// wipe empties the database.
+func wipe(ctx context.Context, store *graph.Store) error {
 	began := time.Now()
-	driver, err := neo4j.NewDriverWithContext(uri, neo4j.NoAuth())
-	if err != nil {
-		return err
-	}
-	defer driver.Close(ctx)
-	for {
-		res, err := neo4j.ExecuteQuery(ctx, driver, dropSentences, nil, neo4j.EagerResultTransformer,
-			neo4j.ExecuteQueryWithDatabase("neo4j"))
-		if err != nil {
-			return fmt.Errorf("wipe: %w", err)
-		}
-		if res.Records[0].Values[0].(int64) == 0 {
-			break
-		}
-	}
 	if _, err := store.Wipe(ctx); err != nil {
 		return err
 	}

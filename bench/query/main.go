@@ -32,7 +32,8 @@ func main() {
 	flag.StringVar(&o.out, "out", "bench/results", "folder of the results files")
 	flag.IntVar(&o.warmup, "warmup", 3, "unmeasured runs of each question and way before timing")
 	flag.IntVar(&o.reps, "reps", 60, "measured runs per question and concurrency (at least 4 per client)")
-	flag.DurationVar(&o.peerBudget, "peer-budget", 60*time.Second, "stop timing a peer question after this long (at least 3 runs)")
+	flag.DurationVar(&o.peerBudget, "peer-budget", 60*time.Second, "stop timing a peer question after this long (once it has -peer-min-runs runs)")
+	flag.IntVar(&o.peerMinRuns, "peer-min-runs", 3, "runs of a peer question timed however long they take; with 1, the peer is not warmed up beyond the run that checks its answer")
 	flag.Parse()
 	if err := run(context.Background(), o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -42,7 +43,7 @@ func main() {
 
 type options struct {
 	tier, uri, bin, peerDir, out string
-	warmup, reps                 int
+	warmup, reps, peerMinRuns    int
 	peerBudget                   time.Duration
 }
 
@@ -266,9 +267,9 @@ type timing struct {
 
 // timeIt runs ask n times over c concurrent clients (after warmup
 // sequential runs, which must succeed) and returns the durations; with a
-// budget, it stops starting new runs after that long once it has 3. A
-// failed run (a timeout under load, say) is counted, not fatal.
-func timeIt(ctx context.Context, ask func(context.Context, question) (answer, error), q question, warmup, n, c int, budget time.Duration) (timing, error) {
+// budget, it stops starting new runs after that long once it has minRuns.
+// A failed run (a timeout under load, say) is counted, not fatal.
+func timeIt(ctx context.Context, ask func(context.Context, question) (answer, error), q question, warmup, n, c int, budget time.Duration, minRuns int) (timing, error) {
 	for i := 0; i < warmup; i++ {
 		if _, err := ask(ctx, q); err != nil {
 			return timing{}, err
@@ -290,7 +291,7 @@ func timeIt(ctx context.Context, ask func(context.Context, question) (answer, er
 					return
 				}
 				mu.Lock()
-				stop := budget > 0 && len(out.samples)+out.failed >= 3 && time.Since(start) > budget
+				stop := budget > 0 && len(out.samples)+out.failed >= minRuns && time.Since(start) > budget
 				mu.Unlock()
 				if stop {
 					return
@@ -446,7 +447,7 @@ func run(ctx context.Context, o options) error {
 			if n < 4*conc {
 				n = 4 * conc
 			}
-			t, err := timeIt(ctx, w.policykb, q, o.warmup, n, conc, 0)
+			t, err := timeIt(ctx, w.policykb, q, o.warmup, n, conc, 0, 0)
 			if err != nil {
 				return fmt.Errorf("%s via policykb at %d clients: %w", q.name, conc, err)
 			}
@@ -461,12 +462,16 @@ func run(ctx context.Context, o options) error {
 				r.P50At32, r.P99At32 = ms(percentile(s, 50)), ms(percentile(s, 99))
 			}
 		}
-		t, err := timeIt(ctx, w.floor, q, o.warmup, o.reps, 1, 0)
+		t, err := timeIt(ctx, w.floor, q, o.warmup, o.reps, 1, 0, 0)
 		if err != nil {
 			return fmt.Errorf("%s via the floor: %w", q.name, err)
 		}
 		r.FloorP50 = ms(percentile(t.samples, 50))
-		t, err = timeIt(ctx, w.peer, q, min(o.warmup, 1), o.reps, 1, o.peerBudget)
+		peerWarmup := min(o.warmup, 1)
+		if o.peerMinRuns <= 1 {
+			peerWarmup = 0
+		}
+		t, err = timeIt(ctx, w.peer, q, peerWarmup, o.reps, 1, o.peerBudget, max(o.peerMinRuns, 1))
 		if err != nil {
 			r.PeerError = err.Error()
 		} else if t.first != nil {

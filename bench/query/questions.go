@@ -209,8 +209,8 @@ func countsQuestion(c *corpus, level string) question {
 			return a, nil
 		},
 		floor: `MATCH (k:Code) WHERE k.level = $level
-OPTIONAL MATCH (k)<-[ru:ROLLUP]-(:Document)
-RETURN k.id, sum(ru.sentences), count(ru)`,
+OPTIONAL MATCH (k)<-[cr:CITY_ROLLUP]-(:City)
+RETURN k.id, sum(cr.sentences), sum(cr.documents)`,
 		floorParams: map[string]any{"level": level},
 		fromFloor: func(recs []*neo4j.Record) answer {
 			a := answer{}
@@ -261,8 +261,8 @@ func citiesCitingQuestion(c *corpus) question {
 			}
 			return a, nil
 		},
-		floor: `MATCH (:Code {id: $code})<-[ru:ROLLUP]-(d:Document)<-[:ISSUED]-(c:City)
-RETURN c.name, sum(ru.sentences) AS refs, count(d) ORDER BY refs DESC, c.name`,
+		floor: `MATCH (:Code {id: $code})<-[cr:CITY_ROLLUP]-(c:City)
+RETURN c.name, cr.sentences AS refs, cr.documents ORDER BY refs DESC, c.name`,
 		floorParams: map[string]any{"code": c.fundID},
 		fromFloor: func(recs []*neo4j.Record) answer {
 			a := answer{}
@@ -376,9 +376,9 @@ func compareQuestion(c *corpus, level string) question {
 			}
 			return a, nil
 		},
-		floor: `MATCH (c:City)-[:ISSUED]->(d:Document)-[ru:ROLLUP]->(k:Code)
+		floor: `MATCH (c:City)-[cr:CITY_ROLLUP]->(k:Code)
 WHERE c.name IN $cities AND k.level = $level
-RETURN c.name, k.id, sum(ru.sentences), count(d)`,
+RETURN c.name, k.id, cr.sentences, cr.documents`,
 		floorParams: map[string]any{"cities": c.fiveCities, "level": level},
 		fromFloor: func(recs []*neo4j.Record) answer {
 			a := answer{}
@@ -424,9 +424,9 @@ func matrixQuestion(c *corpus, level string) question {
 			}
 			return a, nil
 		},
-		floor: `MATCH (c:City)-[:ISSUED]->(:Document)-[ru:ROLLUP]->(k:Code)
+		floor: `MATCH (c:City)-[cr:CITY_ROLLUP]->(k:Code)
 WHERE k.level = $level
-RETURN c.name, k.id, sum(ru.sentences)`,
+RETURN c.name, k.id, cr.sentences`,
 		floorParams: map[string]any{"level": level},
 		fromFloor: func(recs []*neo4j.Record) answer {
 			a := answer{}
@@ -482,13 +482,9 @@ func cooccurrenceQuestion(c *corpus, level string) question {
 			}
 			return a, nil
 		},
-		floor: `MATCH (k:Code)<-[:BELONGS_TO*0..3]-(:Code)<-[:CODED_AS]-(s:Sentence)
+		floor: `MATCH (k:Code)<-[cc:CITY_COOCCURRENCE]-(:City)
 WHERE k.level = $level
-WITH s, collect(DISTINCT k.id) AS ks WHERE size(ks) > 1
-UNWIND ks AS a
-UNWIND ks AS b
-WITH a, b, s WHERE a < b
-RETURN a, b, count(s)`,
+RETURN cc.a, k.id, sum(cc.sentences)`,
 		floorParams: map[string]any{"level": level},
 		fromFloor: func(recs []*neo4j.Record) answer {
 			a := answer{}

@@ -37,7 +37,10 @@ type Neo4jConfig struct {
 	Username  string        `mapstructure:"username"`
 	Password  string        `mapstructure:"password"`
 	TxTimeout time.Duration `mapstructure:"tx_timeout"`
-	Bundled   BundledConfig `mapstructure:"bundled"`
+	// CatalogMaxAge: how long the codebook and cities are used before
+	// checking the knowledge base's version (graph.Config.CatalogMaxAge).
+	CatalogMaxAge time.Duration `mapstructure:"catalog_max_age"`
+	Bundled       BundledConfig `mapstructure:"bundled"`
 }
 
 // BundledConfig describes the Neo4j that policykb runs itself.
@@ -79,6 +82,7 @@ var defaults = map[string]any{
 	"neo4j.username":              "",
 	"neo4j.password":              "",
 	"neo4j.tx_timeout":            "30s",
+	"neo4j.catalog_max_age":       "1s",
 	"neo4j.bundled.enabled":       true,
 	"neo4j.bundled.home":          ".policykb/neo4j",
 	"neo4j.bundled.heap":          "1g",

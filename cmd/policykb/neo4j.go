@@ -117,7 +117,7 @@ func (a *app) bundledAddr(port int) (string, error) {
 func (a *app) openStore(ctx context.Context) (*graph.Store, error) {
 	n := a.cfg.Neo4j
 	gcfg := graph.Config{URI: n.URI, Database: n.Database, Username: n.Username, Password: n.Password,
-		BatchSize: a.cfg.Load.BatchSize, TxTimeout: n.TxTimeout}
+		BatchSize: a.cfg.Load.BatchSize, TxTimeout: n.TxTimeout, CatalogMaxAge: n.CatalogMaxAge}
 	if addr, local := boltAddr(n.URI); local && n.Bundled.Enabled {
 		if err := neo4jserver.WaitBolt(ctx, addr, 500*time.Millisecond); err != nil {
 			a.log.Info("nothing answers at "+addr+"; starting the bundled Neo4j", "home", n.Bundled.Home)

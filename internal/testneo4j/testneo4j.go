@@ -39,7 +39,10 @@ func EmptyStore(t testing.TB, batchSize int) *graph.Store {
 	t.Helper()
 	uri := URI(t)
 	ctx := context.Background()
-	s, err := graph.Open(ctx, graph.Config{URI: uri, BatchSize: batchSize}, nil)
+	// Tests write through other stores and processes (policykb load) and
+	// read at once: the store checks the knowledge base's version on every
+	// read instead of holding the codebook for a second.
+	s, err := graph.Open(ctx, graph.Config{URI: uri, BatchSize: batchSize, CatalogMaxAge: -1}, nil)
 	if err != nil {
 		t.Fatalf("open %s: %v", uri, err)
 	}
