@@ -27,7 +27,7 @@ export POLICYKB_NEO4J_URI=$uri
 # The load half (when present) wipes the database and measures loading;
 # the load below then makes sure the corpus is in place (idempotent).
 if [[ -d bench/load ]]; then
-	go run ./bench/load -tier "$tier" -dir "$tmp/corpus" -neo4j-uri "$uri" -out bench/results
+	go run ./bench/load -tier "$tier" -dir "$tmp/corpus" -neo4j-uri "$uri" -out bench/results -rounds "${ROUNDS:-1}"
 fi
 codings=()
 for f in "$tmp"/corpus/codings*.csv; do codings+=(--codings "$f"); done
