@@ -138,15 +138,21 @@ func (s *Store) matrix(ctx context.Context, q MatrixQuery, exact bool) (Matrix, 
 		return Matrix{}, err
 	}
 	col := columnExpr[q.Columns]
-	docParams := map[string]any{"li": levelIndex(q.Rows)}
-	cellParams := map[string]any{"level": q.Rows.String()}
+	docParams, err := s.filterParams(ctx, q.Filter, map[string]any{"li": levelIndex(q.Rows)})
+	if err != nil {
+		return Matrix{}, err
+	}
+	cellParams, err := s.filterParams(ctx, q.Filter, map[string]any{"level": q.Rows.String()})
+	if err != nil {
+		return Matrix{}, err
+	}
 	cellWhere := filterClause(q.Filter, cellParams, exact)
 
 	columns := map[string]*matrixColumn{}
 	type cellKey struct{ col, code string }
 	refs, docs := map[cellKey]int{}, map[cellKey]int{}
 	var codes []policykb.Code
-	_, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+	_, err = s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		clear(columns)
 		clear(refs)
 		clear(docs)
@@ -363,26 +369,26 @@ WITH s, collect(DISTINCT k.id) AS ks WHERE size(ks) > 1
 UNWIND ks AS a
 UNWIND ks AS b
 WITH a, b, s WHERE a < b
-RETURN a, b, count(s)`
+RETURN a, b, count(s) AS n`
 
 // From the COOCCURRENCE rollups (co, at k): co.sentences is the number of
 // a document's sentences coded under both co.a and k.
 const sentencePairsRollup = `
-RETURN co.a, k.id, sum(co.sentences)`
+RETURN co.a AS a, k.id AS b, sum(co.sentences) AS n`
 
 const documentPairsExact = `
 WITH d, collect(DISTINCT k.id) AS ks WHERE size(ks) > 1
 UNWIND ks AS a
 UNWIND ks AS b
 WITH a, b, d WHERE a < b
-RETURN a, b, count(d)`
+RETURN a, b, count(d) AS n`
 
 const documentPairsRollup = `
 WITH d, collect(k.id) AS ks WHERE size(ks) > 1
 UNWIND ks AS a
 UNWIND ks AS b
 WITH a, b, d WHERE a < b
-RETURN a, b, count(d)`
+RETURN a, b, count(d) AS n`
 
 // Cooccurrence returns every unordered pair of codes of the level that
 // co-occur at least minCount times (and at least once) in the scope, among
@@ -401,16 +407,18 @@ func (s *Store) cooccurrence(ctx context.Context, level policykb.Level, scope po
 	if !scope.Valid() {
 		return nil, policykb.InvalidArgument("scope", "graph: cooccurrence: unknown scope %v", scope)
 	}
-	countParams := map[string]any{"level": level.String()}
-	countsQ := countsCypher("k.level = $level", f, countParams, "", exact)
-	params := map[string]any{"level": level.String()}
+	params, err := s.filterParams(ctx, f, map[string]any{"level": level.String()})
+	if err != nil {
+		return nil, err
+	}
+	countsQ := countsCypher("k.level = $level", f, params, "", exact)
 	var pairsQ string
 	switch {
 	case scope == policykb.ScopeSentence && exact:
 		pairsQ = codedPath + "\nWHERE k.level = $level AND " + filterClause(f, params, true) + sentencePairs
 	case scope == policykb.ScopeSentence && cityLevel(f):
 		pairsQ = cityRollupMatch("CITY_COOCCURRENCE", "cc", "k.level = $level", f, params) + `
-RETURN cc.a, k.id, sum(cc.sentences)`
+RETURN cc.a AS a, k.id AS b, sum(cc.sentences) AS n`
 	case scope == policykb.ScopeSentence:
 		pairsQ = rollupMatch("COOCCURRENCE", "co", "k.level = $level", f, params, false) + sentencePairsRollup
 	case exact:
@@ -418,18 +426,22 @@ RETURN cc.a, k.id, sum(cc.sentences)`
 	default:
 		pairsQ = rollupMatch("ROLLUP", "ru", "k.level = $level", f, params, false) + documentPairsRollup
 	}
+	// The codes' own numbers and the pairs, in one statement.
+	both := "CALL () {" + countsQ + "\n}\nWITH collect([id, refs, docs]) AS own\n" +
+		"CALL () {\nCALL () {" + pairsQ + "\n}\nRETURN collect([a, b, n]) AS pairs\n}\nRETURN own, pairs"
 	var codes []policykb.Code
-	var own, found []*neo4j.Record
-	_, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+	var own, found []any
+	_, err = s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		var err error
 		if codes, err = s.codesIn(ctx, tx); err != nil {
 			return nil, err
 		}
-		if own, err = collect(ctx, tx, countsQ, countParams); err != nil {
+		recs, err := collect(ctx, tx, both, params)
+		if err != nil {
 			return nil, err
 		}
-		found, err = collect(ctx, tx, pairsQ, params)
-		return nil, err
+		own, found = recs[0].Values[0].([]any), recs[0].Values[1].([]any)
+		return nil, nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("graph: cooccurrence: %w", err)
@@ -441,16 +453,18 @@ RETURN cc.a, k.id, sum(cc.sentences)`
 	// The codes' own numbers in the scope: reference points (sentences) or
 	// material sources (documents).
 	n := map[string]int{}
-	for _, rec := range own {
+	for _, row := range own {
+		v := row.([]any)
 		if scope == policykb.ScopeSentence {
-			n[str(rec.Values[0])] = integer(rec.Values[1])
+			n[str(v[0])] = integer(v[1])
 		} else {
-			n[str(rec.Values[0])] = integer(rec.Values[2])
+			n[str(v[0])] = integer(v[2])
 		}
 	}
 	pairs := []CodePair{}
-	for _, rec := range found {
-		a, b, n12 := str(rec.Values[0]), str(rec.Values[1]), integer(rec.Values[2])
+	for _, row := range found {
+		v := row.([]any)
+		a, b, n12 := str(v[0]), str(v[1]), integer(v[2])
 		if n12 < max(minCount, 1) {
 			continue
 		}

@@ -28,7 +28,7 @@ func countsQuery(keyCond, where, groupBy string) string {
 // travel much faster than thousands of rows).
 func countsReturn(group, refs, docs string) string {
 	if group == "" {
-		return "\nRETURN k.id, " + refs + ", " + docs
+		return "\nRETURN k.id AS id, " + refs + " AS refs, " + docs + " AS docs"
 	}
 	return "\nWITH " + group + " AS g, k.id AS id, " + refs + " AS refs, " + docs + " AS docs" +
 		"\nRETURN g, collect(id), collect(refs), collect(docs)"
@@ -82,7 +82,10 @@ func (s *Store) Counts(ctx context.Context, level policykb.Level, f policykb.Cor
 }
 
 func (s *Store) counts(ctx context.Context, level policykb.Level, f policykb.CorpusFilter, exact bool) ([]policykb.Count, error) {
-	params := map[string]any{"level": level.String()}
+	params, err := s.filterParams(ctx, f, map[string]any{"level": level.String()})
+	if err != nil {
+		return nil, err
+	}
 	codes, got, err := s.runCounts(ctx, countsCypher("k.level = $level", f, params, "", exact), params, false, true)
 	if err != nil {
 		return nil, fmt.Errorf("graph: counts: %w", err)
@@ -107,7 +110,10 @@ func (s *Store) CodeCounts(ctx context.Context, codeIDs []string, f policykb.Cor
 }
 
 func (s *Store) codeCounts(ctx context.Context, codeIDs []string, f policykb.CorpusFilter, exact bool) (map[string]policykb.Count, error) {
-	params := map[string]any{"ids": codeIDs}
+	params, err := s.filterParams(ctx, f, map[string]any{"ids": codeIDs})
+	if err != nil {
+		return nil, err
+	}
 	_, got, err := s.runCounts(ctx, countsCypher("k.id IN $ids", f, params, "", exact), params, false, false)
 	if err != nil {
 		return nil, fmt.Errorf("graph: code counts: %w", err)
@@ -129,7 +135,10 @@ func (s *Store) CountsByCity(ctx context.Context, level policykb.Level, f policy
 }
 
 func (s *Store) countsByCity(ctx context.Context, level policykb.Level, f policykb.CorpusFilter, exact bool) (map[string][]policykb.Count, error) {
-	params := map[string]any{"level": level.String()}
+	params, err := s.filterParams(ctx, f, map[string]any{"level": level.String()})
+	if err != nil {
+		return nil, err
+	}
 	codes, got, err := s.runCounts(ctx, countsCypher("k.level = $level", f, params, "city.name", exact), params, true, true)
 	if err != nil {
 		return nil, fmt.Errorf("graph: counts by city: %w", err)
@@ -198,7 +207,10 @@ func (s *Store) CitationCounts(ctx context.Context, codeID string, f policykb.Co
 		}
 		return cs, err
 	}
-	params := map[string]any{"code": codeID}
+	params, err := s.filterParams(ctx, f, map[string]any{"code": codeID})
+	if err != nil {
+		return nil, err
+	}
 	return s.runCitations(ctx, cityRollupMatch("CITY_ROLLUP", "cr", "k.id = $code", f, params)+`
 RETURN city.name, cr.sentences AS refs, cr.documents, []
 ORDER BY refs DESC, city.name`, params)
@@ -213,7 +225,10 @@ func (s *Store) Citations(ctx context.Context, codeID string, f policykb.CorpusF
 }
 
 func (s *Store) citations(ctx context.Context, codeID string, f policykb.CorpusFilter, exact bool) ([]Citation, error) {
-	params := map[string]any{"code": codeID}
+	params, err := s.filterParams(ctx, f, map[string]any{"code": codeID})
+	if err != nil {
+		return nil, err
+	}
 	cypher := codedPath + "\nWHERE k.id = $code AND " + filterClause(f, params, true) + citationsReturn
 	if !exact {
 		cypher = rollupMatch("ROLLUP", "ru", "k.id = $code", f, params, true) + rollupCitationsReturn

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"regexp"
 	"strings"
 	"time"
@@ -77,7 +78,9 @@ func filterClause(f policykb.CorpusFilter, params map[string]any, withCoders boo
 // cityConds are the filter's conditions on the variable city.
 func cityConds(f policykb.CorpusFilter, params map[string]any) []string {
 	var conds []string
-	if len(f.Cities) > 0 {
+	if _, exact := params["fCityNames"]; exact && len(f.Cities) > 0 {
+		conds = append(conds, "city.name IN $fCityNames")
+	} else if len(f.Cities) > 0 {
 		params["fCities"] = lowerAll(f.Cities)
 		conds = append(conds, "(toLower(city.name) IN $fCities OR toLower(coalesce(city.nameZh, '')) IN $fCities)")
 	}
@@ -97,6 +100,33 @@ var (
 // or column of a statement) reads the variable d or city.
 func readsDocument(expr string) bool { return documentVar.MatchString(expr) }
 func readsCity(expr string) bool     { return cityVar.MatchString(expr) }
+
+// filterParams returns params for a statement under f. When f names
+// cities, it adds fCityNames, the exact names of the cities whose English
+// or Chinese name f gives (any case), from the store's city list, so that
+// cityConds looks them up in the index on City.name instead of comparing
+// every city's names.
+func (s *Store) filterParams(ctx context.Context, f policykb.CorpusFilter, params map[string]any) (map[string]any, error) {
+	if len(f.Cities) == 0 {
+		return params, nil
+	}
+	cities, err := s.Cities(ctx)
+	if err != nil {
+		return nil, err
+	}
+	want := map[string]bool{}
+	for _, n := range lowerAll(f.Cities) {
+		want[n] = true
+	}
+	names := []string{}
+	for _, c := range cities {
+		if want[strings.ToLower(c.Name)] || c.NameZh != "" && want[strings.ToLower(c.NameZh)] {
+			names = append(names, c.Name)
+		}
+	}
+	params["fCityNames"] = names
+	return params, nil
+}
 
 // cityLevel reports whether the filter admits or rejects whole cities
 // only (or nothing), so that the city rollups can answer under it.
