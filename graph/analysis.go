@@ -91,18 +91,20 @@ func matrixColumnsQuery(col string, f policykb.CorpusFilter, params map[string]a
 		conds := append([]string{"city.rollupDocuments > 0"}, cityConds(f, params)...)
 		return `
 MATCH (city:City) WHERE ` + strings.Join(conds, " AND ") + `
-RETURN ` + col + `, sum(city.sentences), sum(city.codedSentences[$li]), sum(city.codedDocuments[$li])`
+WITH ` + col + ` AS col, sum(city.sentences) AS n, sum(city.codedSentences[$li]) AS coded, sum(city.codedDocuments[$li]) AS docs
+RETURN collect([col, n, coded, docs])`
 	}
 	where := filterClause(f, params, false) + " AND " + coderDocCondition(f, params)
 	return `
 MATCH (city:City)-[:ISSUED]->(d:Document) WHERE ` + where + `
 WITH ` + col + ` AS col, d
-RETURN col, sum(COUNT { (d)-[:HAS_SENTENCE]->() }), sum(coalesce(d.codedSentences[$li], 0)),
-       count(CASE WHEN d.codedSentences[$li] > 0 THEN 1 END)`
+WITH col, sum(COUNT { (d)-[:HAS_SENTENCE]->() }) AS n, sum(coalesce(d.codedSentences[$li], 0)) AS coded,
+     count(CASE WHEN d.codedSentences[$li] > 0 THEN 1 END) AS docs
+RETURN collect([col, n, coded, docs])`
 }
 
 // matrixCellsQuery counts per column and code, a row per column (see
-// countsReturn).
+// countsReturn), as one record.
 func matrixCellsQuery(col string, f policykb.CorpusFilter, params map[string]any, exact bool) string {
 	switch {
 	case exact:
@@ -160,20 +162,18 @@ func (s *Store) matrix(ctx context.Context, q MatrixQuery, exact bool) (Matrix, 
 		if codes, err = s.codesIn(ctx, tx); err != nil {
 			return nil, err
 		}
-		recs, err := collect(ctx, tx, matrixColumnsQuery(col, q.Filter, docParams), docParams)
+		rows, err := packed(ctx, tx, matrixColumnsQuery(col, q.Filter, docParams), docParams)
 		if err != nil {
 			return nil, err
 		}
-		for _, r := range recs {
-			v := r.Values
+		for _, v := range rows {
 			columns[str(v[0])] = &matrixColumn{sentences: integer(v[1]), codedSentences: integer(v[2]), codedDocs: integer(v[3])}
 		}
-		recs, err = collect(ctx, tx, matrixCellsQuery(col, q.Filter, cellParams, exact), cellParams)
+		rows, err = packed(ctx, tx, matrixCellsQuery(col, q.Filter, cellParams, exact), cellParams)
 		if err != nil {
 			return nil, err
 		}
-		for _, r := range recs {
-			v := r.Values
+		for _, v := range rows {
 			ids, rs, ds := v[1].([]any), v[2].([]any), v[3].([]any)
 			for i := range ids {
 				k := cellKey{str(v[0]), str(ids[i])}
@@ -183,7 +183,7 @@ func (s *Store) matrix(ctx context.Context, q MatrixQuery, exact bool) (Matrix, 
 		if !exact {
 			return nil, nil
 		}
-		recs, err = collect(ctx, tx, matrixColumnCodedQuery(col, cellWhere), cellParams)
+		recs, err := collect(ctx, tx, matrixColumnCodedQuery(col, cellWhere), cellParams)
 		if err != nil {
 			return nil, err
 		}
@@ -322,11 +322,14 @@ func (s *Store) MatrixCellSentences(ctx context.Context, q MatrixQuery, rowCodeI
 	if rowCodeID == "" {
 		return nil, 0, nil
 	}
-	params := map[string]any{"offset": int64(p.Offset), "limit": int64(p.Limit), "column": column, "level": q.Rows.String()}
+	params, err := s.filterParams(ctx, q.Filter, map[string]any{"offset": int64(p.Offset), "limit": int64(p.Limit), "column": column, "level": q.Rows.String()})
+	if err != nil {
+		return nil, 0, err
+	}
 	where := SentenceQuery{Filter: q.Filter, CodeID: rowCodeID}.where(params) +
 		" AND " + columnExpr[q.Columns] + " = $column" +
 		" AND EXISTS { MATCH (:Code {id: $code, level: $level}) }"
-	ss, total, err := s.pageSentences(ctx, where, params)
+	ss, total, err := s.pageSentences(ctx, "", where, params)
 	if err != nil {
 		return nil, 0, fmt.Errorf("graph: matrix cell sentences: %w", err)
 	}
@@ -334,10 +337,11 @@ func (s *Store) MatrixCellSentences(ctx context.Context, q MatrixQuery, rowCodeI
 }
 
 // pageSentences counts and pages the sentences a WHERE (on city, d and s)
-// admits, in the order of Sentences. params must hold offset and limit;
-// when they hold a code (SentenceQuery.where), $under is bound to it and
-// the codes below it.
-func (s *Store) pageSentences(ctx context.Context, where string, params map[string]any) ([]policykb.Sentence, int, error) {
+// admits, in the order of Sentences (count, when not empty, returns their
+// total from derived data; see countAndPage). params must hold offset and
+// limit; when they hold a code (SentenceQuery.where), $under is bound to
+// it and the codes below it.
+func (s *Store) pageSentences(ctx context.Context, count, where string, params map[string]any) ([]policykb.Sentence, int, error) {
 	if code, ok := params["code"].(string); ok {
 		codes, err := s.Codes(ctx)
 		if err != nil {
@@ -345,10 +349,8 @@ func (s *Store) pageSentences(ctx context.Context, where string, params map[stri
 		}
 		params["under"] = subtree(codes, code)
 	}
-	match := "MATCH (city:City)-[:ISSUED]->(d:Document)-[:HAS_SENTENCE]->(s:Sentence) WHERE " + where
-	countQ := match + " RETURN count(s)"
-	pageQ := match + " RETURN " + sentenceFields + " ORDER BY city.name, d.issuedOn, d.id, s.index SKIP $offset LIMIT $limit"
-	return countAndPage(ctx, s, countQ, pageQ, params, sentenceOf)
+	match := "\nMATCH (city:City)-[:ISSUED]->(d:Document)-[:HAS_SENTENCE]->(s:Sentence) WHERE " + where
+	return countAndPage(ctx, s, count, match, "city.name, d.issuedOn, d.id, s.index", sentenceFields, params, sentenceOf)
 }
 
 // CodePair is two codes of one level that co-occur: Count (n12) is the
@@ -427,7 +429,7 @@ RETURN cc.a AS a, k.id AS b, sum(cc.sentences) AS n`
 		pairsQ = rollupMatch("ROLLUP", "ru", "k.level = $level", f, params, false) + documentPairsRollup
 	}
 	// The codes' own numbers and the pairs, in one statement.
-	both := "CALL () {" + countsQ + "\n}\nWITH collect([id, refs, docs]) AS own\n" +
+	both := "CALL () {" + countsQ + "\n}\nWITH rows AS own\n" +
 		"CALL () {\nCALL () {" + pairsQ + "\n}\nRETURN collect([a, b, n]) AS pairs\n}\nRETURN own, pairs"
 	var codes []policykb.Code
 	var own, found []any

@@ -22,16 +22,17 @@ func countsQuery(keyCond, where, groupBy string) string {
 		countsReturn(groupBy, "count(DISTINCT s)", "count(DISTINCT d)")
 }
 
-// countsReturn ends a counting statement: a row per code k (its id, refs
-// and docs), or, grouped by the expression group, a row per group with
-// three lists: the codes' ids, refs and docs (a few hundred rows of lists
-// travel much faster than thousands of rows).
+// countsReturn ends a counting statement with one record (see packed): a
+// row per code k (its id, refs and docs), or, grouped by the expression
+// group, a row per group with three lists: the codes' ids, refs and docs.
 func countsReturn(group, refs, docs string) string {
 	if group == "" {
-		return "\nRETURN k.id AS id, " + refs + " AS refs, " + docs + " AS docs"
+		return "\nWITH k.id AS id, " + refs + " AS refs, " + docs + " AS docs" +
+			"\nRETURN collect([id, refs, docs]) AS rows"
 	}
 	return "\nWITH " + group + " AS g, k.id AS id, " + refs + " AS refs, " + docs + " AS docs" +
-		"\nRETURN g, collect(id), collect(refs), collect(docs)"
+		"\nWITH g, collect(id) AS ids, collect(refs) AS refs, collect(docs) AS docs" +
+		"\nRETURN collect([g, ids, refs, docs]) AS rows"
 }
 
 // runCounts runs a counting statement (grouped: ending with countsReturn
@@ -46,14 +47,13 @@ func (s *Store) runCounts(ctx context.Context, cypher string, params map[string]
 				return nil, err
 			}
 		}
-		return collect(ctx, tx, cypher, params)
+		return packed(ctx, tx, cypher, params)
 	})
 	if err != nil {
 		return nil, nil, err
 	}
 	res := map[string]map[string]policykb.Count{}
-	for _, rec := range out.([]*neo4j.Record) {
-		v := rec.Values
+	for _, v := range out.([][]any) {
 		if !grouped {
 			if res[""] == nil {
 				res[""] = map[string]policykb.Count{}
@@ -188,13 +188,15 @@ type Citation struct {
 
 const citationsReturn = `
 WITH city, d, s ORDER BY d.issuedOn, d.id
-RETURN city.name, count(DISTINCT s) AS refs, count(DISTINCT d), collect(DISTINCT d.id)
-ORDER BY refs DESC, city.name`
+WITH city.name AS name, count(DISTINCT s) AS refs, count(DISTINCT d) AS docs, collect(DISTINCT d.id) AS ids
+ORDER BY refs DESC, name
+RETURN collect([name, refs, docs, ids])`
 
 const rollupCitationsReturn = `
 WITH city, d, ru ORDER BY d.issuedOn, d.id
-RETURN city.name, sum(ru.sentences) AS refs, count(d), collect(d.id)
-ORDER BY refs DESC, city.name`
+WITH city.name AS name, sum(ru.sentences) AS refs, count(d) AS docs, collect(d.id) AS ids
+ORDER BY refs DESC, name
+RETURN collect([name, refs, docs, ids])`
 
 // CitationCounts is Citations without the documents (DocumentIDs is nil):
 // answered from the city rollups when the filter admits or rejects whole
@@ -212,8 +214,9 @@ func (s *Store) CitationCounts(ctx context.Context, codeID string, f policykb.Co
 		return nil, err
 	}
 	return s.runCitations(ctx, cityRollupMatch("CITY_ROLLUP", "cr", "k.id = $code", f, params)+`
-RETURN city.name, cr.sentences AS refs, cr.documents, []
-ORDER BY refs DESC, city.name`, params)
+WITH city.name AS name, cr.sentences AS refs, cr.documents AS docs
+ORDER BY refs DESC, name
+RETURN collect([name, refs, docs, []])`, params)
 }
 
 // Citations returns every city with at least one admitted sentence coded at
@@ -236,18 +239,17 @@ func (s *Store) citations(ctx context.Context, codeID string, f policykb.CorpusF
 	return s.runCitations(ctx, cypher, params)
 }
 
-// runCitations runs a statement returning a row per city: its name,
-// reference points, material sources and document ids.
+// runCitations runs a statement returning (see packed) a row per city: its
+// name, reference points, material sources and document ids.
 func (s *Store) runCitations(ctx context.Context, cypher string, params map[string]any) ([]Citation, error) {
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		return collect(ctx, tx, cypher, params)
+		return packed(ctx, tx, cypher, params)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("graph: citations: %w", err)
 	}
 	var res []Citation
-	for _, rec := range out.([]*neo4j.Record) {
-		v := rec.Values
+	for _, v := range out.([][]any) {
 		c := Citation{City: str(v[0]), ReferencePoints: integer(v[1]), MaterialSources: integer(v[2])}
 		for _, id := range v[3].([]any) {
 			c.DocumentIDs = append(c.DocumentIDs, str(id))

@@ -56,12 +56,13 @@ func coderDocCondition(f policykb.CorpusFilter, params map[string]any) string {
 // Documents lists the documents the filter admits, ordered by city name,
 // issue date and id, without their text, with the total number admitted.
 func (s *Store) Documents(ctx context.Context, f policykb.CorpusFilter, p Page) ([]policykb.Document, int, error) {
-	params := map[string]any{"offset": int64(p.Offset), "limit": int64(p.Limit)}
+	params, err := s.filterParams(ctx, f, map[string]any{"offset": int64(p.Offset), "limit": int64(p.Limit)})
+	if err != nil {
+		return nil, 0, err
+	}
 	where := filterClause(f, params, false) + " AND " + coderDocCondition(f, params)
-	match := "MATCH (city:City)-[:ISSUED]->(d:Document) WHERE " + where
-	countQ := match + " RETURN count(d)"
-	pageQ := match + " RETURN " + documentFields + " ORDER BY city.name, d.issuedOn, d.id SKIP $offset LIMIT $limit"
-	docs, total, err := countAndPage(ctx, s, countQ, pageQ, params, documentOf)
+	match := "\nMATCH (city:City)-[:ISSUED]->(d:Document) WHERE " + where
+	docs, total, err := countAndPage(ctx, s, "", match, "city.name, d.issuedOn, d.id", documentFields, params, documentOf)
 	if err != nil {
 		return nil, 0, fmt.Errorf("graph: documents: %w", err)
 	}

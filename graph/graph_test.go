@@ -258,6 +258,7 @@ func TestSentences(t *testing.T) {
 	loadFixture(t, s)
 	ctx := context.Background()
 	no := false
+	june := day("2023-06-01")
 	cases := []struct {
 		name      string
 		q         graph.SentenceQuery
@@ -270,6 +271,18 @@ func TestSentences(t *testing.T) {
 		{"uncoded", graph.SentenceQuery{Coded: &no}, graph.Page{Limit: 10}, []string{"a1#3", "a2#1", "a2#2", "b1#2"}, 4},
 		{"coder y", graph.SentenceQuery{Filter: policykb.CorpusFilter{Coders: []string{"y"}}}, graph.Page{Limit: 10}, []string{"a1#1", "a2#0", "b1#1"}, 3},
 		{"text", graph.SentenceQuery{Text: "B1 SENT"}, graph.Page{Limit: 1}, []string{"b1#0"}, 3},
+		// Under a code in whole cities the total comes from the city
+		// rollups; under other filters from the sentences.
+		{"coded at a category in a city by its Chinese name", graph.SentenceQuery{CodeID: "C1",
+			Filter: policykb.CorpusFilter{Cities: []string{"阿尔法市"}}}, graph.Page{Limit: 1}, []string{"a1#0"}, 2},
+		{"coded at a category in a province, any case", graph.SentenceQuery{CodeID: "C1",
+			Filter: policykb.CorpusFilter{Provinces: []string{"p2"}}}, graph.Page{Limit: 10}, []string{"b1#0"}, 1},
+		{"coded at a category in an unknown city", graph.SentenceQuery{CodeID: "C1",
+			Filter: policykb.CorpusFilter{Cities: []string{"Gamma"}}}, graph.Page{Limit: 10}, nil, 0},
+		{"coded at a category, issued from June", graph.SentenceQuery{CodeID: "C1",
+			Filter: policykb.CorpusFilter{IssuedFrom: &june}}, graph.Page{Limit: 10}, []string{"b1#0"}, 1},
+		{"coded at a category by coder y", graph.SentenceQuery{CodeID: "C1",
+			Filter: policykb.CorpusFilter{Coders: []string{"y"}}}, graph.Page{Limit: 10}, []string{"a1#1"}, 1},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

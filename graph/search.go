@@ -83,16 +83,17 @@ func (s *Store) Search(ctx context.Context, text string, f policykb.CorpusFilter
 	if q == "" {
 		return nil, 0, policykb.InvalidArgument("text", "the search text is empty")
 	}
-	params := map[string]any{"index": sentenceTextIndex, "query": q, "offset": int64(p.Offset), "limit": int64(p.Limit)}
+	params, err := s.filterParams(ctx, f, map[string]any{"index": sentenceTextIndex, "query": q, "offset": int64(p.Offset), "limit": int64(p.Limit)})
+	if err != nil {
+		return nil, 0, err
+	}
 	where := filterClause(f, params, false)
 	if len(f.Coders) > 0 {
 		params["fCoders"] = f.Coders
 		where += " AND EXISTS { MATCH (s)-[r:CODED_AS]->() WHERE r.coder IN $fCoders }"
 	}
-	countQ := searchMatch + where + " RETURN count(s)"
-	pageQ := searchMatch + where + " RETURN " + sentenceFields +
-		" ORDER BY score DESC, city.name, d.issuedOn, d.id, s.index SKIP $offset LIMIT $limit"
-	sentences, total, err := countAndPage(ctx, s, countQ, pageQ, params, sentenceOf)
+	sentences, total, err := countAndPage(ctx, s, "", searchMatch+where,
+		"score DESC, city.name, d.issuedOn, d.id, s.index", sentenceFields, params, sentenceOf)
 	if err != nil {
 		return nil, 0, fmt.Errorf("graph: search: %w", err)
 	}

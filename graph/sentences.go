@@ -60,8 +60,18 @@ func (q SentenceQuery) where(params map[string]any) string {
 // Sentences lists the sentences a query selects in document order (city,
 // issue date, document id) then sentence order, with the total selected.
 func (s *Store) Sentences(ctx context.Context, q SentenceQuery, p Page) ([]policykb.Sentence, int, error) {
-	params := map[string]any{"offset": int64(p.Offset), "limit": int64(p.Limit)}
-	sentences, total, err := s.pageSentences(ctx, q.where(params), params)
+	params, err := s.filterParams(ctx, q.Filter, map[string]any{"offset": int64(p.Offset), "limit": int64(p.Limit)})
+	if err != nil {
+		return nil, 0, err
+	}
+	where := q.where(params)
+	// The sentences coded under a code in whole cities are that code's
+	// reference points in them, which the city rollups hold.
+	count := ""
+	if q.CodeID != "" && q.Text == "" && q.Coded == nil && cityLevel(q.Filter) {
+		count = cityRollupMatch("CITY_ROLLUP", "cr", "k.id = $code", q.Filter, params) + "\nRETURN sum(cr.sentences) AS total"
+	}
+	sentences, total, err := s.pageSentences(ctx, count, where, params)
 	if err != nil {
 		return nil, 0, fmt.Errorf("graph: sentences: %w", err)
 	}

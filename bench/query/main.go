@@ -190,13 +190,23 @@ func post(ctx context.Context, url string, r request) (json.RawMessage, error) {
 	return out.Data, nil
 }
 
-func runFloor(ctx context.Context, d neo4j.DriverWithContext, q question) ([]*neo4j.Record, error) {
+// runFloor runs the floor's statement, which returns its whole answer as one
+// record of one column, a list of rows, as policykb's statements do: the
+// driver's cost per record would otherwise weigh on the floor (graph.packed).
+func runFloor(ctx context.Context, d neo4j.DriverWithContext, q question) ([][]any, error) {
 	res, err := neo4j.ExecuteQuery(ctx, d, q.floor, q.floorParams, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithReadersRouting())
 	if err != nil {
 		return nil, err
 	}
-	return res.Records, nil
+	if len(res.Records) != 1 {
+		return nil, fmt.Errorf("the floor returned %d records, want 1", len(res.Records))
+	}
+	var rows [][]any
+	for _, r := range res.Records[0].Values[0].([]any) {
+		rows = append(rows, r.([]any))
+	}
+	return rows, nil
 }
 
 // ways holds the three ways of asking, as functions returning the answer.
@@ -214,11 +224,11 @@ func newWays(d neo4j.DriverWithContext, policykbURL, peerURL string) ways {
 			return q.fromPolicykb(data)
 		},
 		floor: func(ctx context.Context, q question) (answer, error) {
-			recs, err := runFloor(ctx, d, q)
+			rows, err := runFloor(ctx, d, q)
 			if err != nil {
 				return nil, err
 			}
-			return q.fromFloor(recs), nil
+			return q.fromFloor(rows), nil
 		},
 		peer: func(ctx context.Context, q question) (answer, error) {
 			data, err := post(ctx, peerURL, q.peer)

@@ -55,7 +55,7 @@ type question struct {
 
 	floor       string
 	floorParams map[string]any
-	fromFloor   func(recs []*neo4j.Record) answer
+	fromFloor   func(rows [][]any) answer
 
 	peer     request
 	fromPeer func(data json.RawMessage) (answer, error)
@@ -210,13 +210,14 @@ func countsQuestion(c *corpus, level string) question {
 		},
 		floor: `MATCH (k:Code) WHERE k.level = $level
 OPTIONAL MATCH (k)<-[cr:CITY_ROLLUP]-(:City)
-RETURN k.id, sum(cr.sentences), sum(cr.documents)`,
+WITH k.id AS id, sum(cr.sentences) AS refs, sum(cr.documents) AS docs
+RETURN collect([id, refs, docs])`,
 		floorParams: map[string]any{"level": level},
-		fromFloor: func(recs []*neo4j.Record) answer {
+		fromFloor: func(rows [][]any) answer {
 			a := answer{}
-			for _, r := range recs {
-				put(a, r.Values[0].(string)+"/refs", integer(r.Values[1]))
-				put(a, r.Values[0].(string)+"/sources", integer(r.Values[2]))
+			for _, r := range rows {
+				put(a, r[0].(string)+"/refs", integer(r[1]))
+				put(a, r[0].(string)+"/sources", integer(r[2]))
 			}
 			return a
 		},
@@ -262,13 +263,14 @@ func citiesCitingQuestion(c *corpus) question {
 			return a, nil
 		},
 		floor: `MATCH (:Code {id: $code})<-[cr:CITY_ROLLUP]-(c:City)
-RETURN c.name, cr.sentences AS refs, cr.documents ORDER BY refs DESC, c.name`,
+WITH c.name AS name, cr.sentences AS refs, cr.documents AS docs ORDER BY refs DESC, name
+RETURN collect([name, refs, docs])`,
 		floorParams: map[string]any{"code": c.fundID},
-		fromFloor: func(recs []*neo4j.Record) answer {
+		fromFloor: func(rows [][]any) answer {
 			a := answer{}
-			for _, r := range recs {
-				put(a, r.Values[0].(string)+"/refs", integer(r.Values[1]))
-				put(a, r.Values[0].(string)+"/sources", integer(r.Values[2]))
+			for _, r := range rows {
+				put(a, r[0].(string)+"/refs", integer(r[1]))
+				put(a, r[0].(string)+"/sources", integer(r[2]))
 			}
 			return a
 		},
@@ -378,14 +380,14 @@ func compareQuestion(c *corpus, level string) question {
 		},
 		floor: `MATCH (c:City)-[cr:CITY_ROLLUP]->(k:Code)
 WHERE c.name IN $cities AND k.level = $level
-RETURN c.name, k.id, cr.sentences, cr.documents`,
+RETURN collect([c.name, k.id, cr.sentences, cr.documents])`,
 		floorParams: map[string]any{"cities": c.fiveCities, "level": level},
-		fromFloor: func(recs []*neo4j.Record) answer {
+		fromFloor: func(rows [][]any) answer {
 			a := answer{}
-			for _, r := range recs {
-				key := r.Values[0].(string) + "/" + r.Values[1].(string)
-				put(a, key+"/refs", integer(r.Values[2]))
-				put(a, key+"/sources", integer(r.Values[3]))
+			for _, r := range rows {
+				key := r[0].(string) + "/" + r[1].(string)
+				put(a, key+"/refs", integer(r[2]))
+				put(a, key+"/sources", integer(r[3]))
 			}
 			return a
 		},
@@ -426,12 +428,12 @@ func matrixQuestion(c *corpus, level string) question {
 		},
 		floor: `MATCH (c:City)-[cr:CITY_ROLLUP]->(k:Code)
 WHERE k.level = $level
-RETURN c.name, k.id, cr.sentences`,
+RETURN collect([c.name, k.id, cr.sentences])`,
 		floorParams: map[string]any{"level": level},
-		fromFloor: func(recs []*neo4j.Record) answer {
+		fromFloor: func(rows [][]any) answer {
 			a := answer{}
-			for _, r := range recs {
-				put(a, r.Values[0].(string)+"/"+r.Values[1].(string)+"/refs", integer(r.Values[2]))
+			for _, r := range rows {
+				put(a, r[0].(string)+"/"+r[1].(string)+"/refs", integer(r[2]))
 			}
 			return a
 		},
@@ -484,12 +486,13 @@ func cooccurrenceQuestion(c *corpus, level string) question {
 		},
 		floor: `MATCH (k:Code)<-[cc:CITY_COOCCURRENCE]-(:City)
 WHERE k.level = $level
-RETURN cc.a, k.id, sum(cc.sentences)`,
+WITH cc.a AS a, k.id AS b, sum(cc.sentences) AS n
+RETURN collect([a, b, n])`,
 		floorParams: map[string]any{"level": level},
-		fromFloor: func(recs []*neo4j.Record) answer {
+		fromFloor: func(rows [][]any) answer {
 			a := answer{}
-			for _, r := range recs {
-				put(a, key(r.Values[0].(string), r.Values[1].(string)), integer(r.Values[2]))
+			for _, r := range rows {
+				put(a, key(r[0].(string), r[1].(string)), integer(r[2]))
 			}
 			return a
 		},
@@ -538,11 +541,11 @@ func sentencesQuestion(c *corpus) question {
 		floor: `MATCH (:Code {id: $code})<-[:BELONGS_TO*0..3]-(:Code)<-[:CODED_AS]-(s:Sentence)<-[:HAS_SENTENCE]-(d:Document)<-[:ISSUED]-(:City {name: $city})
 WITH DISTINCT d, s ORDER BY d.issuedOn, d.id, s.index
 WITH collect(s.id) AS ids
-RETURN size(ids), ids[0..20]`,
+RETURN [[size(ids), ids[0..20]]]`,
 		floorParams: map[string]any{"code": c.fundID, "city": c.cityOfFund},
-		fromFloor: func(recs []*neo4j.Record) answer {
-			a := answer{"total": integer(recs[0].Values[0])}
-			for i, id := range recs[0].Values[1].([]any) {
+		fromFloor: func(rows [][]any) answer {
+			a := answer{"total": integer(rows[0][0])}
+			for i, id := range rows[0][1].([]any) {
 				a[fmt.Sprintf("%02d:%s", i, id)] = 1
 			}
 			return a
