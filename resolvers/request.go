@@ -3,6 +3,7 @@ package resolvers
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -11,8 +12,9 @@ import (
 )
 
 // request is the state of one GraphQL request: the store, the codebook and
-// cities (each read at most once), the sibling groups and the dataloaders.
-// Nothing in it outlives the request, so nothing is ever stale.
+// cities (each read from the store at most once; their indexes are shared
+// by requests while the store hands out the same lists, see heldIndex),
+// the sibling groups and the dataloaders.
 type request struct {
 	store   Store
 	log     *slog.Logger
@@ -98,12 +100,38 @@ func (r *request) codebook(ctx context.Context) (*codebook, error) {
 		if err != nil {
 			return nil, err
 		}
-		return newCodebook(codes), nil
+		return heldCodebooks.get(codes, newCodebook), nil
 	})
 	if err != nil {
 		return nil, r.fail(ctx, err)
 	}
 	return cb, nil
+}
+
+// heldIndex keeps the index last built from the store's codebook or
+// cities, so that requests do not each rebuild it: while the store answers
+// with the same list (graph.Store holds it until the knowledge base
+// changes), the index built from it is reused. An index is never modified
+// once built.
+type heldIndex[E comparable, T any] struct {
+	mu    sync.Mutex
+	src   []E
+	v     T
+	built bool
+}
+
+var (
+	heldCodebooks   heldIndex[policykb.Code, *codebook]
+	heldCityIndexes heldIndex[policykb.City, *cityIndex]
+)
+
+func (h *heldIndex[E, T]) get(s []E, build func([]E) T) T {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !h.built || !slices.Equal(s, h.src) {
+		h.src, h.v, h.built = s, build(s), true
+	}
+	return h.v
 }
 
 func newCodebook(codes []policykb.Code) *codebook {
@@ -131,6 +159,17 @@ func newCodebook(codes []policykb.Code) *codebook {
 				cb.byName[k] = append(cb.byName[k], c)
 			}
 		}
+	}
+	// Shared by requests (heldIndex): an append to these must copy.
+	cb.codes, cb.ids = slices.Clip(cb.codes), slices.Clip(cb.ids)
+	for l, list := range cb.byLevel {
+		cb.byLevel[l] = slices.Clip(list)
+	}
+	for k, list := range cb.children {
+		cb.children[k] = slices.Clip(list)
+	}
+	for k, list := range cb.byName {
+		cb.byName[k] = slices.Clip(list)
 	}
 	return cb
 }
@@ -215,23 +254,28 @@ func (r *request) cityIndex(ctx context.Context) (*cityIndex, error) {
 		if err != nil {
 			return nil, err
 		}
-		ci := &cityIndex{byName: map[string]*policykb.City{}, byKey: map[string][]*policykb.City{}}
-		for i := range cities {
-			c := &cities[i]
-			ci.list = append(ci.list, c)
-			ci.byName[c.Name] = c
-			for _, n := range []string{c.Name, c.NameZh} {
-				if k := normName(n); k != "" {
-					ci.byKey[k] = append(ci.byKey[k], c)
-				}
-			}
-		}
-		return ci, nil
+		return heldCityIndexes.get(cities, newCityIndex), nil
 	})
 	if err != nil {
 		return nil, r.fail(ctx, err)
 	}
 	return ci, nil
+}
+
+func newCityIndex(cities []policykb.City) *cityIndex {
+	ci := &cityIndex{byName: map[string]*policykb.City{}, byKey: map[string][]*policykb.City{}}
+	for i := range cities {
+		c := &cities[i]
+		ci.list = append(ci.list, c)
+		ci.byName[c.Name] = c
+		for _, n := range []string{c.Name, c.NameZh} {
+			if k := normName(n); k != "" {
+				ci.byKey[k] = append(ci.byKey[k], c)
+			}
+		}
+	}
+	ci.list = slices.Clip(ci.list)
+	return ci
 }
 
 // lookup returns the city called name in English or Chinese (exact name

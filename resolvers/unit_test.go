@@ -3,10 +3,13 @@ package resolvers
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/policykb/policykb"
 )
 
 // Tests of the parts that need no database.
@@ -160,5 +163,23 @@ func TestOptions(t *testing.T) {
 	}
 	if h.opts.MaxDepth != 15 || h.opts.MaxPageSize != 100 || h.opts.MaxParallelism != 10 || len(h.opts.Examples) != len(DefaultExamples()) {
 		t.Errorf("defaults: %+v", h.opts)
+	}
+}
+
+func TestHeldIndexIsRebuiltWhenTheListChanges(t *testing.T) {
+	var h heldIndex[policykb.City, *cityIndex]
+	a := []policykb.City{{Name: "Jinan", NameZh: "济南市"}, {Name: "Qingdao"}}
+	first := h.get(a, newCityIndex)
+	if again := h.get(slices.Clone(a), newCityIndex); again != first {
+		t.Error("an equal list rebuilt the index")
+	}
+	b := slices.Clone(a)
+	b[1].NameZh = "青岛市"
+	changed := h.get(b, newCityIndex)
+	if changed == first || changed.lookup("青岛市") == nil {
+		t.Errorf("a changed list kept the old index (lookup 青岛市 = %v)", changed.lookup("青岛市"))
+	}
+	if first.lookup("青岛市") != nil {
+		t.Error("the old index was modified")
 	}
 }
