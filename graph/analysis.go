@@ -150,13 +150,10 @@ func (s *Store) matrix(ctx context.Context, q MatrixQuery, exact bool) (Matrix, 
 	cellWhere := filterClause(q.Filter, params, exact)
 
 	columns := map[string]*matrixColumn{}
-	type cellKey struct{ col, code string }
-	refs, docs := map[cellKey]int{}, map[cellKey]int{}
+	var cellRows []any // per column: [column, code ids, reference points, material sources]
 	var codes []policykb.Code
 	_, err = s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		clear(columns)
-		clear(refs)
-		clear(docs)
 		var err error
 		if codes, err = s.codesIn(ctx, tx); err != nil {
 			return nil, err
@@ -169,14 +166,7 @@ func (s *Store) matrix(ctx context.Context, q MatrixQuery, exact bool) (Matrix, 
 			v := r.([]any)
 			columns[str(v[0])] = &matrixColumn{sentences: integer(v[1]), codedSentences: integer(v[2]), codedDocs: integer(v[3])}
 		}
-		for _, r := range recs[0].Values[1].([]any) {
-			v := r.([]any)
-			ids, rs, ds := v[1].([]any), v[2].([]any), v[3].([]any)
-			for i := range ids {
-				k := cellKey{str(v[0]), str(ids[i])}
-				refs[k], docs[k] = integer(rs[i]), integer(ds[i])
-			}
-		}
+		cellRows = recs[0].Values[1].([]any)
 		if !exact {
 			return nil, nil
 		}
@@ -220,16 +210,36 @@ func (s *Store) matrix(ctx context.Context, q MatrixQuery, exact bool) (Matrix, 
 	// Raw counts: r[i][j] reference points, n[i][j] material sources.
 	nr, nc := len(m.Rows), len(m.Columns)
 	r, n := make([][]int, nr), make([][]int, nr)
+	for i := range m.Rows {
+		r[i], n[i] = make([]int, nc), make([]int, nc)
+	}
+	rowOf, colOf := make(map[string]int, nr), make(map[string]int, nc)
+	for i, code := range m.Rows {
+		rowOf[code.ID] = i
+	}
+	for j, name := range m.Columns {
+		colOf[name] = j
+	}
+	for _, row := range cellRows {
+		v := row.([]any)
+		j, ok := colOf[str(v[0])]
+		if !ok {
+			continue
+		}
+		ids, rs, ds := v[1].([]any), v[2].([]any), v[3].([]any)
+		for k := range ids {
+			if i, ok := rowOf[str(ids[k])]; ok {
+				r[i][j], n[i][j] = integer(rs[k]), integer(ds[k])
+			}
+		}
+	}
 	rowRefs, rowDocs, colRefSum := make([]int, nr), make([]int, nr), make([]int, nc)
 	allRefs, allSentences := 0, 0
 	for _, name := range m.Columns {
 		allSentences += columns[name].sentences
 	}
-	for i, code := range m.Rows {
-		r[i], n[i] = make([]int, nc), make([]int, nc)
-		for j, name := range m.Columns {
-			k := cellKey{name, code.ID}
-			r[i][j], n[i][j] = refs[k], docs[k]
+	for i := range m.Rows {
+		for j := range m.Columns {
 			// Every document is in exactly one column, so the row's
 			// distinct sentences and documents are the sums of its cells.
 			rowRefs[i] += r[i][j]

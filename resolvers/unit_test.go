@@ -2,12 +2,17 @@ package resolvers
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	graphql "github.com/graph-gophers/graphql-go"
+	gqlerrors "github.com/graph-gophers/graphql-go/errors"
 
 	"github.com/policykb/policykb"
 )
@@ -181,5 +186,28 @@ func TestHeldIndexIsRebuiltWhenTheListChanges(t *testing.T) {
 	}
 	if first.lookup("青岛市") != nil {
 		t.Error("the old index was modified")
+	}
+}
+
+func TestEncodeResponseMatchesEncodingJSON(t *testing.T) {
+	for _, resp := range []*graphql.Response{
+		{Data: json.RawMessage(`{"matrix":{"cells":[[1,2.5],[0,3]],"columns":["Jinan","济南 <b>"]}}`)},
+		{Errors: []*gqlerrors.QueryError{{Message: "no code is called \"x\"", Extensions: map[string]any{"code": "BAD_USER_INPUT"}}}},
+		{Data: json.RawMessage(`{"a":null}`), Errors: []*gqlerrors.QueryError{{Message: "partial"}}, Extensions: map[string]any{"cost": 3}},
+		{},
+	} {
+		got, err := encodeResponse(resp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := json.Marshal(resp)
+		var g, w any
+		if err := json.Unmarshal(got, &g); err != nil {
+			t.Fatalf("%s is not JSON: %v", got, err)
+		}
+		_ = json.Unmarshal(want, &w)
+		if !reflect.DeepEqual(g, w) {
+			t.Errorf("encodeResponse = %s, json.Marshal = %s", got, want)
+		}
 	}
 }
