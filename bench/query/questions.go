@@ -538,10 +538,19 @@ func sentencesQuestion(c *corpus) question {
 			}
 			return a, nil
 		},
-		floor: `MATCH (:Code {id: $code})<-[:BELONGS_TO*0..3]-(:Code)<-[:CODED_AS]-(s:Sentence)<-[:HAS_SENTENCE]-(d:Document)<-[:ISSUED]-(:City {name: $city})
-WITH DISTINCT d, s ORDER BY d.issuedOn, d.id, s.index
-WITH collect(s.id) AS ids
-RETURN [[size(ids), ids[0..20]]]`,
+		floor: `CALL () {
+  MATCH (:City {name: $city})-[cr:CITY_ROLLUP]->(:Code {id: $code})
+  RETURN sum(cr.sentences) AS total
+}
+CALL () {
+  MATCH (:Code {id: $code})<-[:BELONGS_TO*0..3]-(u:Code)
+  WITH collect(u.id) AS under
+  MATCH (:City {name: $city})-[:ISSUED]->(d:Document)-[:HAS_SENTENCE]->(s:Sentence)
+  WHERE EXISTS { MATCH (s)-[:CODED_AS]->(c:Code) WHERE c.id IN under }
+  WITH d, s ORDER BY d.issuedOn, d.id, s.index LIMIT 20
+  RETURN collect(s.id) AS ids
+}
+RETURN [[total, ids]]`,
 		floorParams: map[string]any{"code": c.fundID, "city": c.cityOfFund},
 		fromFloor: func(rows [][]any) answer {
 			a := answer{"total": integer(rows[0][0])}
