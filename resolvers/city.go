@@ -5,25 +5,27 @@ import (
 	"strconv"
 
 	"github.com/policykb/policykb"
-	"github.com/policykb/policykb/graph"
 )
 
-// cityResolver resolves City.
-type cityResolver struct{ c *policykb.City }
+// cityResolver resolves City; Name answers its field directly (see
+// UseFieldResolvers in NewHandler).
+type cityResolver struct {
+	Name string
+	c    *policykb.City
+}
 
 // cityList wraps cities as one sibling group.
 func (r *request) cityList(cities []*policykb.City) []*cityResolver {
 	out := make([]*cityResolver, len(cities))
 	names := make([]string, len(cities))
 	for i, c := range cities {
-		out[i] = &cityResolver{c: c}
+		out[i] = newCity(c)
 		names[i] = c.Name
 	}
 	r.cityKeys.add(names)
 	return out
 }
 
-func (c *cityResolver) Name() string      { return c.c.Name }
 func (c *cityResolver) NameZh() *string   { return optString(c.c.NameZh) }
 func (c *cityResolver) Province() *string { return optString(c.c.Province) }
 
@@ -95,18 +97,16 @@ func (c *cityResolver) Profile(ctx context.Context, args profileArgs) ([]*codeCo
 	return r.countList(cb, counts), nil
 }
 
-// citationResolver resolves CityCitation.
+// citationResolver resolves CityCitation: city and the counts from its
+// fields.
 type citationResolver struct {
-	c         graph.Citation
-	city      *policykb.City
-	codeID    string
-	filter    policykb.CorpusFilter
-	filterKey string
+	City            *cityResolver
+	ReferencePoints int32
+	MaterialSources int32
+	codeID          string
+	filter          policykb.CorpusFilter
+	filterKey       string
 }
-
-func (c *citationResolver) City() *cityResolver    { return &cityResolver{c: c.city} }
-func (c *citationResolver) ReferencePoints() int32 { return int32(c.c.ReferencePoints) }
-func (c *citationResolver) MaterialSources() int32 { return int32(c.c.MaterialSources) }
 
 // Documents keeps the order graph.Citations gives (issue date, then id).
 // The counts come from the city rollups; the documents of every city of
@@ -131,7 +131,7 @@ func (c *citationResolver) Documents(ctx context.Context) ([]*documentResolver, 
 		return nil, r.fail(ctx, err)
 	}
 	l := r.documentsByID()
-	ids := byCity[c.c.City]
+	ids := byCity[c.City.Name]
 	out := make([]*documentResolver, 0, len(ids))
 	for _, id := range ids {
 		d, found, err := l.load(ctx, id)
@@ -170,7 +170,7 @@ func (c *citationResolver) Evidence(ctx context.Context, args evidenceArgs) ([]*
 		r.sentenceList(all)
 		return got, nil
 	})
-	ss, _, err := l.load(ctx, c.city.Name)
+	ss, _, err := l.load(ctx, c.City.Name)
 	if err != nil {
 		return nil, r.fail(ctx, err)
 	}
@@ -180,3 +180,5 @@ func (c *citationResolver) Evidence(ctx context.Context, args evidenceArgs) ([]*
 	}
 	return out, nil
 }
+
+func newCity(c *policykb.City) *cityResolver { return &cityResolver{Name: c.Name, c: c} }

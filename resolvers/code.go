@@ -9,14 +9,17 @@ import (
 	"github.com/policykb/policykb/graph"
 )
 
-// codeResolver resolves Code.
+// codeResolver resolves Code. Its exported fields answer their GraphQL
+// fields directly (see UseFieldResolvers in NewHandler).
 type codeResolver struct {
-	c  *policykb.Code
-	cb *codebook
+	ID   graphql.ID
+	Name string
+	c    *policykb.Code
+	cb   *codebook
 }
 
 func (r *request) codeOf(cb *codebook, c *policykb.Code) *codeResolver {
-	return &codeResolver{c: c, cb: cb}
+	return &codeResolver{ID: graphql.ID(c.ID), Name: c.Name, c: c, cb: cb}
 }
 
 // codeList wraps codes as one sibling group for batched counts.
@@ -40,10 +43,8 @@ func (r *request) codeByID(cb *codebook, id string) *codeResolver {
 	return r.codeOf(cb, &policykb.Code{ID: id, Name: id})
 }
 
-func (c *codeResolver) ID() graphql.ID  { return graphql.ID(c.c.ID) }
 func (c *codeResolver) Level() string   { return c.c.Level.String() }
 func (c *codeResolver) Number() *int32  { return optInt(c.c.Number) }
-func (c *codeResolver) Name() string    { return c.c.Name }
 func (c *codeResolver) NameZh() *string { return optString(c.c.NameZh) }
 func (c *codeResolver) Source() *string { return optString(c.c.Source) }
 
@@ -129,22 +130,20 @@ func (c *codeResolver) Sentences(ctx context.Context, args codeSentencesArgs) (*
 	return newConnection(r.sentenceList(ss), p, total), nil
 }
 
-// codeCountResolver resolves CodeCount.
+// codeCountResolver resolves CodeCount, all of it from its fields.
 type codeCountResolver struct {
-	code  *codeResolver
-	count policykb.Count
+	Code            *codeResolver
+	ReferencePoints int32
+	MaterialSources int32
 }
-
-func (c *codeCountResolver) Code() *codeResolver    { return c.code }
-func (c *codeCountResolver) ReferencePoints() int32 { return int32(c.count.ReferencePoints) }
-func (c *codeCountResolver) MaterialSources() int32 { return int32(c.count.MaterialSources) }
 
 // countList wraps counts, making their codes one sibling group.
 func (r *request) countList(cb *codebook, counts []policykb.Count) []*codeCountResolver {
 	out := make([]*codeCountResolver, len(counts))
 	ids := make([]string, len(counts))
 	for i, n := range counts {
-		out[i] = &codeCountResolver{code: r.codeByID(cb, n.CodeID), count: n}
+		out[i] = &codeCountResolver{Code: r.codeByID(cb, n.CodeID),
+			ReferencePoints: int32(n.ReferencePoints), MaterialSources: int32(n.MaterialSources)}
 		ids[i] = n.CodeID
 	}
 	r.codeKeys.add(ids)

@@ -59,7 +59,7 @@ func (d *documentResolver) City(ctx context.Context) (*cityResolver, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &cityResolver{c: ci.city(d.d.City)}, nil
+	return newCity(ci.city(d.d.City)), nil
 }
 
 func (d *documentResolver) SentenceCount(ctx context.Context) (int32, error) {

@@ -122,6 +122,11 @@ func NewHandler(store Store, opts Options) (*Handler, error) {
 	h := &Handler{store: store, opts: opts, log: opts.Log}
 	h.schema, err = graphql.ParseSchema(schema.SDL(), &queryResolver{},
 		graphql.UseStringDescriptions(),
+		// The fields of the items of long lists (cities,
+		// citations, counts, codes) are read from exported struct fields,
+		// which graphql-go does without a reflected method call; every
+		// other field still has a method, which takes precedence.
+		graphql.UseFieldResolvers(),
 		graphql.MaxDepth(opts.MaxDepth),
 		graphql.MaxQueryLength(opts.MaxQueryLength),
 		graphql.MaxParallelism(opts.MaxParallelism),

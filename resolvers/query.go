@@ -73,7 +73,7 @@ func (*queryResolver) City(ctx context.Context, args nameArgs) (*cityResolver, e
 	if c == nil {
 		return nil, nil
 	}
-	return &cityResolver{c: c}, nil
+	return newCity(c), nil
 }
 
 type documentsArgs struct {
@@ -214,7 +214,8 @@ func (*queryResolver) CitiesCiting(ctx context.Context, args citiesCitingArgs) (
 		if c.ReferencePoints < min {
 			continue
 		}
-		out = append(out, &citationResolver{c: c, city: ci.city(c.City), codeID: code.ID, filter: f, filterKey: key})
+		out = append(out, &citationResolver{City: newCity(ci.city(c.City)), ReferencePoints: int32(c.ReferencePoints),
+			MaterialSources: int32(c.MaterialSources), codeID: code.ID, filter: f, filterKey: key})
 		cities = append(cities, c.City)
 	}
 	r.cityKeys.add(cities)
