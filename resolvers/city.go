@@ -14,6 +14,8 @@ type cityResolver struct {
 	c    *policykb.City
 }
 
+func newCity(c *policykb.City) *cityResolver { return &cityResolver{Name: c.Name, c: c} }
+
 // cityList wraps cities as one sibling group.
 func (r *request) cityList(cities []*policykb.City) []*cityResolver {
 	out := make([]*cityResolver, len(cities))
@@ -180,5 +182,3 @@ func (c *citationResolver) Evidence(ctx context.Context, args evidenceArgs) ([]*
 	}
 	return out, nil
 }
-
-func newCity(c *policykb.City) *cityResolver { return &cityResolver{Name: c.Name, c: c} }
