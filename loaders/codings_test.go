@@ -83,19 +83,27 @@ func TestCoveredUnits(t *testing.T) {
 	}
 }
 
-// TestValidateOfflineNotes: without a database, references outside the
-// input are not errors but notes.
+// TestValidateOfflineNotes: without a database, codings are checked
+// against the codebook and manifest given; references that no given file
+// could answer (a load of codings alone) are notes, not errors.
 func TestValidateOfflineNotes(t *testing.T) {
-	plan, err := Validate(context.Background(), nil, fixture("codings_unknown_code.csv", "codings_unknown_document.csv"))
+	_, err := Validate(context.Background(), nil, fixture("codings_unknown_code.csv", "codings_unknown_document.csv"))
+	want := "testdata/load/codings_unknown_code.csv:3: code_id: unknown code \"con-99\": not in the codebook of this load (checked offline, without the database)\n" +
+		"testdata/load/codings_unknown_document.csv:2: document_id: unknown document \"c\": not in this load's manifest (checked offline, without the database)"
+	if err == nil || err.Error() != want {
+		t.Errorf("with the codebook and manifest given:\n got  %v\n want %s", err, want)
+	}
+
+	plan, err := Validate(context.Background(), nil, Input{Codings: []string{"testdata/load/codings_unknown_code.csv", "testdata/load/codings_unknown_document.csv"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{
-		"offline: 1 coding refers to codes not in this input (con-99); not checked without a database",
-		"offline: 1 coding refers to documents not in this input (c); not checked without a database",
+	notes := []string{
+		"offline: 3 codings refer to codes not in this input (con-2, con-80, con-99); not checked without a database",
+		"offline: 3 codings refer to documents not in this input (a, c); not checked without a database",
 	}
-	if !slices.Equal(plan.Notes, want) {
-		t.Errorf("notes:\n got  %q\n want %q", plan.Notes, want)
+	if !slices.Equal(plan.Notes, notes) {
+		t.Errorf("codings alone, notes:\n got  %q\n want %q", plan.Notes, notes)
 	}
 }
 

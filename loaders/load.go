@@ -22,6 +22,10 @@ type Input struct {
 	Codebook string   // YAML codebook
 	Manifest string   // documents.csv; text files are relative to its directory
 	Codings  []string // codings CSVs
+	// AllowOutsidePaths lets the manifest name text files outside its own
+	// folder (by .., an absolute path or a symbolic link); without it such
+	// a row is a problem.
+	AllowOutsidePaths bool
 }
 
 // SampleInput returns the Input for a directory laid out like data/sample:
@@ -79,7 +83,7 @@ func Validate(ctx context.Context, store *graph.Store, in Input) (*Plan, error) 
 		return nil, policykb.InvalidArgument("input", "loaders: nothing to load: give a codebook, a documents manifest or codings")
 	}
 	v := &validation{store: store, at: time.Now().UTC().Truncate(time.Second), plan: &Plan{},
-		loadCodes: map[string]policykb.Code{}, docs: map[string]*docEntry{}}
+		loadCodes: map[string]policykb.Code{}, docs: map[string]*docEntry{}, allowOutside: in.AllowOutsidePaths}
 	if err := v.fetchStored(ctx, in); err != nil {
 		return nil, err
 	}
@@ -145,6 +149,13 @@ type validation struct {
 	loadCodes map[string]policykb.Code
 	docs      map[string]*docEntry // documents of this load, ok or not
 
+	allowOutside bool
+	// haveCodebook, haveManifest: the input's codebook, manifest could be
+	// read (its codes, rows, listed). Offline, codings are checked against
+	// them; only references that no given file could answer are left
+	// unchecked.
+	haveCodebook, haveManifest bool
+
 	uncheckedCodes, uncheckedDocs map[string]int // offline: references not checked
 }
 
@@ -201,6 +212,7 @@ func (v *validation) codebook(path string) {
 		return
 	}
 	name, entries := parseCodebook(path, data, &v.c)
+	v.haveCodebook = len(entries) > 0
 	checkCodebook(path, entries, v.storedCodes, &v.c)
 	v.plan.CodebookName = name
 	var codes []policykb.Code
@@ -258,7 +270,8 @@ func (v *validation) manifest(path string) []docEntry {
 	if !ok {
 		return nil
 	}
-	entries := parseManifest(path, data, &v.c)
+	entries := parseManifest(path, data, v.allowOutside, &v.c)
+	v.haveManifest = len(entries) > 0
 	reported := map[string]bool{}
 	for i := range entries {
 		e := &entries[i]
@@ -373,10 +386,15 @@ func (v *validation) resolve(ctx context.Context, rows []codingEntry) ([][]polic
 }
 
 // checkCode reports whether a coding row's code is in this load or
-// stored; offline, a code outside the load is counted as unchecked.
+// stored. Offline, a code missing from the codebook given is a problem; a
+// code of a load without a codebook is counted as unchecked.
 func (v *validation) checkCode(ce codingEntry) bool {
 	if _, ok := v.loadCodes[ce.codeID]; ok {
 		return true
+	}
+	if v.storedCodes == nil && v.haveCodebook {
+		v.c.add(ce.file, ce.line, "code_id", "unknown code %q: not in the codebook of this load (checked offline, without the database)", ce.codeID)
+		return false
 	}
 	if v.storedCodes == nil {
 		v.uncheckedCodes[ce.codeID]++
@@ -401,6 +419,10 @@ func (v *validation) codedText(ctx context.Context, ce codingEntry) (text string
 	if e, found := v.docs[ce.docID]; found {
 		// A document that could not be read has its problem reported already.
 		return e.doc.Text, e.sentences, e.ok, nil
+	}
+	if v.store == nil && v.haveManifest {
+		v.c.add(ce.file, ce.line, "document_id", "unknown document %q: not in this load's manifest (checked offline, without the database)", ce.docID)
+		return "", nil, false, nil
 	}
 	if v.store == nil {
 		v.uncheckedDocs[ce.docID]++

@@ -19,7 +19,8 @@ var manifestColumns = columns{
 // docEntry is one manifest row with its text read and segmented.
 type docEntry struct {
 	line      int
-	path      string // the text file as opened
+	path      string // the text file as named in messages (the manifest's folder joined with the file column)
+	open      string // the text file to open: path with its links resolved
 	city      policykb.City
 	doc       policykb.Document
 	sentences []policykb.Sentence
@@ -27,10 +28,12 @@ type docEntry struct {
 }
 
 // parseManifest reads a documents.csv manifest and the text files it lists
-// (relative to the manifest's directory). Every row that could be read is
-// returned, ok or not, so that codings on a bad document are not reported
-// as "unknown document" on top.
-func parseManifest(file string, data []byte, c *collector) []docEntry {
+// (relative to the manifest's directory). A file column that leads outside
+// the manifest's folder (by .., an absolute path or a symbolic link) is a
+// problem unless allowOutside. Every row that could be read is returned, ok
+// or not, so that codings on a bad document are not reported as "unknown
+// document" on top.
+func parseManifest(file string, data []byte, allowOutside bool, c *collector) []docEntry {
 	t, ok := readTable(file, data, manifestColumns, c)
 	if !ok {
 		return nil
@@ -122,6 +125,16 @@ func parseManifest(file string, data []byte, c *collector) []docEntry {
 			if !filepath.IsAbs(e.path) {
 				e.path = filepath.Join(dir, e.path)
 			}
+			e.open = e.path
+			if !allowOutside {
+				open, err := confine(dir, fileField)
+				if err != nil {
+					c.add(file, r.line, "file", "%v", err)
+					docs = append(docs, e)
+					continue
+				}
+				e.open = open
+			}
 			if encErr == nil {
 				texts = append(texts, textJob{doc: len(docs), enc: enc, bad: bad, deferred: deferred{at: len(c.problems)}})
 			}
@@ -134,7 +147,7 @@ func parseManifest(file string, data []byte, c *collector) []docEntry {
 	forEach(len(texts), func(i int) {
 		j := &texts[i]
 		e := &docs[j.doc]
-		if readText(file, e.line, e.path, j.enc, &e.doc, &j.problems) && !j.bad {
+		if readText(file, e.line, e.path, e.open, j.enc, &e.doc, &j.problems) && !j.bad {
 			e.sentences = Segment(e.doc.ID, e.doc.Text)
 			if len(e.sentences) == 0 {
 				j.problems.add(e.path, 0, "", "no text: the file is empty or holds only white space (listed at %s:%d)", file, e.line)
@@ -166,11 +179,12 @@ type textJob struct {
 	deferred
 }
 
-// readText reads one document's text into d (Text, SHA256); problems name
-// the text file, and the manifest line that lists it. The file is decoded
-// by its type and the manifest's encoding column (see DecodeDocument).
-func readText(manifest string, line int, path, enc string, d *policykb.Document, c *collector) bool {
-	b, err := os.ReadFile(path)
+// readText reads one document's text, from the file open, into d (Text,
+// SHA256); problems name the text file as path, and the manifest line that
+// lists it. The file is decoded by its type and the manifest's encoding
+// column (see DecodeDocument).
+func readText(manifest string, line int, path, open, enc string, d *policykb.Document, c *collector) bool {
+	b, err := os.ReadFile(open)
 	if err != nil {
 		msg := err.Error()
 		if errors.Is(err, fs.ErrNotExist) {

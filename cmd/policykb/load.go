@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -10,18 +11,22 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/policykb/policykb/data"
+	"github.com/policykb/policykb/graph"
 	"github.com/policykb/policykb/loaders"
 )
 
 type inputFlags struct {
 	codebook, manifest string
 	codings            []string
+	allowOutside       bool
 }
 
 func (f *inputFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.codebook, "codebook", "", "codebook YAML file (the four levels of the coding scheme)")
 	cmd.Flags().StringVar(&f.manifest, "documents", "", "documents manifest CSV (texts are read relative to it)")
 	cmd.Flags().StringSliceVar(&f.codings, "codings", nil, "codings CSV file (repeatable)")
+	cmd.Flags().BoolVar(&f.allowOutside, "allow-outside-paths", false,
+		"let the manifest name document files outside its own folder (by .., an absolute path or a symbolic link)")
 }
 
 // input resolves the arguments: "sample" for the shipped study, or the
@@ -43,7 +48,7 @@ func (f *inputFlags) input(args []string) (loaders.Input, func(), error) {
 	if f.codebook == "" && f.manifest == "" && len(f.codings) == 0 {
 		return loaders.Input{}, nil, fmt.Errorf("nothing to load: give `sample`, or --codebook, --documents and/or --codings")
 	}
-	return loaders.Input{Codebook: f.codebook, Manifest: f.manifest, Codings: f.codings}, func() {}, nil
+	return loaders.Input{Codebook: f.codebook, Manifest: f.manifest, Codings: f.codings, AllowOutsidePaths: f.allowOutside}, func() {}, nil
 }
 
 // extractSample copies the embedded sample study to a temporary directory,
@@ -118,8 +123,10 @@ func (a *app) validateCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "validate [sample] [--codebook FILE] [--documents MANIFEST] [--codings FILE...]",
 		Short: "Run the checks of `load` and print every problem, writing nothing",
-		Long: "Runs every check of `load` without writing. References to codes or documents that are not in the\n" +
-			"given files are looked up in the database, unless --offline.",
+		Long: "Runs every check of `load` without writing and lists every problem found (file, line, field),\n" +
+			"exiting with status 1 when there is any. Codings are checked against the codebook and manifest\n" +
+			"given and, unless --offline, against what the database holds; offline, references that no given\n" +
+			"file can answer (codings loaded on their own) are listed as not checked.",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			input, cleanup, err := in.input(args)
@@ -128,21 +135,26 @@ func (a *app) validateCmd() *cobra.Command {
 			}
 			defer cleanup()
 			ctx := cmd.Context()
-			var plan *loaders.Plan
-			if offline {
-				plan, err = loaders.Validate(ctx, nil, input)
-			} else {
-				store, err := a.openStore(ctx)
-				if err != nil {
+			var store *graph.Store
+			if !offline {
+				if store, err = a.openStore(ctx); err != nil {
 					return err
 				}
 				defer store.Close(ctx)
-				plan, err = loaders.Validate(ctx, store, input)
+			}
+			plan, err := loaders.Validate(ctx, store, input)
+			var problems loaders.Problems
+			if errors.As(err, &problems) {
+				return fmt.Errorf("%d %s:\n%w", len(problems), plural(len(problems), "problem", "problems"), err)
 			}
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "valid: %s\n", plan)
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "valid: %s\n", plan)
+			for _, n := range plan.Notes {
+				fmt.Fprintf(out, "note: %s\n", n)
+			}
 			return nil
 		},
 	}
@@ -177,4 +189,11 @@ func (a *app) wipeCmd() *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&yes, "yes", false, "really delete everything")
 	return cmd
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
