@@ -655,13 +655,14 @@ type htmlWriter struct {
 	strings.Builder
 	pending string // the break owed before the next text: "", "\n" or "\n\n"
 	space   bool   // a collapsed space is owed before the next text
+	spaceNL bool   // the white space owed holds a line break
 }
 
 func (w *htmlWriter) block() {
 	if w.Len() > 0 {
 		w.pending = "\n\n"
 	}
-	w.space = false
+	w.space, w.spaceNL = false, false
 }
 
 func (w *htmlWriter) lineBreak() {
@@ -670,44 +671,63 @@ func (w *htmlWriter) lineBreak() {
 	} else if w.Len() > 0 && w.pending == "\n" {
 		w.pending = "\n\n" // two <br>: a paragraph break
 	}
-	w.space = false
+	w.space, w.spaceNL = false, false
 }
 
+// text writes a text node. Outside <pre>, each run of HTML white space
+// (not &nbsp; or the ideographic space, which Chinese pages use for
+// indentation and the segmenter trims) collapses to one space, as a
+// browser shows it; a run that holds a line break between two wide
+// (Chinese, Japanese) characters collapses to nothing, as browsers do too
+// (CSS Text: segment breaks between East Asian wide characters vanish).
 func (w *htmlWriter) text(s string, pre bool) {
 	if pre {
 		if s == "" {
 			return
 		}
-		w.flush()
+		w.flush("")
 		w.WriteString(s)
 		return
 	}
-	// Collapse HTML white space (not &nbsp; or the ideographic space,
-	// which Chinese pages use for indentation and the segmenter trims).
-	lead := len(s) > 0 && isHTMLSpace(s[0])
-	fields := strings.FieldsFunc(s, func(r rune) bool { return r < utf8.RuneSelf && isHTMLSpace(byte(r)) })
-	if len(fields) == 0 {
-		if lead && w.Len() > 0 && w.pending == "" {
-			w.space = true
+	for i := 0; i < len(s); {
+		j := i
+		if isHTMLSpace(s[i]) {
+			nl := false
+			for j < len(s) && isHTMLSpace(s[j]) {
+				nl = nl || s[j] == '\n' || s[j] == '\r'
+				j++
+			}
+			if w.Len() > 0 && w.pending == "" {
+				w.spaceNL = nl || w.space && w.spaceNL
+				w.space = true
+			}
+			i = j
+			continue
 		}
-		return
+		for j < len(s) && !isHTMLSpace(s[j]) {
+			j++
+		}
+		w.flush(s[i:j])
+		w.WriteString(s[i:j])
+		i = j
 	}
-	if lead && w.pending == "" && w.Len() > 0 {
-		w.space = true
-	}
-	w.flush()
-	w.WriteString(strings.Join(fields, " "))
-	w.space = isHTMLSpace(s[len(s)-1])
 }
 
-func (w *htmlWriter) flush() {
-	if w.pending != "" {
+// flush writes the break or space owed before next, the text about to be
+// written.
+func (w *htmlWriter) flush(next string) {
+	switch {
+	case w.pending != "":
 		w.WriteString(w.pending)
 		w.pending = ""
-	} else if w.space && w.Len() > 0 {
-		w.WriteByte(' ')
+	case w.space && w.Len() > 0:
+		before, _ := utf8.DecodeLastRuneInString(w.String())
+		after, _ := utf8.DecodeRuneInString(next)
+		if !w.spaceNL || !isWide(before) || !isWide(after) {
+			w.WriteByte(' ')
+		}
 	}
-	w.space = false
+	w.space, w.spaceNL = false, false
 }
 
 func isHTMLSpace(c byte) bool {

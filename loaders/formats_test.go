@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -177,6 +178,13 @@ func TestDecodeDocx(t *testing.T) {
 	if got != want {
 		t.Fatalf("docx text\n%q\nwant\n%q", got, want)
 	}
+	// A hard line break inside a paragraph of words joins them with a space.
+	latin := buildDocx(t, map[string]string{"word/document.xml": strings.Replace(docxBody, `<w:t>联系人：</w:t>`, `<w:t>Az orvos szerint. Javasolja a</w:t></w:r><w:r><w:br/><w:t>kötelező oltást.</w:t>`, 1)})
+	if got, err := DecodeDocument("l.docx", latin, ""); err != nil {
+		t.Fatal(err)
+	} else if units := Segment("d", got); !slices.ContainsFunc(units, func(s policykb.Sentence) bool { return s.Text == "Javasolja a kötelező oltást." }) {
+		t.Errorf("docx with a hard line break in words: %+v", units)
+	}
 	assertUnits(t, "docx", Segment("d", got), []string{
 		"HEADING 临澜市推进市域产教联合体建设实施方案",
 		"HEADING 一、总体要求",
@@ -281,6 +289,9 @@ func TestDecodeHTMLContainers(t *testing.T) {
 		{"pre keeps line breaks", `<body><pre>第一行
 第二行</pre></body>`, "第一行\n第二行"},
 		{"two br end a paragraph", `<body><p>甲。<br><br>乙。<br>丙。</p></body>`, "甲。\n\n乙。\n丙。"},
+		{"source line break between Chinese characters vanishes", "<body><p>推动产教\n  融合，<b>坚持</b>\n<i>需求</i>导向 AI\n发展。</p></body>", "推动产教融合，坚持需求导向 AI 发展。"},
+		{"source line break between words is a space", "<body><p>Javasolja a\nkötelező <b>oltást</b>\n<i>most</i>.</p></body>", "Javasolja a kötelező oltást most."},
+		{"plain spaces between Chinese characters stay", "<body><p>推动 融合。</p></body>", "推动 融合。"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

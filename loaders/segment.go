@@ -14,8 +14,11 @@ import (
 //
 // Start and End are code-point offsets into text (End exclusive). A unit's Text
 // is text[Start:End] (in code points) with every run of whitespace that
-// contains a line break removed; units never begin or end with whitespace and
-// never overlap. The rules are spelled out in doc.go.
+// contains a line break replaced: by one space between two characters of
+// scripts that separate words with spaces (Latin, Cyrillic, digits, ...),
+// by nothing when either side is Chinese or Japanese (see isWide). Units
+// never begin or end with whitespace and never overlap. The rules are
+// spelled out in doc.go.
 func Segment(docID, text string) []policykb.Sentence {
 	units := segment([]rune(text))
 	out := make([]policykb.Sentence, len(units))
@@ -337,13 +340,49 @@ func (s *segmenter) add(a, b int) {
 func (s *segmenter) flush() {
 	if len(s.pieces) > 0 {
 		var text []rune
-		for _, p := range s.pieces {
+		for k, p := range s.pieces {
+			if k > 0 && spacedBreak(s.rs, s.pieces[k-1][1], p[0]) {
+				text = append(text, ' ')
+			}
 			text = append(text, s.rs[p[0]:p[1]]...)
 		}
 		s.out = append(s.out, unit{kind: policykb.KindSentence, start: s.pieces[0][0],
 			end: s.pieces[len(s.pieces)-1][1], text: string(text)})
 	}
 	s.pieces, s.closed = nil, false
+}
+
+// spacedBreak reports whether the white space rs[a:b] between two pieces of
+// a unit holds a line break that the unit's text keeps as one space: the
+// characters on both sides are not wide. A hard-wrapped line of Chinese is
+// joined with nothing, as Chinese has no spaces between words; a wrapped
+// line of Hungarian or English keeps its words apart.
+func spacedBreak(rs []rune, a, b int) bool {
+	if a < 1 || b >= len(rs) || isWide(rs[a-1]) || isWide(rs[b]) {
+		return false
+	}
+	for _, r := range rs[a:b] {
+		if r == '\n' {
+			return true
+		}
+	}
+	return false
+}
+
+// isWide: the characters of scripts written without spaces between words
+// (Han, kana, bopomofo) and the full-width punctuation and forms that go
+// with them. Hangul is not wide: Korean separates words with spaces.
+func isWide(r rune) bool {
+	switch {
+	case r < 0x2E80:
+		return false
+	case 0x3000 <= r && r <= 0x303F, // CJK symbols and punctuation: 。、「」
+		0xFF00 <= r && r <= 0xFFEF, // full-width forms: ，（）！
+		0xFE30 <= r && r <= 0xFE4F, // CJK compatibility forms
+		0x3200 <= r && r <= 0x33FF: // enclosed CJK letters, CJK compatibility
+		return true
+	}
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Bopomofo)
 }
 
 func (s *segmenter) emit(kind policykb.SentenceKind, a, b int) {

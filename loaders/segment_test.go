@@ -145,6 +145,11 @@ func TestSegmentRules(t *testing.T) {
 		{"full-width spaces trimmed", "\u3000\u3000坚持需求导向。\u3000\n\u3000\u3000二、原则\u3000", []u{{S, "坚持需求导向。"}, {H, "二、原则"}}},
 		{"whitespace around a break removed", "正文。\n推动 \n\u3000融合。", []u{{S, "正文。"}, {S, "推动融合。"}}},
 		{"inner spaces kept", "2023 年 8 月。", []u{{S, "2023 年 8 月。"}}},
+		{"wrapped Latin line keeps a space", "Done.\nJavasolja a\nkötelező oltást.", []u{{S, "Done."}, {S, "Javasolja a kötelező oltást."}}},
+		{"break between Latin runs is one space", "Done.\n2021-10-30T08:45:00Z \n\tUgwfd52\n@istvan, na\nmi van?", []u{{S, "Done."}, {S, "2021-10-30T08:45:00Z Ugwfd52 @istvan, na mi van?"}}},
+		{"break between Latin and Chinese joined", "正文。\n推动AI\n融合，发展\nAI与5G。", []u{{S, "正文。"}, {S, "推动AI融合，发展AI与5G。"}}},
+		{"break after full-width punctuation joined", "正文。\n他说：“好，\nOK”。", []u{{S, "正文。"}, {S, "他说：“好，OK”。"}}},
+		{"Cyrillic and Greek keep spaces", "Да.\nЗакон о\nобразовании; α\nβ.", []u{{S, "Да."}, {S, "Закон о образовании;"}, {S, "α β."}}},
 		{"empty", "", nil},
 		{"only whitespace", " \n\u3000\n\t", nil},
 	}
@@ -170,7 +175,8 @@ func TestSegmentRules(t *testing.T) {
 
 // TestSegmentOffsets checks the offset contract on every golden input and
 // the shipped sample texts: text[Start:End] in code points, with the line
-// breaks (and white space around them) removed, is the unit's Text.
+// breaks (and white space around them) removed or made one space (see
+// removeBreaks), is the unit's Text.
 func TestSegmentOffsets(t *testing.T) {
 	files, _ := filepath.Glob("testdata/segment/*.txt")
 	sample, _ := filepath.Glob("../data/sample/texts/*.txt")
@@ -193,7 +199,8 @@ func TestSegmentOffsets(t *testing.T) {
 // checkUnits asserts the invariants every segmentation must keep: units in
 // order, ids and indexes consistent, non-empty, within bounds, not
 // overlapping, trimmed, every non-space code point in exactly one unit, and
-// Text == the span with its line breaks removed.
+// Text == the span with its line breaks removed (or made a space between
+// words of scripts that have spaces).
 func checkUnits(t testing.TB, text string, units []policykb.Sentence) {
 	t.Helper()
 	rs := []rune(text)
@@ -232,7 +239,9 @@ func checkUnits(t testing.TB, text string, units []policykb.Sentence) {
 	}
 }
 
-// removeBreaks drops every run of white space that holds a line break.
+// removeBreaks replaces every run of white space that holds a line break:
+// by one space when the characters on both sides are not wide (Chinese,
+// Japanese), else by nothing.
 func removeBreaks(rs []rune) string {
 	var b strings.Builder
 	for i := 0; i < len(rs); {
@@ -246,8 +255,11 @@ func removeBreaks(rs []rune) string {
 			hasBreak = hasBreak || rs[j] == '\n'
 			j++
 		}
-		if !hasBreak {
+		switch {
+		case !hasBreak:
 			b.WriteString(string(rs[i:j]))
+		case i > 0 && j < len(rs) && !isWide(rs[i-1]) && !isWide(rs[j]):
+			b.WriteByte(' ')
 		}
 		i = j
 	}

@@ -1,5 +1,6 @@
 // Package testshared gives tests the files in ../shared beside the module
-// (real files made by other tools, which are not copied into the project).
+// (real files made by other tools, which are not copied into the project),
+// or in the folder POLICYKB_SHARED_DIR names (a checkout kept elsewhere).
 // When the folder is absent a test skips with a visible message, unless
 // POLICYKB_REQUIRE_SHARED=1 (set by .ci/run), which turns the skip into a
 // failure. It imports only the standard library and is imported only by
@@ -17,17 +18,24 @@ import (
 // failure.
 const RequireEnv = "POLICYKB_REQUIRE_SHARED"
 
+// DirEnv names the shared folder when it is not ../shared beside the module.
+const DirEnv = "POLICYKB_SHARED_DIR"
+
 // Dir returns the absolute path of ../shared/<rel> relative to the module
 // root (the nearest directory above the test's working directory that holds
-// go.mod). It skips the test when that path does not exist, or fails it
-// when RequireEnv is 1.
+// go.mod), or of $POLICYKB_SHARED_DIR/<rel> when that is set. It skips the
+// test when that path does not exist, or fails it when RequireEnv is 1.
 func Dir(t testing.TB, rel string) string {
 	t.Helper()
-	root, err := moduleRoot()
-	if err != nil {
-		t.Fatalf("testshared: %v", err)
+	shared := os.Getenv(DirEnv)
+	if shared == "" {
+		root, err := moduleRoot()
+		if err != nil {
+			t.Fatalf("testshared: %v", err)
+		}
+		shared = filepath.Join(root, "..", "shared")
 	}
-	dir := filepath.Join(root, "..", "shared", filepath.FromSlash(rel))
+	dir := filepath.Join(shared, filepath.FromSlash(rel))
 	if _, err := os.Stat(dir); err != nil {
 		if os.Getenv(RequireEnv) == "1" {
 			t.Fatalf("testshared: %s is missing (%v) and %s=1 requires it", dir, err, RequireEnv)
