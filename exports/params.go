@@ -59,6 +59,11 @@ func ParseRequest(table string, q url.Values) (Request, error) {
 		if slices.Contains(filterParams, k) || slices.Contains(tableParams[t], k) {
 			continue
 		}
+		if strings.TrimSpace(k) == "" {
+			// ?=Linlan: a value without a name; the error names the query.
+			return req, policykb.InvalidArgument("query", "exports: a parameter without a name (=%s): the %s table takes %s",
+				strings.Join(q[k], ","), t, strings.Join(append(append([]string{}, tableParams[t]...), filterParams...), ", "))
+		}
 		for other, ps := range tableParams {
 			if slices.Contains(ps, k) {
 				return req, policykb.InvalidArgument(k, "exports: %s applies to the %s table, not to %s", k, other, t)

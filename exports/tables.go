@@ -2,6 +2,7 @@ package exports
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -51,6 +52,7 @@ func (r Request) FileName(f Format) string {
 
 // Source is what the exports read: normally a *graph.Store.
 type Source interface {
+	CheckFilter(ctx context.Context, f policykb.CorpusFilter) error
 	Codes(ctx context.Context) ([]policykb.Code, error)
 	Counts(ctx context.Context, level policykb.Level, f policykb.CorpusFilter) ([]policykb.Count, error)
 	EachCodingBatch(ctx context.Context, f policykb.CorpusFilter, docsPerBatch int, fn func([]graph.CodingRow) error) error
@@ -61,9 +63,16 @@ var _ Source = (*graph.Store)(nil)
 
 // Write writes the requested table in the format to w and returns the
 // number of data rows written (the matrix's totals row included). Rows go
-// out as they are read. On an error the output is incomplete; callers that
-// have not sent anything yet can still report it (see the HTTP handler).
+// out as they are read. First it checks the filter's names
+// (graph.Store.CheckFilter): an unknown city, province, document or coder
+// is BAD_USER_INPUT naming the parameter (city, province, document, coder)
+// and the value, with the nearest known names, before anything is written.
+// On a later error the output is incomplete; callers that have not sent
+// anything yet can still report it (see the HTTP handler).
 func Write(ctx context.Context, src Source, req Request, f Format, w io.Writer) (int, error) {
+	if err := checkFilter(ctx, src, req.Filter); err != nil {
+		return 0, err
+	}
 	tw, err := NewTableWriter(f, w, string(req.Table))
 	if err != nil {
 		return 0, err
@@ -89,6 +98,24 @@ func Write(ctx context.Context, src Source, req Request, f Format, w io.Writer) 
 		return n, fmt.Errorf("exports: write %s: %w", req.Table, err)
 	}
 	return n, nil
+}
+
+// filterParamOf is the parameter of each CorpusFilter field that names things.
+var filterParamOf = map[string]string{
+	graph.FilterCities: "city", graph.FilterProvinces: "province",
+	graph.FilterDocuments: "document", graph.FilterCoders: "coder",
+}
+
+// checkFilter is src.CheckFilter with the error naming the parameter.
+func checkFilter(ctx context.Context, src Source, f policykb.CorpusFilter) error {
+	err := src.CheckFilter(ctx, f)
+	var pe *policykb.Error
+	if errors.As(err, &pe) && pe.Code == policykb.EInvalid {
+		if p, ok := filterParamOf[pe.Argument]; ok {
+			return policykb.InvalidArgument(p, "%s", pe.Message)
+		}
+	}
+	return err
 }
 
 // CodingsColumns are the columns of the codings table.

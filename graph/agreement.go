@@ -151,7 +151,10 @@ func (s *Store) Agreement(ctx context.Context, coderA, coderB string, level poli
 	if err != nil {
 		return res, fmt.Errorf("graph: agreement: %w", err)
 	}
-	params := map[string]any{"coderA": coderA, "coderB": coderB, "coders": []string{coderA, coderB}, "level": level.String()}
+	params, err := s.filterParams(ctx, f, map[string]any{"coderA": coderA, "coderB": coderB, "coders": []string{coderA, coderB}, "level": level.String()})
+	if err != nil {
+		return res, fmt.Errorf("graph: agreement: %w", err)
+	}
 	docsQ := admittedDocuments + filterClause(f, params, false) + "\nWITH city, d" + agreementDocuments
 	present := map[string]bool{}
 	var recs []*neo4j.Record

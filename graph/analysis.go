@@ -570,7 +570,10 @@ func (s *Store) pairEvidence(ctx context.Context, pairs [][2]string, n int, quer
 	if len(pairs) == 0 || n <= 0 {
 		return res, nil
 	}
-	params := map[string]any{"pairs": pairsParam(pairs), "n": int64(n)}
+	params, err := s.filterParams(ctx, f, map[string]any{"pairs": pairsParam(pairs), "n": int64(n)})
+	if err != nil {
+		return nil, fmt.Errorf("graph: pair evidence: %w", err)
+	}
 	cypher := query(f, params)
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return collect(ctx, tx, cypher, params)

@@ -12,8 +12,9 @@ import (
 )
 
 // Nearly every request needs the coding scheme (to order and name codes)
-// and many need the list of cities, but both change only when something is
-// written. The store keeps them in memory (the catalog), stamped with the
+// and many need the list of cities (and a filter by coder the list of
+// coders, to check the names it gives), but they change only when
+// something is written. The store keeps them in memory (the catalog), stamped with the
 // knowledge base's version: a counter on the one (:Meta {id: 'policykb'})
 // node that every write transaction of policykb increments before it
 // commits (see Store.write).
@@ -27,7 +28,7 @@ import (
 // Writes made to the database by other programs do not move the counter; a
 // server sees them after a restart (or after any policykb write). Counts
 // and every other answer are always read from the database: only the
-// codebook and the list of cities are held.
+// codebook and the lists of cities and coders are held.
 const (
 	readVersion = `OPTIONAL MATCH (m:Meta {id: 'policykb'}) RETURN m.version`
 	bumpVersion = `MERGE (m:Meta {id: 'policykb'}) SET m.version = coalesce(m.version, 0) + 1`
@@ -110,11 +111,13 @@ func (c *versioned[T]) drop() {
 type catalog struct {
 	codes  versioned[[]policykb.Code]
 	cities versioned[[]policykb.City]
+	coders versioned[[]string]
 }
 
 func (c *catalog) drop() {
 	c.codes.drop()
 	c.cities.drop()
+	c.coders.drop()
 }
 
 // codesIn returns the coding scheme as of tx, from the catalog when it is
@@ -129,6 +132,13 @@ func (s *Store) codesIn(ctx context.Context, tx neo4j.ManagedTransaction) ([]pol
 // read. The slice is shared: callers must not modify it.
 func (s *Store) citiesIn(ctx context.Context, tx neo4j.ManagedTransaction) ([]policykb.City, error) {
 	return s.catalog.cities.get(ctx, tx, s.cfg.CatalogMaxAge, func() ([]policykb.City, error) { return readCities(ctx, tx) })
+}
+
+// codersIn returns every coder of a coding as of tx, in order, from the
+// catalog when it is fresh or the knowledge base has not changed since they
+// were read. The slice is shared: callers must not modify it.
+func (s *Store) codersIn(ctx context.Context, tx neo4j.ManagedTransaction) ([]string, error) {
+	return s.catalog.coders.get(ctx, tx, s.cfg.CatalogMaxAge, func() ([]string, error) { return readCoders(ctx, tx) })
 }
 
 // readShared returns a copy of the held value when it is fresh (no

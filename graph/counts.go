@@ -281,7 +281,10 @@ RETURN city.name, s.id, s.doc, s.index, s.kind, s.text, s.start, s.end`
 // Evidence returns, for each named city, the first n admitted sentences
 // coded at the code or below it, in document then sentence order.
 func (s *Store) Evidence(ctx context.Context, codeID string, f policykb.CorpusFilter, cities []string, n int) (map[string][]policykb.Sentence, error) {
-	params := map[string]any{"code": codeID, "cities": cities, "n": int64(n)}
+	params, err := s.filterParams(ctx, f, map[string]any{"code": codeID, "cities": cities, "n": int64(n)})
+	if err != nil {
+		return nil, fmt.Errorf("graph: evidence: %w", err)
+	}
 	cypher := codedPath + "\nWHERE k.id = $code AND city.name IN $cities AND " + filterClause(f, params, true) + evidenceReturn
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return collect(ctx, tx, cypher, params)

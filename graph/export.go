@@ -22,16 +22,24 @@ const allCoders = `
 MATCH ()-[r:CODED_AS]->() RETURN DISTINCT coalesce(r.coder, '') AS coder ORDER BY coder`
 
 // Coders returns every distinct coder of a coding, in order ("" stands for
-// codings without a coder).
+// codings without a coder). The list is held like the codebook (see
+// catalog.go): it is read from the database once per change of the
+// knowledge base.
 func (s *Store) Coders(ctx context.Context) ([]string, error) {
-	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		return collect(ctx, tx, allCoders, nil)
-	})
+	coders, err := readShared(ctx, s, &s.catalog.coders, s.codersIn)
 	if err != nil {
 		return nil, fmt.Errorf("graph: coders: %w", err)
 	}
-	var coders []string
-	for _, rec := range out.([]*neo4j.Record) {
+	return coders, nil
+}
+
+func readCoders(ctx context.Context, tx neo4j.ManagedTransaction) ([]string, error) {
+	recs, err := collect(ctx, tx, allCoders, nil)
+	if err != nil {
+		return nil, err
+	}
+	coders := make([]string, 0, len(recs))
+	for _, rec := range recs {
 		coders = append(coders, str(rec.Values[0]))
 	}
 	return coders, nil

@@ -56,7 +56,10 @@ func (s *Store) EachCodingBatch(ctx context.Context, f policykb.CorpusFilter, do
 	if docsPerBatch <= 0 {
 		docsPerBatch = DefaultDocumentsPerBatch
 	}
-	params := map[string]any{}
+	params, err := s.filterParams(ctx, f, map[string]any{})
+	if err != nil {
+		return fmt.Errorf("graph: codings export: %w", err)
+	}
 	where := filterClause(f, params, false) + " AND " + coderDocCondition(f, params)
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return collect(ctx, tx, fmt.Sprintf(flatDocuments, where), params)

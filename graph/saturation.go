@@ -61,7 +61,10 @@ func (s *Store) Saturation(ctx context.Context, heldOut []string, level policykb
 	if err != nil {
 		return res, fmt.Errorf("graph: saturation: %w", err)
 	}
-	params := map[string]any{"held": res.HeldOut, "level": level.String()}
+	params, err := s.filterParams(ctx, f, map[string]any{"held": res.HeldOut, "level": level.String()})
+	if err != nil {
+		return res, fmt.Errorf("graph: saturation: %w", err)
+	}
 	docWhere := filterClause(f, params, false)
 	codedWhere := "k.level = $level AND " + filterClause(f, params, true)
 	var admitted []string

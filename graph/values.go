@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -75,18 +76,18 @@ func filterClause(f policykb.CorpusFilter, params map[string]any, withCoders boo
 	return strings.Join(conds, " AND ")
 }
 
-// cityConds are the filter's conditions on the variable city.
+// cityConds are the filter's conditions on the variable city. The names
+// the filter gives are resolved to the stored cities and provinces by
+// filterParams (fCityNames, fProvinceNames), which every statement under a
+// filter calls first, so that the lookups use the indexes on City.name and
+// City.province.
 func cityConds(f policykb.CorpusFilter, params map[string]any) []string {
 	var conds []string
-	if _, exact := params["fCityNames"]; exact && len(f.Cities) > 0 {
+	if len(f.Cities) > 0 {
 		conds = append(conds, "city.name IN $fCityNames")
-	} else if len(f.Cities) > 0 {
-		params["fCities"] = lowerAll(f.Cities)
-		conds = append(conds, "(toLower(city.name) IN $fCities OR toLower(coalesce(city.nameZh, '')) IN $fCities)")
 	}
 	if len(f.Provinces) > 0 {
-		params["fProvinces"] = lowerAll(f.Provinces)
-		conds = append(conds, "toLower(coalesce(city.province, '')) IN $fProvinces")
+		conds = append(conds, "city.province IN $fProvinceNames")
 	}
 	return conds
 }
@@ -102,29 +103,41 @@ func readsDocument(expr string) bool { return documentVar.MatchString(expr) }
 func readsCity(expr string) bool     { return cityVar.MatchString(expr) }
 
 // filterParams returns params for a statement under f. When f names
-// cities, it adds fCityNames, the exact names of the cities whose English
-// or Chinese name f gives (any case), from the store's city list, so that
-// cityConds looks them up in the index on City.name instead of comparing
-// every city's names.
+// cities or provinces, it adds fCityNames, the exact names of the cities
+// f calls by their English or Chinese name (City.Called), and
+// fProvinceNames, the provinces as stored that f names (compared as
+// policykb.NameKey), from the store's city list. Names that match nothing
+// match no city (CheckFilter tells users so).
 func (s *Store) filterParams(ctx context.Context, f policykb.CorpusFilter, params map[string]any) (map[string]any, error) {
-	if len(f.Cities) == 0 {
+	if len(f.Cities) == 0 && len(f.Provinces) == 0 {
 		return params, nil
 	}
 	cities, err := s.Cities(ctx)
 	if err != nil {
 		return nil, err
 	}
-	want := map[string]bool{}
-	for _, n := range lowerAll(f.Cities) {
-		want[n] = true
-	}
-	names := []string{}
-	for _, c := range cities {
-		if want[strings.ToLower(c.Name)] || c.NameZh != "" && want[strings.ToLower(c.NameZh)] {
-			names = append(names, c.Name)
+	if len(f.Cities) > 0 {
+		names := []string{}
+		for _, c := range cities {
+			if slices.ContainsFunc(f.Cities, c.Called) {
+				names = append(names, c.Name)
+			}
 		}
+		params["fCityNames"] = names
 	}
-	params["fCityNames"] = names
+	if len(f.Provinces) > 0 {
+		want := map[string]bool{}
+		for _, p := range f.Provinces {
+			want[policykb.NameKey(p)] = true
+		}
+		provinces := []string{}
+		for _, c := range cities {
+			if c.Province != "" && want[policykb.NameKey(c.Province)] && !slices.Contains(provinces, c.Province) {
+				provinces = append(provinces, c.Province)
+			}
+		}
+		params["fProvinceNames"] = provinces
+	}
 	return params, nil
 }
 
@@ -167,12 +180,4 @@ func rollupMatch(rel, rv, keyCond string, f policykb.CorpusFilter, params map[st
 		return "\nMATCH (city:City)-[:ISSUED]->(d:Document)" + strings.TrimPrefix(rest, "(d)") + "\nWHERE " + where
 	}
 	return "\nMATCH " + rest + "\nWHERE " + where
-}
-
-func lowerAll(in []string) []string {
-	out := make([]string, len(in))
-	for i, s := range in {
-		out[i] = strings.ToLower(strings.TrimSpace(s))
-	}
-	return out
 }

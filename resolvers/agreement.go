@@ -16,7 +16,7 @@ type agreementArgs struct {
 // Agreement resolves Query.agreement (see graph.Store.Agreement).
 func (*queryResolver) Agreement(ctx context.Context, args agreementArgs) (*agreementResolver, error) {
 	r := requestFrom(ctx)
-	level, f, err := levelAndFilter(args.Level, "level", args.Filter)
+	level, f, err := levelAndFilter(ctx, args.Level, "level", args.Filter)
 	if err != nil {
 		return nil, err
 	}

@@ -65,7 +65,7 @@ type profileArgs struct {
 
 // countsByCity is graph.CountsByCity, once per (level, filter) per request.
 func (r *request) countsByCity(ctx context.Context, level policykb.Level, in *corpusFilterInput) (map[string][]policykb.Count, error) {
-	f, key, err := in.filter()
+	f, key, err := in.filter(ctx)
 	if err != nil {
 		return nil, err
 	}

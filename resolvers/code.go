@@ -82,7 +82,7 @@ type filterArgs struct{ Filter *corpusFilterInput }
 // count loads the code's counts under the filter, batched over its siblings.
 func (c *codeResolver) count(ctx context.Context, in *corpusFilterInput) (policykb.Count, error) {
 	r := requestFrom(ctx)
-	f, key, err := in.filter()
+	f, key, err := in.filter(ctx)
 	if err != nil {
 		return policykb.Count{}, err
 	}
@@ -115,7 +115,7 @@ type codeSentencesArgs struct {
 // Sentences is one graph call per code: graph has no batched form of it.
 func (c *codeResolver) Sentences(ctx context.Context, args codeSentencesArgs) (*connection[*sentenceResolver], error) {
 	r := requestFrom(ctx)
-	f, _, err := args.Filter.filter()
+	f, _, err := args.Filter.filter(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -32,7 +32,7 @@ func (*queryResolver) Cooccurrence(ctx context.Context, args cooccurrenceArgs) (
 	if args.MinCount < 1 {
 		return nil, badInput("minCount", "minCount must be at least 1, got %d", args.MinCount)
 	}
-	f, key, err := args.Filter.filter()
+	f, key, err := args.Filter.filter(ctx)
 	if err != nil {
 		return nil, err
 	}

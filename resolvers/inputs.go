@@ -1,9 +1,11 @@
 package resolvers
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -50,9 +52,26 @@ type corpusFilterInput struct {
 	Coders     *[]string
 }
 
-// filter converts the input (nil: no restriction) and returns with it a key
-// that tells filters apart in loader names.
-func (in *corpusFilterInput) filter() (policykb.CorpusFilter, string, error) {
+// filter converts the input (nil: no restriction), checks the names it
+// gives against the knowledge base (an unknown city, province, document or
+// coder is BAD_USER_INPUT naming filter.cities, filter.provinces,
+// filter.documents or filter.coders, with the nearest known names; see
+// request.checkFilter) and returns with it a key that tells filters apart
+// in loader names.
+func (in *corpusFilterInput) filter(ctx context.Context) (policykb.CorpusFilter, string, error) {
+	f, key, err := in.convert()
+	if err != nil {
+		return f, key, err
+	}
+	if err := requestFrom(ctx).checkFilter(ctx, f, key); err != nil {
+		return f, key, err
+	}
+	return f, key, nil
+}
+
+// convert converts the input without looking anything up: the dates, and
+// their order.
+func (in *corpusFilterInput) convert() (policykb.CorpusFilter, string, error) {
 	var f policykb.CorpusFilter
 	if in != nil {
 		f.Cities = deref(in.Cities)
@@ -101,13 +120,13 @@ func parseLevel(s, arg string) (policykb.Level, error) {
 }
 
 // levelAndFilter parses the level and corpus filter arguments that most
-// queries take; errors name the level's argument, or filter.
-func levelAndFilter(level, arg string, in *corpusFilterInput) (policykb.Level, policykb.CorpusFilter, error) {
+// queries take; errors name the level's argument, or the filter's field.
+func levelAndFilter(ctx context.Context, level, arg string, in *corpusFilterInput) (policykb.Level, policykb.CorpusFilter, error) {
 	l, err := parseLevel(level, arg)
 	if err != nil {
 		return 0, policykb.CorpusFilter{}, err
 	}
-	f, _, err := in.filter()
+	f, _, err := in.filter(ctx)
 	if err != nil {
 		return 0, policykb.CorpusFilter{}, err
 	}
@@ -115,8 +134,12 @@ func levelAndFilter(level, arg string, in *corpusFilterInput) (policykb.Level, p
 }
 
 // Cursors are opaque to clients: base64 of "offset:N", N the 0-based
-// position of the edge in the whole list.
-const cursorPrefix = "offset:"
+// position of the edge in the whole list, at most maxCursorOffset (no list
+// is that long; a larger N would overflow the offset of the next page).
+const (
+	cursorPrefix    = "offset:"
+	maxCursorOffset = math.MaxInt32 - 1
+)
 
 func encodeCursor(offset int) string {
 	return base64.StdEncoding.EncodeToString([]byte(cursorPrefix + strconv.Itoa(offset)))
@@ -128,7 +151,7 @@ func decodeCursor(c string) (int, error) {
 		return 0, fmt.Errorf("not a cursor")
 	}
 	n, err := strconv.Atoi(strings.TrimPrefix(string(b), cursorPrefix))
-	if err != nil || n < 0 {
+	if err != nil || n < 0 || n > maxCursorOffset {
 		return 0, fmt.Errorf("not a cursor")
 	}
 	return n, nil

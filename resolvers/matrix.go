@@ -32,7 +32,7 @@ func (*queryResolver) Matrix(ctx context.Context, args matrixArgs) (*matrixResol
 	if err != nil {
 		return nil, badInput("measure", "%v", err)
 	}
-	f, _, err := args.Filter.filter()
+	f, _, err := args.Filter.filter(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package resolvers
 import (
 	"context"
 	"math"
+	"slices"
 
 	graphql "github.com/graph-gophers/graphql-go"
 
@@ -84,7 +85,7 @@ type documentsArgs struct {
 
 func (*queryResolver) Documents(ctx context.Context, args documentsArgs) (*connection[*documentResolver], error) {
 	r := requestFrom(ctx)
-	f, _, err := args.Filter.filter()
+	f, _, err := args.Filter.filter(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -142,6 +143,9 @@ func (*queryResolver) Sentences(ctx context.Context, args sentencesArgs) (*conne
 				q.Filter.Documents = append(q.Filter.Documents, string(id))
 			}
 		}
+		if err := r.checkFilter(ctx, q.Filter, filterKey(q.Filter)); err != nil {
+			return nil, err
+		}
 		if in.Code != nil {
 			c, err := r.resolveCode(ctx, *in.Code, "filter.code", true)
 			if err != nil {
@@ -168,7 +172,7 @@ type countsArgs struct {
 
 func (*queryResolver) Counts(ctx context.Context, args countsArgs) ([]*codeCountResolver, error) {
 	r := requestFrom(ctx)
-	level, f, err := levelAndFilter(args.Level, "level", args.Filter)
+	level, f, err := levelAndFilter(ctx, args.Level, "level", args.Filter)
 	if err != nil {
 		return nil, err
 	}
@@ -195,7 +199,7 @@ func (*queryResolver) CitiesCiting(ctx context.Context, args citiesCitingArgs) (
 	if err != nil {
 		return nil, err
 	}
-	f, key, err := args.Filter.filter()
+	f, key, err := args.Filter.filter(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -243,15 +247,20 @@ func (*queryResolver) CompareCities(ctx context.Context, args compareArgs) (*com
 		cities = ci.list
 	} else {
 		seen := map[string]bool{}
+		var unknown []string
 		for _, name := range *args.Cities {
 			c := ci.lookup(name)
 			if c == nil {
-				return nil, badInput("cities", "no city is called %q", name)
+				unknown = append(unknown, name)
+				continue
 			}
 			if !seen[c.Name] {
 				seen[c.Name] = true
 				cities = append(cities, c)
 			}
+		}
+		if e := policykb.UnknownNames("cities", "no city is called", unknown, ci.names()); e != nil {
+			return nil, badInput(e.Argument, "%s", e.Message)
 		}
 	}
 	cb, err := r.codebook(ctx)
@@ -274,7 +283,7 @@ func (*queryResolver) CompareCities(ctx context.Context, args compareArgs) (*com
 // to the filter (those the filter's own cities leave out get no counts),
 // so that the store reads their documents' rollups and no others.
 func (r *request) countsOfCities(ctx context.Context, level policykb.Level, in *corpusFilterInput, cities []*policykb.City) (map[string][]policykb.Count, error) {
-	f, _, err := in.filter()
+	f, _, err := in.filter(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -282,12 +291,7 @@ func (r *request) countsOfCities(ctx context.Context, level policykb.Level, in *
 		if len(f.Cities) == 0 {
 			return true
 		}
-		for _, name := range f.Cities {
-			if k := normName(name); k == normName(c.Name) || k != "" && k == normName(c.NameZh) {
-				return true
-			}
-		}
-		return false
+		return slices.ContainsFunc(f.Cities, c.Called)
 	}
 	var names []string
 	for _, c := range cities {

@@ -2,10 +2,10 @@ package resolvers
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/policykb/policykb"
@@ -148,14 +148,14 @@ func newCodebook(codes []policykb.Code) *codebook {
 		cb.codes = append(cb.codes, c)
 		cb.ids = append(cb.ids, c.ID)
 		cb.byID[c.ID] = c
-		cb.byLowID[strings.ToLower(c.ID)] = c
+		cb.byLowID[policykb.NameKey(c.ID)] = c
 		cb.order[c.ID] = i
 		cb.byLevel[c.Level] = append(cb.byLevel[c.Level], c)
 		if c.Parent != "" {
 			cb.children[c.Parent] = append(cb.children[c.Parent], c)
 		}
 		for _, n := range []string{c.Name, c.NameZh} {
-			if k := normName(n); k != "" && !containsCode(cb.byName[k], c) {
+			if k := policykb.NameKey(n); k != "" && !containsCode(cb.byName[k], c) {
 				cb.byName[k] = append(cb.byName[k], c)
 			}
 		}
@@ -183,8 +183,6 @@ func containsCode(list []*policykb.Code, c *policykb.Code) bool {
 	return false
 }
 
-func normName(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
-
 // lookup returns the codes ref means: the code with that id (exactly, then
 // case-insensitively), else every code with that English or Chinese name,
 // case-insensitively.
@@ -192,10 +190,10 @@ func (cb *codebook) lookup(ref string) []*policykb.Code {
 	if c, ok := cb.byID[ref]; ok {
 		return []*policykb.Code{c}
 	}
-	if c, ok := cb.byLowID[normName(ref)]; ok {
+	if c, ok := cb.byLowID[policykb.NameKey(ref)]; ok {
 		return []*policykb.Code{c}
 	}
-	return cb.byName[normName(ref)]
+	return cb.byName[policykb.NameKey(ref)]
 }
 
 // sortCounts orders counts by reference points, most first, then codebook order.
@@ -268,26 +266,58 @@ func newCityIndex(cities []policykb.City) *cityIndex {
 		c := &cities[i]
 		ci.list = append(ci.list, c)
 		ci.byName[c.Name] = c
-		for _, n := range []string{c.Name, c.NameZh} {
-			if k := normName(n); k != "" {
-				ci.byKey[k] = append(ci.byKey[k], c)
-			}
+		for _, k := range c.Keys() {
+			ci.byKey[k] = append(ci.byKey[k], c)
 		}
 	}
 	ci.list = slices.Clip(ci.list)
 	return ci
 }
 
-// lookup returns the city called name in English or Chinese (exact name
-// first, then case-insensitively), or nil.
+// lookup returns the city called name (policykb.City.Called: its English
+// or Chinese name, in any case; the exact name first), or nil.
 func (ci *cityIndex) lookup(name string) *policykb.City {
 	if c, ok := ci.byName[name]; ok {
 		return c
 	}
-	if cs := ci.byKey[normName(name)]; len(cs) > 0 {
+	if cs := ci.byKey[policykb.NameKey(name)]; len(cs) > 0 {
 		return cs[0]
 	}
 	return nil
+}
+
+// names lists every name the cities are called by, English then Chinese,
+// for the nearest names to an unknown one.
+func (ci *cityIndex) names() []string {
+	var out []string
+	for _, c := range ci.list {
+		out = append(out, c.Name)
+		if c.NameZh != "" {
+			out = append(out, c.NameZh)
+		}
+	}
+	return out
+}
+
+// checkFilter reports the names in f that name nothing stored
+// (graph.Store.CheckFilter) as BAD_USER_INPUT naming the filter's field:
+// filter.cities, filter.provinces, filter.documents or filter.coders. It
+// runs once per request for each filter (key is filterKey(f)).
+func (r *request) checkFilter(ctx context.Context, f policykb.CorpusFilter, key string) error {
+	if len(f.Cities) == 0 && len(f.Provinces) == 0 && len(f.Documents) == 0 && len(f.Coders) == 0 {
+		return nil
+	}
+	_, err := memo(r, "checkFilter|"+key, func() (struct{}, error) {
+		return struct{}{}, r.store.CheckFilter(ctx, f)
+	})
+	if err == nil {
+		return nil
+	}
+	var pe *policykb.Error
+	if errors.As(err, &pe) && pe.Code == policykb.EInvalid {
+		return badInput("filter."+pe.Argument, "%s", pe.Message)
+	}
+	return r.fail(ctx, err)
 }
 
 // city returns the city with the key name, or a bare City when the index

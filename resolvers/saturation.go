@@ -18,7 +18,7 @@ type saturationArgs struct {
 // Saturation resolves Query.saturation (see graph.Store.Saturation).
 func (*queryResolver) Saturation(ctx context.Context, args saturationArgs) (*saturationResolver, error) {
 	r := requestFrom(ctx)
-	level, f, err := levelAndFilter(args.Level, "level", args.Filter)
+	level, f, err := levelAndFilter(ctx, args.Level, "level", args.Filter)
 	if err != nil {
 		return nil, err
 	}

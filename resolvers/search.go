@@ -13,7 +13,7 @@ type searchArgs struct {
 // sentences matching the text, best first.
 func (*queryResolver) Search(ctx context.Context, args searchArgs) (*connection[*sentenceResolver], error) {
 	r := requestFrom(ctx)
-	f, _, err := args.Filter.filter()
+	f, _, err := args.Filter.filter(ctx)
 	if err != nil {
 		return nil, err
 	}

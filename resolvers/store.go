@@ -16,6 +16,7 @@ type Store interface {
 	Ping(ctx context.Context) error
 	Codes(ctx context.Context) ([]policykb.Code, error)
 	Cities(ctx context.Context) ([]policykb.City, error)
+	CheckFilter(ctx context.Context, f policykb.CorpusFilter) error
 	Documents(ctx context.Context, f policykb.CorpusFilter, p graph.Page) ([]policykb.Document, int, error)
 	DocumentsByID(ctx context.Context, ids []string) (map[string]policykb.Document, error)
 	DocumentsByCity(ctx context.Context, cities []string) (map[string][]policykb.Document, error)
@@ -69,6 +70,12 @@ func (b boundStore) Cities(ctx context.Context) ([]policykb.City, error) {
 	ctx, cancel := b.bound(ctx)
 	defer cancel()
 	return b.Store.Cities(ctx)
+}
+
+func (b boundStore) CheckFilter(ctx context.Context, f policykb.CorpusFilter) error {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.CheckFilter(ctx, f)
 }
 
 func (b boundStore) Documents(ctx context.Context, f policykb.CorpusFilter, p graph.Page) ([]policykb.Document, int, error) {

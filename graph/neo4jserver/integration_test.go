@@ -64,6 +64,11 @@ func TestBundledServer(t *testing.T) {
 	if st, err := Status(cfg); err != nil || !st.Running || st.PID != pid || st.Home != home {
 		t.Errorf("Status = %+v, %v; want running as pid %d", st, err, pid)
 	}
+	// Asked without the address (as `policykb neo4j status` asks), Status
+	// finds the server where it was started, not on the default port.
+	if st, err := Status(Config{Home: home}); err != nil || !st.Running || st.PID != pid || st.BoltAddr != cfg.BoltAddr {
+		t.Errorf("Status without BoltAddr = %+v, %v; want running as pid %d on %s", st, err, pid, cfg.BoltAddr)
+	}
 
 	t.Run("second start on the same home", func(t *testing.T) {
 		_, err := Start(ctx, cfg)

@@ -320,15 +320,22 @@ type ServerStatus struct {
 	// PID is that process's id, 0 when there is none. It is set even when
 	// Bolt does not answer (still starting, or shutting down).
 	PID int
-	// BoltAddr, Version and Home are the configuration's (defaults filled in).
+	// BoltAddr is where the running server listens, as the neo4j.conf it
+	// was started with says (a server started with --port or on a port
+	// configured in neo4j.uri listens there, whatever cfg.BoltAddr is);
+	// when nothing runs, the configuration's.
 	BoltAddr string
-	Version  string
-	Home     string
+	// Version and Home are the configuration's (defaults filled in).
+	Version string
+	Home    string
 }
 
 // Status reports on the bundled server of cfg.Home from its pid file, the
-// process table and a Bolt handshake. A missing or stale pid file means not
-// running, without error; it changes nothing on disk.
+// process table, the Bolt address in the neo4j.conf it was started with
+// (Start writes it before the server starts, and refuses to rewrite it
+// while the server runs) and a Bolt handshake there. cfg.BoltAddr only
+// serves when that file does not name an address. A missing or stale pid
+// file means not running, without error; it changes nothing on disk.
 func Status(cfg Config) (ServerStatus, error) {
 	cfg = cfg.withDefaults()
 	if err := cfg.validate(); err != nil {
@@ -346,9 +353,27 @@ func Status(cfg Config) (ServerStatus, error) {
 		return st, nil
 	}
 	st.PID = pid
-	_, _, err = boltHandshake(context.Background(), cfg.BoltAddr)
+	if addr := confBoltAddr(cfg); addr != "" {
+		st.BoltAddr = addr
+	}
+	_, _, err = boltHandshake(context.Background(), st.BoltAddr)
 	st.Running = err == nil
 	return st, nil
+}
+
+// confBoltAddr returns the Bolt address that <Home>/conf/neo4j.conf gives
+// (server.bolt.listen_address), or "" when the file or the key is missing.
+func confBoltAddr(cfg Config) string {
+	b, err := os.ReadFile(cfg.confFile())
+	if err != nil {
+		return ""
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "server.bolt.listen_address="); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
 }
 
 func readPIDFile(cfg Config) (int, error) {

@@ -1,0 +1,132 @@
+package policykb
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// The one rule for the names users type: a city is named by its English or
+// its Chinese name, a province, a code name or a coder by theirs, and names
+// compare trimmed of white space and without regard to case. The graph
+// queries, the GraphQL resolvers and the exports all match names through
+// NameKey and City.Called.
+
+// NameKey is the form in which names compare: trimmed of white space and
+// lower-cased.
+func NameKey(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// Keys returns the keys a city is called by: its English and its Chinese
+// name as NameKey, without empty or repeated ones. Indexes of cities by
+// name are built from them.
+func (c City) Keys() []string {
+	keys := make([]string, 0, 2)
+	for _, n := range []string{c.Name, c.NameZh} {
+		if k := NameKey(n); k != "" && !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+// Called reports whether name is the city's English or Chinese name,
+// compared as NameKey. An empty name calls no city.
+func (c City) Called(name string) bool {
+	k := NameKey(name)
+	return k != "" && slices.Contains(c.Keys(), k)
+}
+
+// maxSuggestions is how many known names an unknown one is answered with.
+const maxSuggestions = 3
+
+// Nearest returns up to n of the known names nearest to name, nearest
+// first: those equal to it as NameKey, then those that contain it or that
+// it contains (南京 for 南京市; both at least two characters long), then
+// those within a small edit distance of it (a third of its length rounded,
+// at least 1: Nanjng and Nanjign for Nanjing, P3 for P1, not zz for a1). Ties
+// keep the order of known; duplicates and empty names are left out.
+func Nearest(name string, known []string, n int) []string {
+	k := NameKey(name)
+	if k == "" || n <= 0 {
+		return nil
+	}
+	klen := utf8.RuneCountInString(k)
+	limit := max(1, (klen+1)/3)
+	type cand struct {
+		name string
+		rank int // 0 equal, 1 containment, 2+d edit distance d
+		at   int
+	}
+	var cands []cand
+	seen := map[string]bool{}
+	for i, s := range known {
+		ks := NameKey(s)
+		if ks == "" || seen[s] {
+			continue
+		}
+		seen[s] = true
+		switch d := editDistance(k, ks); {
+		case d == 0:
+			cands = append(cands, cand{s, 0, i})
+		case min(klen, utf8.RuneCountInString(ks)) >= 2 && (strings.Contains(ks, k) || strings.Contains(k, ks)):
+			cands = append(cands, cand{s, 1, i})
+		case d <= limit:
+			cands = append(cands, cand{s, 2 + d, i})
+		}
+	}
+	slices.SortStableFunc(cands, func(a, b cand) int { return a.rank - b.rank })
+	out := make([]string, 0, min(n, len(cands)))
+	for _, c := range cands[:min(n, len(cands))] {
+		out = append(out, c.name)
+	}
+	return out
+}
+
+// editDistance is the Levenshtein distance between a and b in code points.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// UnknownNames returns the BAD_USER_INPUT error for names that name nothing
+// known: it names the argument, each value, and the known names nearest to
+// it, as in
+//
+//	no city is called "Nanjng" (nearest: "Nanjing"); no city is called "Xx"
+//
+// what says what a value should have named ("no city is called", "no
+// document has the id"). It returns nil when unknown is empty.
+func UnknownNames(arg, what string, unknown, known []string) *Error {
+	if len(unknown) == 0 {
+		return nil
+	}
+	parts := make([]string, len(unknown))
+	for i, u := range unknown {
+		parts[i] = fmt.Sprintf("%s %q", what, u)
+		if near := Nearest(u, known, maxSuggestions); len(near) > 0 {
+			quoted := make([]string, len(near))
+			for j, s := range near {
+				quoted[j] = fmt.Sprintf("%q", s)
+			}
+			parts[i] += " (nearest: " + strings.Join(quoted, ", ") + ")"
+		}
+	}
+	return InvalidArgument(arg, "%s", strings.Join(parts, "; "))
+}
