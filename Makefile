@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/policykb
 SOURCES := $(shell find . -name '*.go' -not -path './.policykb/*') go.mod go.sum
 
-.PHONY: run test build vet bench bench-go bench-compare bench-load neo4j-stop clean
+.PHONY: run test build vet fuzz soak-load bench bench-go bench-compare bench-load neo4j-stop clean
 
 build: $(BIN)
 
@@ -38,6 +38,18 @@ bench-load: build
 
 vet:
 	$(GO) vet ./...
+
+## fuzz: every Go fuzz target for FUZZTIME each (default 10s); a failing input is
+## kept under the package's testdata/fuzz/ (FUZZ=regexp picks targets)
+FUZZTIME ?= 10s
+fuzz:
+	FUZZTIME=$(FUZZTIME) scripts/fuzz.sh
+
+## soak-load: load a generated corpus, kill `policykb load` (and once Neo4j) at
+## seeded random points, rerun to completion, and compare every count with a clean
+## load; written to bench/results/soak-load.json and .md (see scripts/soak-load.sh)
+soak-load: build
+	scripts/soak-load.sh
 
 neo4j-stop: build
 	$(BIN) neo4j stop

@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"math"
 	"net/url"
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -26,14 +28,6 @@ import (
 type table struct {
 	header []string
 	rows   []map[string]string
-}
-
-func (tb table) column(name string) []string {
-	out := make([]string, len(tb.rows))
-	for i, r := range tb.rows {
-		out[i] = r[name]
-	}
-	return out
 }
 
 func runExport(t *testing.T, s *graph.Store, tableName, query string, f exports.Format) table {
@@ -256,8 +250,20 @@ func TestExportsOnSample(t *testing.T) {
 				}
 			})
 			t.Run("codings of nobody", func(t *testing.T) {
-				if tb := runExport(t, s, "codings", "coder=nobody", f); len(tb.rows) != 0 {
-					t.Errorf("%d rows, want 0", len(tb.rows))
+				// A coder with no coding is a mistake to report, not an
+				// empty table; nothing is written.
+				req, err := exports.ParseRequest("codings", url.Values{"coder": {"nobody"}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var buf bytes.Buffer
+				_, err = exports.Write(context.Background(), s, req, f, &buf)
+				var pe *policykb.Error
+				if !errors.As(err, &pe) || pe.Code != policykb.EInvalid || pe.Argument != "coder" || !strings.HasPrefix(pe.Message, `no coding is by the coder "nobody"`) {
+					t.Errorf("got %v, want BAD_USER_INPUT naming coder", err)
+				}
+				if buf.Len() != 0 {
+					t.Errorf("%d bytes written before the error", buf.Len())
 				}
 			})
 			for _, measure := range []policykb.Measure{policykb.MeasureReferencePoints, policykb.MeasureShare} {

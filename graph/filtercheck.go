@@ -53,6 +53,7 @@ func (s *Store) CheckFilter(ctx context.Context, f policykb.CorpusFilter) error 
 				provinces = append(provinces, c.Province)
 			}
 		}
+		slices.Sort(provinces)
 		var unknown []string
 		for _, n := range f.Cities {
 			if !slices.ContainsFunc(cities, func(c policykb.City) bool { return c.Called(n) }) {

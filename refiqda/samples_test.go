@@ -65,8 +65,8 @@ func TestSamplesParse(t *testing.T) {
 				data, _ = os.ReadFile(path)
 				res, err = ParseCodebook(name, bytes.NewReader(data))
 			} else {
-				a, err := OpenArchive(path, 0)
-				if err != nil {
+				var a *Archive
+				if a, err = OpenArchive(path, 0); err != nil {
 					t.Fatal(err)
 				}
 				defer a.Close()

@@ -167,6 +167,13 @@ func TestExportEndpoints(t *testing.T) {
 			{"/export/matrix.xlsx?rows=LAYER&measure=MEAN", 400, policykb.EInvalid, "measure"},
 			{"/export/codings.csv?form=2023-01-01", 400, policykb.EInvalid, "form"},
 			{"/export/codings.csv?to=yesterday", 400, policykb.EInvalid, "to"},
+			// Names the knowledge base does not hold, instead of an empty table.
+			{"/export/codings.csv?city=Nowhere", 400, policykb.EInvalid, "city"},
+			{"/export/counts.json?level=LAYER&city=Linlan,Linln", 400, policykb.EInvalid, "city"},
+			{"/export/matrix.csv?rows=LAYER&province=Province+C", 400, policykb.EInvalid, "province"},
+			{"/export/codings.xlsx?document=d9", 400, policykb.EInvalid, "document"},
+			{"/export/codings.csv?coder=carol", 400, policykb.EInvalid, "coder"},
+			{"/export/codings.csv?=Linlan", 400, policykb.EInvalid, "query"},
 			{"/export/codes.csv", 404, policykb.ENotFound, ""},
 			{"/export/codings.pdf", 404, policykb.ENotFound, ""},
 			{"/export/codings", 404, policykb.ENotFound, ""},
@@ -180,6 +187,9 @@ func TestExportEndpoints(t *testing.T) {
 			ext := body.Errors[0].Extensions
 			if r.status != tt.status || ext["code"] != string(tt.code) || (tt.arg != "" && ext["argument"] != tt.arg) {
 				t.Errorf("%s: %d %s, want %d %s naming %q", tt.path, r.status, r.body, tt.status, tt.code, tt.arg)
+			}
+			if tt.path == "/export/counts.json?level=LAYER&city=Linlan,Linln" && body.Errors[0].Message != `no city is called "Linln" (nearest: "Linlan")` {
+				t.Errorf("%s: message %q", tt.path, body.Errors[0].Message)
 			}
 			if r.header.Get("Content-Disposition") != "" {
 				t.Errorf("%s: an error response names a file to save", tt.path)

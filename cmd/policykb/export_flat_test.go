@@ -97,11 +97,15 @@ func TestExportFlat(t *testing.T) {
 
 	t.Run("bad flags name the flag", func(t *testing.T) {
 		for args, want := range map[string]string{
-			"export csv counts --level LAYR":     "--level: level: unknown level",
-			"export csv codings --level LAYER":   "--level: level applies to the counts table, not to codings",
-			"export json matrix":                 "--rows: matrix needs rows",
-			"export csv codes":                   `unknown table "codes"`,
-			"export csv codings --from 2023-1-1": `--from: from: "2023-1-1" is not a date`,
+			"export csv counts --level LAYR":                        "--level: level: unknown level",
+			"export csv codings --level LAYER":                      "--level: level applies to the counts table, not to codings",
+			"export json matrix":                                    "--rows: matrix needs rows",
+			"export csv codes":                                      `unknown table "codes"`,
+			"export csv codings --from 2023-1-1":                    `--from: from: "2023-1-1" is not a date`,
+			"export csv codings --city Nowhere":                     `--city: no city is called "Nowhere"`,
+			"export csv counts --level LAYER --city Linlan,Xichaun": `--city: no city is called "Xichaun" (nearest: "Xichuan")`,
+			"export json matrix --rows LAYER --coder Z":             `--coder: no coding is by the coder "Z" (nearest: `,
+			"export xlsx codings --document nope":                   `--document: no document has the id "nope"`,
 		} {
 			file := filepath.Join(dir, "bad.csv")
 			_, err := run(t, append(strings.Fields(args), "-o", file)...)

@@ -52,29 +52,29 @@ var (
 )
 
 // classifyExit tells why Neo4j exited with code before it was ready, from the
-// code and its console output: one of the Err* kinds (nil when none fits) and
-// the lines that show it.
-func classifyExit(code int, out string) (kind error, evidence []string) {
+// code and its console output: the lines that show it, and one of the Err*
+// kinds (nil when none fits).
+func classifyExit(code int, out string) (evidence []string, kind error) {
 	if ev := matching(out, lockSigns); len(ev) > 0 {
-		return ErrStoreLocked, ev
+		return ev, ErrStoreLocked
 	}
 	if ev := matching(out, portSigns); len(ev) > 0 {
-		return ErrPortTaken, ev
+		return ev, ErrPortTaken
 	}
 	if ev := matching(out, configSigns); len(ev) > 0 || code == exitInvalidConfig {
 		if len(ev) == 0 {
 			ev = matching(out, []string{" ERROR ", "Exception"})
 		}
-		return ErrBadConfig, ev
+		return ev, ErrBadConfig
 	}
-	return nil, matching(out, []string{" ERROR ", "Exception in thread"})
+	return matching(out, []string{" ERROR ", "Exception in thread"}), nil
 }
 
 // exitError builds Start's error for a server that exited (how: "exit status
 // 1", "signal: killed") with code before Bolt answered; out is its console
 // output from this start.
 func exitError(cfg Config, code int, how, out string) error {
-	kind, evidence := classifyExit(code, out)
+	evidence, kind := classifyExit(code, out)
 	var b strings.Builder
 	switch {
 	case kind == ErrStoreLocked:

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every Go fuzz target of the module (each `func FuzzX(f *testing.F)`
+# in a _test.go file) for FUZZTIME (default 10s) each, one after another:
+# `go test -fuzz` takes one target of one package per run. A target that
+# finds a failing input leaves it in that package's testdata/fuzz/FuzzX/,
+# where `go test` replays it from then on as a regression seed; the script
+# goes on with the other targets and exits 1 at the end. FUZZ=regexp runs
+# only the targets whose name matches.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+fuzztime=${FUZZTIME:-10s}
+only=${FUZZ:-.}
+
+# package directory and target name, one pair a line
+targets=$(grep -rEo --include='*_test.go' --exclude-dir=.policykb --exclude-dir=node_modules '^func Fuzz[A-Za-z0-9_]+\(f \*testing\.F\)' . |
+	sed -E 's|^\./(.*)/[^/]*_test\.go:func (Fuzz[A-Za-z0-9_]+).*|\1 \2|; s|^\./[^/]*_test\.go:func (Fuzz[A-Za-z0-9_]+).*|. \1|' |
+	sort -u)
+
+failed=()
+n=0
+began=$SECONDS
+while read -r dir name; do
+	[[ -z "$name" || ! "$name" =~ $only ]] && continue
+	n=$((n + 1))
+	echo "--- fuzz ./$dir $name ($fuzztime)"
+	if ! go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" "./$dir" >"${TMPDIR:-/tmp}/policykb-fuzz.log" 2>&1; then
+		cat "${TMPDIR:-/tmp}/policykb-fuzz.log"
+		failed+=("./$dir $name")
+	else
+		tail -n 2 "${TMPDIR:-/tmp}/policykb-fuzz.log" | head -n 1
+	fi
+done <<<"$targets"
+echo "fuzzed $n targets in $((SECONDS - began))s"
+if ((${#failed[@]})); then
+	echo "failing inputs found (kept under testdata/fuzz/ as regression seeds):" >&2
+	printf '  %s\n' "${failed[@]}" >&2
+	exit 1
+fi
