@@ -40,7 +40,8 @@ const (
 
 // Sentence is one segmented unit of a document. Start and End are code-point
 // offsets into Document.Text, End exclusive; Text is the unit with its
-// internal hard line breaks joined.
+// internal hard line breaks joined (with nothing beside a Chinese
+// character, with one space between words of spaced scripts).
 type Sentence struct {
 	ID         string
 	DocumentID string

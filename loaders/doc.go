@@ -17,8 +17,11 @@
 // Segment works on the stored text: UTF-8, BOM stripped, CRLF and CR turned
 // into LF. Offsets are code points; a unit never begins or ends with
 // whitespace (Unicode White_Space, which includes the ideographic space
-// U+3000, plus U+FEFF and U+200B). A unit's Text is its span with the line
-// breaks inside it, and the whitespace around them, removed.
+// U+3000, plus U+FEFF and U+200B). A unit's Text is its span with each line
+// break inside it, and the whitespace around it, removed when the
+// character before or after it is wide (Han, kana, full-width punctuation:
+// Chinese has no spaces between words) and replaced by one space otherwise
+// (Latin, Cyrillic, digits: words stay apart).
 //
 // Lines. Whitespace-only lines are blank. A blank line ends the unit being
 // built (paragraphs never run into each other). A line that does not end a

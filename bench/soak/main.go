@@ -120,7 +120,7 @@ func run(ctx context.Context, o options) (*results, error) {
 		return nil, err
 	}
 	t0 := time.Now()
-	if err := loadCmd(o).Run(); err != nil {
+	if err := runLoad(o); err != nil {
 		return nil, fmt.Errorf("clean load: %w", err)
 	}
 	clean := time.Since(t0)
@@ -141,20 +141,26 @@ func run(ctx context.Context, o options) (*results, error) {
 	if err := wipe(); err != nil {
 		return nil, err
 	}
+	stored := 0
 	for i := range o.kills {
-		d := time.Duration((0.05 + 0.9*rng.Float64()) * float64(clean))
-		k, err := soak.RunUntil(loadCmd(o), d)
+		target, jitter, ok := soak.Target(rng, stored, want.Documents, o.kills-i)
+		if !ok {
+			break
+		}
+		k, err := soak.KillAt(ctx, store, loadCmd(o), target, jitter)
 		if err != nil {
 			return res, err
 		}
+		k.Target, k.JitterMS = target, jitter.Milliseconds()
 		if k.Stored, k.Problems, err = soak.Partial(ctx, store, want); err != nil {
 			return res, err
 		}
-		fmt.Printf("kill %d: %s\n", i+1, k)
+		stored = k.Stored
+		fmt.Printf("kill %d, once %d documents are stored and %s more: %s\n", i+1, target, jitter, k)
 		res.LoadKills = append(res.LoadKills, k)
 	}
 	t0 = time.Now()
-	if err := loadCmd(o).Run(); err != nil {
+	if err := runLoad(o); err != nil {
 		return res, fmt.Errorf("rerun: %w", err)
 	}
 	res.RerunS = secs(time.Since(t0))
@@ -169,7 +175,8 @@ func run(ctx context.Context, o options) (*results, error) {
 	if err := wipe(); err != nil {
 		return res, err
 	}
-	nk, err := killNeo4j(ctx, o, u.Port(), time.Duration((0.2+0.6*rng.Float64())*float64(clean)))
+	target, jitter, _ := soak.Target(rng, 0, want.Documents, 1)
+	nk, err := killNeo4j(ctx, o, store, u.Port(), target, jitter)
 	res.Neo4jKill = nk
 	if err != nil {
 		return res, err
@@ -183,7 +190,7 @@ func run(ctx context.Context, o options) (*results, error) {
 	}
 	fmt.Printf("Neo4j killed: %s; the load %s; restarted in %.1fs\n", nk.Kill, nk.LoadExit, nk.RestartS)
 	t0 = time.Now()
-	if err := loadCmd(o).Run(); err != nil {
+	if err := runLoad(o); err != nil {
 		return res, fmt.Errorf("rerun after the Neo4j kill: %w", err)
 	}
 	nk.RerunS = secs(time.Since(t0))
@@ -205,15 +212,28 @@ func run(ctx context.Context, o options) (*results, error) {
 func loadCmd(o options) *exec.Cmd {
 	cmd := exec.Command(o.bin, "load", "--codebook", filepath.Join(o.dir, "codebook.yaml"),
 		"--documents", filepath.Join(o.dir, "documents.csv"), "--codings", filepath.Join(o.dir, "codings.csv"))
-	cmd.Env = append(os.Environ(), "POLICYKB_NEO4J_URI="+o.uri, "POLICYKB_NEO4J_BUNDLED_ENABLED=false", "POLICYKB_LOG_LEVEL=warn")
+	// A generous transaction timeout: the run shares the machine.
+	cmd.Env = append(os.Environ(), "POLICYKB_NEO4J_URI="+o.uri, "POLICYKB_NEO4J_BUNDLED_ENABLED=false", "POLICYKB_LOG_LEVEL=warn",
+		"POLICYKB_NEO4J_TX_TIMEOUT=5m")
 	return cmd
 }
 
-// killNeo4j starts a load, kills Neo4j with SIGKILL after d, waits for the
-// load to give up (killing it after two minutes), and restarts Neo4j on the
-// same port and home.
-func killNeo4j(ctx context.Context, o options, port string, d time.Duration) (*neo4jResult, error) {
+// runLoad runs a load to completion; its error carries its output.
+func runLoad(o options) error {
+	out, err := loadCmd(o).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("%v\n%s", err, out)
+	}
+	return nil
+}
+
+// killNeo4j starts a load, kills Neo4j with SIGKILL once the base holds
+// target documents and jitter more has passed, waits for the load to give
+// up (killing it after two minutes), and restarts Neo4j on the same port
+// and home.
+func killNeo4j(ctx context.Context, o options, store *graph.Store, port string, target int, jitter time.Duration) (*neo4jResult, error) {
 	res := &neo4jResult{}
+	res.Target, res.JitterMS = target, jitter.Milliseconds()
 	pidFile := filepath.Join(o.home, "run", "policykb-neo4j.pid")
 	b, err := os.ReadFile(pidFile)
 	if err != nil {
@@ -232,10 +252,19 @@ func killNeo4j(ctx context.Context, o options, port string, d time.Duration) (*n
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- load.Wait() }()
-	select {
-	case err := <-exited:
-		return res, fmt.Errorf("the load ended (%v) before Neo4j was killed after %s", err, d)
-	case <-time.After(d):
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+wait:
+	for {
+		select {
+		case err := <-exited:
+			return res, fmt.Errorf("the load ended (%v) before it stored %d documents", err, target)
+		case <-tick.C:
+			if st, err := store.Stats(ctx); err == nil && st.Documents >= target {
+				time.Sleep(jitter)
+				break wait
+			}
+		}
 	}
 	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
 		return res, fmt.Errorf("kill Neo4j (pid %d): %w", pid, err)
@@ -314,21 +343,23 @@ func write(dir string, r *results) error {
 	var m strings.Builder
 	fmt.Fprintf(&m, "# Killed loads, rerun: are the counts exact?\n\n")
 	fmt.Fprintf(&m, "Run of `make soak-load` on %s (%s), seed %d.\n\n", r.When, r.Machine, r.Seed)
-	fmt.Fprintf(&m, "Corpus: %s — %d documents, %d sentences, %d codings. A clean `policykb load` took %.1f s. ",
+	fmt.Fprintf(&m, "Corpus: %s — %d documents, %d sentences, %d codings. A clean `policykb load` took %.1f s. "+
+		"Each kill point is drawn from the seed: a number of stored documents (the load is killed once the base holds that many) and a jitter of 0–100 ms after it, so that the kill falls anywhere in the next transaction. ",
 		r.Corpus, r.Contents.Documents, r.Contents.Sentences, r.Contents.Codings, r.CleanLoadS)
 	fmt.Fprintf(&m, "Each comparison with the clean load covers %d numbers (stats; counts at every level, unfiltered and for three cities and their provinces; counts by city; citiesCiting of a code of each level; three matrices; the recount of every code in all and in each city from the raw codings) and a SHA-256 over every stored document, sentence and coding.\n\n", r.Checks)
-	fmt.Fprintf(&m, "| kill | after | last progress | documents stored | problems |\n|---|---|---|---|---|\n")
+	fmt.Fprintf(&m, "| kill | once stored | + jitter | after | last progress line | documents stored | problems |\n|---|---|---|---|---|---|---|\n")
 	for i, k := range r.LoadKills {
 		what := "SIGKILL"
 		if !k.Killed {
 			what = "finished first"
 		}
-		fmt.Fprintf(&m, "| %d: `policykb load` %s | %.1f s | %s | %d | %d |\n", i+1, what, float64(k.AfterMS)/1000, orDash(k.Progress), k.Stored, len(k.Problems))
+		fmt.Fprintf(&m, "| %d: `policykb load` %s | %d | %d ms | %.1f s | %s | %d | %d |\n", i+1, what, k.Target, k.JitterMS,
+			float64(k.AfterMS)/1000, orDash(k.Progress), k.Stored, len(k.Problems))
 	}
 	fmt.Fprintf(&m, "\nRerun to completion: %.1f s, %d differences from the clean load.\n\n", r.RerunS, len(r.RerunDiff))
 	if n := r.Neo4jKill; n != nil {
-		fmt.Fprintf(&m, "Neo4j killed (SIGKILL) %.1f s into a load (%s); the load %s. Neo4j restarted in %.1f s, holding %d documents, %d problems. ",
-			float64(n.AfterMS)/1000, orDash(n.Progress), n.LoadExit, n.RestartS, n.Stored, len(n.Problems))
+		fmt.Fprintf(&m, "Neo4j killed (SIGKILL) %.1f s into a load, once %d documents were stored and %d ms more (%s); the load %s. Neo4j restarted in %.1f s, holding %d documents, %d problems. ",
+			float64(n.AfterMS)/1000, n.Target, n.JitterMS, orDash(n.Progress), n.LoadExit, n.RestartS, n.Stored, len(n.Problems))
 		fmt.Fprintf(&m, "Rerun to completion: %.1f s, %d differences from the clean load.\n\n", n.RerunS, len(n.RerunDiff))
 	}
 	verdict := "every count equals the clean load's"

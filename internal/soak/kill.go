@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os/exec"
 	"strings"
 	"sync"
@@ -17,6 +18,10 @@ import (
 
 // Kill is what happened to one load that was to be killed.
 type Kill struct {
+	// Target and JitterMS are when it was to be killed: once the base
+	// held Target documents, and JitterMS milliseconds more.
+	Target   int   `json:"once_stored"`
+	JitterMS int64 `json:"jitter_ms"`
 	// After is how long the load ran before SIGKILL (AfterMS in the
 	// results file).
 	After   time.Duration `json:"-"`
@@ -50,15 +55,17 @@ func orNone(s string) string {
 	return s
 }
 
-// RunUntil starts cmd and sends it SIGKILL after d, unless it exits first;
-// it returns once the process is gone, with its last progress line (what
-// it wrote to standard error that starts with "documents ").
-func RunUntil(cmd *exec.Cmd, d time.Duration) (Kill, error) {
+// KillAt starts cmd (a load) and sends it SIGKILL once the knowledge base
+// holds at least target documents (read every 20 ms) and jitter more has
+// passed, unless it exits first; it returns once the process is gone, with
+// its last progress line (what it wrote to standard error that starts with
+// "documents "). The caller fills Stored and Problems.
+func KillAt(ctx context.Context, s *graph.Store, cmd *exec.Cmd, target int, jitter time.Duration) (Kill, error) {
 	var mu sync.Mutex
 	last := ""
+	var out bytes.Buffer // standard error, for the message of a failed load
 	pr, pw := io.Pipe()
 	cmd.Stderr = pw
-	var out bytes.Buffer // standard error, for the message of a failed load
 	done := make(chan struct{})
 	go func() {
 		sc := bufio.NewScanner(pr)
@@ -81,28 +88,63 @@ func RunUntil(cmd *exec.Cmd, d time.Duration) (Kill, error) {
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
-	k := Kill{}
-	select {
-	case err := <-exited:
-		k.After = time.Since(began)
+	finish := func(k Kill) Kill {
 		pw.Close()
 		<-done
-		if err != nil {
-			k.AfterMS = k.After.Milliseconds()
-			return k, fmt.Errorf("the load failed before it was to be killed: %v\n%s", err, out.String())
-		}
-	case <-time.After(d):
-		cmd.Process.Signal(syscall.SIGKILL)
-		<-exited
-		k.After, k.Killed = time.Since(began), true
-		pw.Close()
-		<-done
+		mu.Lock()
+		k.Progress = last
+		mu.Unlock()
+		k.AfterMS = k.After.Milliseconds()
+		return k
 	}
-	mu.Lock()
-	k.Progress = last
-	mu.Unlock()
-	k.AfterMS = k.After.Milliseconds()
-	return k, nil
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	limit := time.After(10 * time.Minute)
+	for {
+		select {
+		case err := <-exited:
+			k := finish(Kill{After: time.Since(began)})
+			if err != nil {
+				return k, fmt.Errorf("the load failed before it was to be killed: %v\n%s", err, out.String())
+			}
+			return k, nil
+		case <-limit:
+			cmd.Process.Signal(syscall.SIGKILL)
+			<-exited
+			return finish(Kill{After: time.Since(began)}), fmt.Errorf("the load had not stored %d documents after 10 minutes", target)
+		case <-tick.C:
+			st, err := s.Stats(ctx)
+			if err != nil || st.Documents < target {
+				continue
+			}
+			select {
+			case err := <-exited: // finished during the jitter
+				k := finish(Kill{After: time.Since(began)})
+				if err != nil {
+					return k, fmt.Errorf("the load failed before it was to be killed: %v\n%s", err, out.String())
+				}
+				return k, nil
+			case <-time.After(jitter):
+			}
+			cmd.Process.Signal(syscall.SIGKILL)
+			<-exited
+			return finish(Kill{After: time.Since(began), Killed: true}), nil
+		}
+	}
+}
+
+// Target draws a kill point: a number of stored documents after which to
+// kill a load that finds stored already of total, with kills kills left
+// to make (the points are spread so that each kill has documents left to
+// fall among), and a jitter of up to 100 ms, so that the kill falls at any
+// point of the transaction that follows. ok is false when fewer than two
+// documents are left.
+func Target(r *rand.Rand, stored, total, kills int) (target int, jitter time.Duration, ok bool) {
+	if total-stored < 2 {
+		return 0, 0, false
+	}
+	span := max(1, (total-stored-1)/max(1, kills))
+	return stored + 1 + r.IntN(span), time.Duration(r.IntN(100)) * time.Millisecond, true
 }
 
 // Partial checks a knowledge base that a killed load left: every count
