@@ -139,7 +139,7 @@ func run(ctx context.Context, o options) (*results, error) {
 
 	// Loads killed at random points, then a rerun.
 	if err := wipe(); err != nil {
-		return nil, err
+		return res, err
 	}
 	stored := 0
 	for i := range o.kills {
@@ -291,7 +291,8 @@ wait:
 	}
 	t0 := time.Now()
 	start := exec.CommandContext(ctx, o.bin, "neo4j", "start", "--port", port)
-	start.Env = append(os.Environ(), "POLICYKB_NEO4J_BUNDLED_HOME="+o.home)
+	// Recovery after a kill can take a while on a busy machine.
+	start.Env = append(os.Environ(), "POLICYKB_NEO4J_BUNDLED_HOME="+o.home, "POLICYKB_NEO4J_BUNDLED_START_TIMEOUT=10m")
 	if out, err := start.CombinedOutput(); err != nil {
 		return res, fmt.Errorf("restart Neo4j: %v\n%s", err, out)
 	}
