@@ -120,7 +120,8 @@ func parsePMCModel(file string, data []byte, frames []policykb.Frame, c *collect
 			c.addAt(file, vn.Line, vn.Column, "secondary", "missing or empty for %s: a primary variable is the mean of its secondary variables, so it needs at least one", v.ID)
 		} else {
 			for _, sn := range seqItems(file, "secondary", sec, c) {
-				if s, ok := parseSecondary(file, sn, codes, c); ok && !dupID(s.ID, sn.Line) {
+				s, ok := parseSecondary(file, sn, codes, c)
+				if s.ID != "" && !dupID(s.ID, sn.Line) && ok {
 					v.Secondary = append(v.Secondary, s)
 				}
 			}
