@@ -16,6 +16,7 @@ const (
 	EUnavailable ErrorCode = "UNAVAILABLE"
 	ETimeout     ErrorCode = "TIMEOUT"
 	EInternal    ErrorCode = "INTERNAL"
+	EForbidden   ErrorCode = "FORBIDDEN"
 )
 
 // Error is an error meant for the user: Message is safe to show, Argument names

@@ -37,6 +37,8 @@ type Store struct {
 	cfg     Config
 	log     *slog.Logger
 	catalog catalog
+	// cypherFuncs are the user-defined functions Cypher refuses.
+	cypherFuncs cypherFunctions
 }
 
 // Open connects to Neo4j and verifies that it answers. An unreachable server

@@ -71,7 +71,7 @@ func classify(ctx context.Context, log *slog.Logger, err error) *apiError {
 	var pe *policykb.Error
 	if errors.As(err, &pe) {
 		switch pe.Code {
-		case policykb.EInvalid, policykb.ENotFound:
+		case policykb.EInvalid, policykb.ENotFound, policykb.EForbidden:
 			return &apiError{Code: pe.Code, Argument: pe.Argument, Message: pe.Message}
 		case policykb.EUnavailable:
 			log.ErrorContext(ctx, "graphql: knowledge base unavailable", "err", err)

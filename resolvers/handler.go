@@ -239,6 +239,8 @@ func statusOf(resp *graphql.Response) int {
 	switch resp.Errors[0].Extensions["code"] {
 	case string(policykb.EInvalid):
 		return http.StatusBadRequest
+	case string(policykb.EForbidden):
+		return http.StatusForbidden
 	case string(policykb.EUnavailable):
 		return http.StatusServiceUnavailable
 	case string(policykb.ETimeout):

@@ -5,11 +5,23 @@
 # finds a failing input leaves it in that package's testdata/fuzz/FuzzX/,
 # where `go test` replays it from then on as a regression seed; the script
 # goes on with the other targets and exits 1 at the end. FUZZ=regexp runs
-# only the targets whose name matches.
+# only the targets whose name matches. Some targets ask Neo4j (the Cypher
+# hatch's): without POLICYKB_TEST_NEO4J_URI (scripts/test.sh sets it), a
+# throwaway bundled Neo4j is started for the run, as scripts/test.sh does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$PWD
 fuzztime=${FUZZTIME:-10s}
 only=${FUZZ:-.}
+
+if [[ -z "${POLICYKB_TEST_NEO4J_URI:-}" ]]; then
+	bin=$root/bin/policykb
+	prefix=policykb-fuzz heap=768m pagecache=256m
+	[[ -x "$bin" ]] || go build -o "$bin" ./cmd/policykb
+	source "$root/scripts/throwaway-neo4j.sh"
+	throwaway_start
+	export POLICYKB_TEST_NEO4J_URI=$uri
+fi
 
 # package directory and target name, one pair a line
 targets=$(grep -rEo --include='*_test.go' --exclude-dir=.policykb --exclude-dir=node_modules '^func Fuzz[A-Za-z0-9_]+\(f \*testing\.F\)' . |

@@ -70,6 +70,10 @@ func TestBundledServer(t *testing.T) {
 		t.Errorf("Status without BoltAddr = %+v, %v; want running as pid %d on %s", st, err, pid, cfg.BoltAddr)
 	}
 
+	t.Run("a query reaches no file, URL or plugin", func(t *testing.T) {
+		checkReach(t, srv.BoltURI(), home)
+	})
+
 	t.Run("second start on the same home", func(t *testing.T) {
 		_, err := Start(ctx, cfg)
 		if !errors.Is(err, ErrAlreadyRunning) {
