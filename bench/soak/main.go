@@ -175,7 +175,8 @@ func run(ctx context.Context, o options) (*results, error) {
 	if err := wipe(); err != nil {
 		return res, err
 	}
-	target, jitter, _ := soak.Target(rng, 0, want.Documents, 1)
+	// In the first half of the load: Neo4j then has most of the work ahead.
+	target, jitter, _ := soak.Target(rng, 0, want.Documents, 2)
 	nk, err := killNeo4j(ctx, o, store, u.Port(), target, jitter)
 	res.Neo4jKill = nk
 	if err != nil {
