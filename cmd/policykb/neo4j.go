@@ -22,7 +22,7 @@ func (a *app) serverConfig(addr string) neo4jserver.Config {
 		lib = filepath.Join(b.Lib, b.Version)
 	}
 	return neo4jserver.Config{Home: b.Home, BoltAddr: addr, Heap: b.Heap, PageCache: b.PageCache,
-		Version: b.Version, LibDir: lib, StartTimeout: b.StartTimeout, Log: a.log}
+		TransactionMemory: b.TransactionMemory, Version: b.Version, LibDir: lib, StartTimeout: b.StartTimeout, Log: a.log}
 }
 
 func (a *app) neo4jCmd() *cobra.Command {
@@ -117,7 +117,8 @@ func (a *app) bundledAddr(port int) (string, error) {
 func (a *app) openStore(ctx context.Context) (*graph.Store, error) {
 	n := a.cfg.Neo4j
 	gcfg := graph.Config{URI: n.URI, Database: n.Database, Username: n.Username, Password: n.Password,
-		BatchSize: a.cfg.Load.BatchSize, TxTimeout: n.TxTimeout, CatalogMaxAge: n.CatalogMaxAge}
+		BatchSize: a.cfg.Load.BatchSize, TxTimeout: n.TxTimeout, CatalogMaxAge: n.CatalogMaxAge,
+		ConnectTimeout: n.ConnectTimeout, AcquireTimeout: n.AcquireTimeout, MaxRetryTime: n.MaxRetryTime}
 	if addr, local := boltAddr(n.URI); local && n.Bundled.Enabled {
 		if err := neo4jserver.WaitBolt(ctx, addr, 500*time.Millisecond); err != nil {
 			a.log.Info("nothing answers at "+addr+"; starting the bundled Neo4j", "home", n.Bundled.Home)

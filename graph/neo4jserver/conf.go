@@ -30,6 +30,7 @@ func renderConf(cfg Config) ([]byte, error) {
 		"RunDir":     cfg.runDir(),
 		"Heap":       cfg.Heap,
 		"PageCache":  cfg.PageCache,
+		"TxMemory":   cfg.TransactionMemory,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("neo4jserver: render neo4j.conf: %w", err)
