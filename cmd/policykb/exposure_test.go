@@ -98,4 +98,3 @@ func TestServerConfigKeys(t *testing.T) {
 		t.Errorf("from the environment: token %q, hosts %q, max cost %d", s.Token, s.AllowedHosts, s.MaxCost)
 	}
 }
-
