@@ -232,8 +232,8 @@ type result struct {
 
 // ask posts a query and reads the answer: its status, its errors' codes and
 // its data in canonical JSON.
-func ask(client *http.Client, url, q string) result {
-	r := result{outcome: outcome{start: time.Now()}}
+func ask(client *http.Client, url, q string) (r result) {
+	r.start = time.Now()
 	defer func() { r.end = time.Now() }()
 	body, _ := json.Marshal(map[string]any{"query": q})
 	resp, err := client.Post(url, "application/json", bytes.NewReader(body))
@@ -303,7 +303,7 @@ func killAndRestart(o options) (fault, error) {
 	}
 	select {
 	case f.Answering = <-answering:
-	case <-time.After(30 * time.Second):
+	case <-time.After(2 * time.Minute):
 		return f, fmt.Errorf("Neo4j was started again but does not answer RETURN 1")
 	}
 	return f, nil
@@ -321,11 +321,13 @@ func alive(pid int) bool {
 }
 
 // probe runs RETURN 1 against uri every 50 ms on a fresh connection until
-// one succeeds, and sends the time it did.
+// one succeeds, and sends the time it did (the time the query was sent,
+// since a busy machine may take a while to answer).
 func probe(ctx context.Context, uri string, answering chan<- time.Time) {
 	for ctx.Err() == nil {
+		sent := time.Now()
 		if ping(ctx, uri) == nil {
-			answering <- time.Now()
+			answering <- sent
 			return
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -333,7 +335,7 @@ func probe(ctx context.Context, uri string, answering chan<- time.Time) {
 }
 
 func ping(ctx context.Context, uri string) error {
-	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	d, err := neo4j.NewDriverWithContext(uri, neo4j.NoAuth(), func(c *config.Config) { c.MaxTransactionRetryTime = 0 })
 	if err != nil {
@@ -371,7 +373,8 @@ func analyse(rep *report, outcomes []outcome, o options) {
 			if !clean(oc) {
 				rep.Unclean++
 				if len(unclean) < 10 {
-					unclean = append(unclean, fmt.Sprintf("%s: HTTP %d codes %v %s", oc.query, oc.status, oc.codes, oc.transportErr))
+					unclean = append(unclean, fmt.Sprintf("%s: HTTP %d codes %v %s (sent %s, answered after %.1f s)", oc.query, oc.status,
+						oc.codes, oc.transportErr, oc.start.Format("15:04:05.000"), oc.end.Sub(oc.start).Seconds()))
 				}
 			}
 		}

@@ -75,7 +75,10 @@ func (a *app) neo4jCmd() *cobra.Command {
 		Short: "Say whether the bundled Neo4j runs, with its pid and Bolt address",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := neo4jserver.Status(a.serverConfig(""))
+			// The Bolt address to check is neo4j.uri's (a server started
+			// with --port answers there when neo4j.uri names it).
+			addr, _ := boltAddr(a.cfg.Neo4j.URI)
+			st, err := neo4jserver.Status(a.serverConfig(addr))
 			if err != nil {
 				return err
 			}
