@@ -125,7 +125,7 @@ type report struct {
 	FailureCodes    map[string]int `json:"failureCodes"` // "503 UNAVAILABLE" → count
 	Unclean         int            `json:"unclean"`
 	OKLatencyMS     latency        `json:"okLatencyMs"`
-	FailLatencyMS   latency        `json:"failureLatencyMs"`
+	FailLatencyMS   latency        `json:"unavailableLatencyMs"` // of the clean failures
 	Faults          []fault        `json:"faults"`
 	RecoveryLimit   float64        `json:"recoveryLimitSeconds"`
 	Problems        []string       `json:"problems"`
@@ -364,7 +364,9 @@ func analyse(rep *report, outcomes []outcome, o options) {
 			okLat = append(okLat, ms)
 		default:
 			rep.Failed++
-			failLat = append(failLat, ms)
+			if clean(oc) {
+				failLat = append(failLat, ms)
+			}
 			key := fmt.Sprintf("%d %s", oc.status, strings.Join(uniq(oc.codes), ","))
 			if oc.transportErr != "" {
 				key = "transport error"

@@ -44,7 +44,7 @@ func markdown(rep *report) string {
 	for _, k := range keys {
 		fmt.Fprintf(&b, " %s × %d;", k, rep.FailureCodes[k])
 	}
-	fmt.Fprintf(&b, "\n\nLatency (ms): answers p50 %.1f, p95 %.1f, max %.1f; failures p50 %.1f, p95 %.1f, max %.1f.\n\n",
+	fmt.Fprintf(&b, "\n\nLatency (ms): answers p50 %.1f, p95 %.1f, max %.1f; clean failures (UNAVAILABLE or 503) p50 %.1f, p95 %.1f, max %.1f.\n\n",
 		rep.OKLatencyMS.P50, rep.OKLatencyMS.P95, rep.OKLatencyMS.Max, rep.FailLatencyMS.P50, rep.FailLatencyMS.P95, rep.FailLatencyMS.Max)
 	fmt.Fprintf(&b, "| fault | first failure after the kill (s) | Neo4j answering again after the kill (s) | full service after Neo4j answered (s) | failed requests |\n")
 	fmt.Fprintf(&b, "|---:|---:|---:|---:|---:|\n")
