@@ -20,7 +20,8 @@ const (
 	// memory (a transaction over its limit, the server's pool exhausted).
 	// Asking for less (a smaller page, a narrower filter) may succeed.
 	EResourceExhausted ErrorCode = "RESOURCE_EXHAUSTED"
-	// EForbidden: the request is not allowed (a missing or wrong access token).
+	// EForbidden: the request is not allowed (a missing or wrong access
+	// token, a Cypher statement that is not a plain read).
 	EForbidden ErrorCode = "FORBIDDEN"
 )
 

@@ -1,8 +1,10 @@
 // Package data ships the sample study: the coding scheme of the reference
 // study (Tables 1–4), 18 illustrative, synthetic policy documents of 18
 // fictional cities, and the codings that reproduce the study's reference
-// points. It is embedded so that `policykb load sample` works from any
-// directory. It imports only the standard library.
+// points; and the policy-instrument frame, the sample's mapping onto it, the
+// default PMC model and the sample's manual PMC scores. It is embedded so
+// that `policykb load sample` works from any directory. It imports only the
+// standard library.
 package data
 
 import "embed"
@@ -13,3 +15,16 @@ import "embed"
 //
 //go:embed sample
 var Sample embed.FS
+
+// Frames holds frames/policy-instruments.yaml (Rothwell & Zegveld's policy
+// instruments) and frames/sample-instruments-mapping.yaml (the sample
+// codebook mapped onto it, an illustration).
+//
+//go:embed frames
+var Frames embed.FS
+
+// PMC holds pmc/default-model.yaml (the nine-variable PMC model) and
+// pmc/sample-manual-scores.csv (the sample's manually scored variables).
+//
+//go:embed pmc
+var PMC embed.FS

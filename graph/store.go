@@ -47,6 +47,8 @@ type Store struct {
 	log     *slog.Logger
 	catalog catalog
 	routing bool // neo4j:// URI: the driver routes to a cluster's members
+	// cypherFuncs are the user-defined functions Cypher refuses.
+	cypherFuncs cypherFunctions
 }
 
 // Open connects to Neo4j and verifies that it answers. An unreachable server

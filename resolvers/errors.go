@@ -74,7 +74,7 @@ func classify(ctx context.Context, log *slog.Logger, err error) *apiError {
 	var pe *policykb.Error
 	if errors.As(err, &pe) {
 		switch pe.Code {
-		case policykb.EInvalid, policykb.ENotFound:
+		case policykb.EInvalid, policykb.ENotFound, policykb.EForbidden:
 			return &apiError{Code: pe.Code, Argument: pe.Argument, Message: pe.Message}
 		case policykb.EUnavailable:
 			log.ErrorContext(ctx, "graphql: knowledge base unavailable", "err", err)
@@ -85,8 +85,6 @@ func classify(ctx context.Context, log *slog.Logger, err error) *apiError {
 		case policykb.EResourceExhausted:
 			log.WarnContext(ctx, "graphql: resource exhausted", "err", err)
 			return &apiError{Code: policykb.EResourceExhausted, Message: msgExhausted}
-		case policykb.EForbidden:
-			return &apiError{Code: pe.Code, Argument: pe.Argument, Message: pe.Message}
 		}
 	}
 	switch {

@@ -266,6 +266,8 @@ func statusOf(resp *graphql.Response, media string) int {
 	switch resp.Errors[0].Extensions["code"] {
 	case string(policykb.EInvalid):
 		return requestErrorStatus(media)
+	case string(policykb.EForbidden):
+		return http.StatusForbidden
 	case string(policykb.EUnavailable):
 		return http.StatusServiceUnavailable
 	case string(policykb.ETimeout):

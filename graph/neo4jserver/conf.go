@@ -28,6 +28,7 @@ func renderConf(cfg Config) ([]byte, error) {
 		"DataDir":    cfg.dataDir(),
 		"LogsDir":    cfg.logsDir(),
 		"RunDir":     cfg.runDir(),
+		"ImportDir":  cfg.importDir(),
 		"Heap":       cfg.Heap,
 		"PageCache":  cfg.PageCache,
 		"TxMemory":   cfg.TransactionMemory,

@@ -177,6 +177,7 @@ func (c Config) confDir() string    { return filepath.Join(c.Home, "conf") }
 func (c Config) dataDir() string    { return filepath.Join(c.Home, "data") }
 func (c Config) logsDir() string    { return filepath.Join(c.Home, "logs") }
 func (c Config) runDir() string     { return filepath.Join(c.Home, "run") }
+func (c Config) importDir() string  { return filepath.Join(c.Home, "import") }
 func (c Config) consoleLog() string { return filepath.Join(c.logsDir(), "console.log") }
 func (c Config) pidFile() string    { return filepath.Join(c.runDir(), "policykb-neo4j.pid") }
 func (c Config) confFile() string   { return filepath.Join(c.confDir(), "neo4j.conf") }

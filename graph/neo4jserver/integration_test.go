@@ -65,6 +65,10 @@ func TestBundledServer(t *testing.T) {
 		t.Errorf("Status = %+v, %v; want running as pid %d", st, err, pid)
 	}
 
+	t.Run("a query reaches no file, URL or plugin", func(t *testing.T) {
+		checkReach(t, srv.BoltURI(), home)
+	})
+
 	t.Run("second start on the same home", func(t *testing.T) {
 		_, err := Start(ctx, cfg)
 		if !errors.Is(err, ErrAlreadyRunning) {

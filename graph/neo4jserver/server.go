@@ -107,7 +107,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, dir := range []string{cfg.confDir(), cfg.dataDir(), cfg.logsDir(), cfg.runDir()} {
+	for _, dir := range []string{cfg.confDir(), cfg.dataDir(), cfg.logsDir(), cfg.runDir(), cfg.importDir()} {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("neo4jserver: start: %w", err)
 		}
