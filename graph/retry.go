@@ -23,8 +23,9 @@ import (
 //
 //   - the server refuses connections (a failed dial on a direct bolt://
 //     URI, no routing table for a cluster, a database that is not
-//     available): Neo4j is down, and the call fails at once as
-//     UNAVAILABLE. The next call dials again, so service resumes as soon as
+//     available) or does not answer a new connection within
+//     Config.AcquireTimeout (a server still starting): Neo4j is down, and
+//     the call fails at once as UNAVAILABLE. The next call dials again, so service resumes as soon as
 //     Neo4j answers;
 //   - a pooled connection that died (Neo4j restarted since it was opened,
 //     or was killed during the call): retried at once on another
@@ -118,6 +119,12 @@ func (s *Store) isDown(err error) bool {
 		// next attempt goes to another; a direct URI has no other.
 		return !s.routing
 	}
+	if timedOut(err) || isPoolTimeout(err) {
+		// A connection that was made but not answered in time (a server
+		// starting, or hung): the store's own deadline is not up (transact
+		// checks that first), so it was the driver's (AcquireTimeout).
+		return true
+	}
 	return strings.Contains(err.Error(), "Unable to retrieve routing table") ||
 		strings.Contains(err.Error(), "unable to retrieve routing table")
 }
@@ -131,8 +138,8 @@ func isDeadConnection(err error) bool {
 		return false
 	}
 	var ce *neo4j.ConnectivityError
-	if errors.As(err, &ce) && (errors.Is(ce.Inner, context.DeadlineExceeded) || errors.Is(ce.Inner, context.Canceled)) {
-		return false // the caller's deadline, not the connection
+	if timedOut(err) || isPoolTimeout(err) || errors.As(err, &ce) && errors.Is(ce.Inner, context.Canceled) {
+		return false // a server that does not answer, or the caller gone: not a dead connection
 	}
 	var op *net.OpError
 	return errors.As(err, &ce) || errors.As(err, &op) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
@@ -159,6 +166,16 @@ func isResourceExhausted(err error) bool {
 // errDown is the UNAVAILABLE error of a call made while Neo4j is down.
 func errDown(err error) error {
 	return &policykb.Error{Code: policykb.EUnavailable, Message: "the database does not answer", Err: err}
+}
+
+// timedOut is a network or driver wait that ran out.
+func timedOut(err error) bool {
+	var ce *neo4j.ConnectivityError
+	if errors.As(err, &ce) && ce.Inner != nil {
+		err = ce.Inner
+	}
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
 }
 
 // isPoolTimeout is a wait for a pooled connection that ran out

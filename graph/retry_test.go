@@ -24,7 +24,7 @@ func TestDownAndBack(t *testing.T) {
 	}
 	relay := testneo4j.NewRelay(t, target.Host)
 	ctx := context.Background()
-	s, err := graph.Open(ctx, graph.Config{URI: "bolt://" + relay.Addr(), CatalogMaxAge: -1}, nil)
+	s, err := graph.Open(ctx, graph.Config{URI: "bolt://" + relay.Addr(), CatalogMaxAge: -1, AcquireTimeout: time.Second}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,5 +75,25 @@ func TestDownAndBack(t *testing.T) {
 	}
 	if err := s.Ping(ctx); err != nil {
 		t.Errorf("Neo4j back: ping: %v", err)
+	}
+
+	// A server that takes connections and does not answer them (starting,
+	// or hung): UNAVAILABLE once AcquireTimeout (here 1 s) runs out, not at
+	// the caller's deadline.
+	relay.Hang()
+	for range 2 {
+		ctx, cancel := context.WithTimeout(ctx, 8*time.Second)
+		_, err := s.Stats(ctx)
+		if code := policykb.ErrorCodeOf(err); code != policykb.EUnavailable {
+			t.Errorf("Neo4j not answering: %v (code %q), want UNAVAILABLE", err, code)
+		}
+		if ctx.Err() != nil {
+			t.Errorf("Neo4j not answering: the read waited until its deadline instead of giving up")
+		}
+		cancel()
+	}
+	relay.Start()
+	if errs := readAll(); len(errs) > 0 {
+		t.Errorf("Neo4j answering again: %d reads failed, first: %v", len(errs), errs[0])
 	}
 }

@@ -405,8 +405,9 @@ func analyse(rep *report, outcomes []outcome, o options) {
 				}
 			}
 			// Full service: the end of the last failed request that
-			// started once Neo4j answered again.
-			if !oc.start.Before(f.Answering) && oc.end.After(f.FullAt) {
+			// started once Neo4j answered again (and ended before the
+			// next kill, which fails requests of its own).
+			if !oc.start.Before(f.Answering) && oc.end.Before(windowEnd) && oc.end.After(f.FullAt) {
 				f.FullAt = oc.end
 			}
 		}

@@ -10,8 +10,9 @@ import (
 
 // Relay forwards TCP connections on a loopback port to the test Neo4j. Stop
 // makes that port one where nothing listens, as when Neo4j stops under a
-// running client (connections reset, new ones refused); Start listens on
-// the same port again, as when Neo4j is back.
+// running client (connections reset, new ones refused); Hang makes it one
+// that accepts connections and never answers, as a server that is starting
+// or hung; Start listens on the same port again, as when Neo4j is back.
 type Relay struct {
 	t      testing.TB
 	target string
@@ -20,6 +21,7 @@ type Relay struct {
 	mu    sync.Mutex
 	ln    net.Listener
 	conns []net.Conn
+	hang  bool
 	wg    sync.WaitGroup
 }
 
@@ -35,11 +37,36 @@ func NewRelay(t testing.TB, target string) *Relay {
 // Addr is the relay's host:port.
 func (r *Relay) Addr() string { return r.addr }
 
-// Start listens again on the relay's port (a no-op while it listens).
+// Hang closes every relayed connection and holds new ones open without
+// answering, until Start or Stop.
+func (r *Relay) Hang() {
+	r.t.Helper()
+	r.Stop()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.hang = true
+	r.listen()
+}
+
+// Start listens again on the relay's port and forwards (a no-op while it
+// listens and forwards).
 func (r *Relay) Start() {
 	r.t.Helper()
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.hang {
+		r.hang = false
+		for _, c := range r.conns {
+			c.Close() // the held ones
+		}
+		r.conns = nil
+	}
+	r.listen()
+}
+
+// listen starts the listener if it is not running; r.mu is held.
+func (r *Relay) listen() {
+	r.t.Helper()
 	if r.ln != nil {
 		return
 	}
@@ -67,6 +94,15 @@ func (r *Relay) accept(ln net.Listener) {
 		if err != nil {
 			return
 		}
+		r.mu.Lock()
+		hang := r.hang
+		if hang {
+			r.conns = append(r.conns, c) // held open, never answered
+		}
+		r.mu.Unlock()
+		if hang {
+			continue
+		}
 		up, err := net.Dial("tcp", r.target)
 		if err != nil {
 			c.Close()
@@ -85,6 +121,7 @@ func (r *Relay) Stop() {
 	r.mu.Lock()
 	ln := r.ln
 	r.ln = nil
+	r.hang = false
 	r.mu.Unlock()
 	if ln != nil {
 		ln.Close()
