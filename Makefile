@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/policykb
 SOURCES := $(shell find . -name '*.go' -not -path './.policykb/*') go.mod go.sum
 
-.PHONY: run test build vet fuzz soak-load bench bench-go bench-compare bench-load neo4j-stop clean
+.PHONY: run test build vet fuzz soak-load bench bench-go bench-compare bench-load audit soak neo4j-stop clean
 
 build: $(BIN)
 
@@ -35,6 +35,16 @@ bench-compare: build
 ## $(TIER) when given, else M4; written to bench/results/<tier>-load.json (ROUNDS=n: fastest of n)
 bench-load: build
 	TIER=$(if $(filter command line environment,$(origin TIER)),$(TIER),M4) scripts/bench-load.sh
+
+## audit: the GraphQL-over-HTTP spec audit (graphql-http's auditServer, Node 20) against
+## `policykb serve` on a throwaway Neo4j; fails on any MUST or SHOULD failure
+audit: build
+	scripts/audit-graphql-http.sh
+
+## soak: 8 clients for 60 s while the throwaway Neo4j is killed and restarted; every answer
+## checked; written to bench/results/soak.json and soak.md
+soak: build
+	scripts/soak.sh
 
 vet:
 	$(GO) vet ./...

@@ -16,7 +16,13 @@ const (
 	EUnavailable ErrorCode = "UNAVAILABLE"
 	ETimeout     ErrorCode = "TIMEOUT"
 	EInternal    ErrorCode = "INTERNAL"
-	EForbidden   ErrorCode = "FORBIDDEN"
+	// EResourceExhausted: the database refused the query for want of
+	// memory (a transaction over its limit, the server's pool exhausted).
+	// Asking for less (a smaller page, a narrower filter) may succeed.
+	EResourceExhausted ErrorCode = "RESOURCE_EXHAUSTED"
+	// EForbidden: the request is not allowed (a missing or wrong access
+	// token, a Cypher statement that is not a plain read).
+	EForbidden ErrorCode = "FORBIDDEN"
 )
 
 // Error is an error meant for the user: Message is safe to show, Argument names

@@ -28,6 +28,15 @@ type Config struct {
 	// used without checking that the knowledge base has not changed
 	// (catalog.go); default 1s, negative: check on every read.
 	CatalogMaxAge time.Duration
+	// ConnectTimeout bounds the TCP connect to a Neo4j server; default 1s.
+	ConnectTimeout time.Duration
+	// AcquireTimeout bounds the wait for a pooled connection (the pool is
+	// full) and the making of a new one; default 5s.
+	AcquireTimeout time.Duration
+	// MaxRetryTime is how long a transaction that failed with a transient
+	// error (a deadlock, a leader switch) is retried; default 10s. A server
+	// that refuses connections is not retried: see retry.go.
+	MaxRetryTime time.Duration
 }
 
 // Store is a handle on the knowledge base in Neo4j. It is safe for
@@ -37,6 +46,7 @@ type Store struct {
 	cfg     Config
 	log     *slog.Logger
 	catalog catalog
+	routing bool // neo4j:// URI: the driver routes to a cluster's members
 	// cypherFuncs are the user-defined functions Cypher refuses.
 	cypherFuncs cypherFunctions
 }
@@ -56,6 +66,15 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 	if cfg.Database == "" {
 		cfg.Database = "neo4j"
 	}
+	if cfg.ConnectTimeout <= 0 {
+		cfg.ConnectTimeout = time.Second
+	}
+	if cfg.AcquireTimeout <= 0 {
+		cfg.AcquireTimeout = 5 * time.Second
+	}
+	if cfg.MaxRetryTime <= 0 {
+		cfg.MaxRetryTime = 10 * time.Second
+	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -65,16 +84,16 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 	}
 	driver, err := neo4j.NewDriverWithContext(cfg.URI, auth, func(c *config.Config) {
 		c.Log = driverLogger{log}
-		c.ConnectionAcquisitionTimeout = 15 * time.Second
-		c.SocketConnectTimeout = 5 * time.Second
-		// Retries of transient failures stop after this; a longer outage is
-		// reported as UNAVAILABLE rather than held until the request times out.
-		c.MaxTransactionRetryTime = 10 * time.Second
+		c.ConnectionAcquisitionTimeout = cfg.AcquireTimeout
+		c.SocketConnectTimeout = cfg.ConnectTimeout
+		// One attempt per ExecuteRead/ExecuteWrite: the store retries
+		// what a retry can mend itself (retry.go).
+		c.MaxTransactionRetryTime = 0
 	})
 	if err != nil {
 		return nil, policykb.InvalidArgument("neo4j.uri", "graph: bad Neo4j URI %q: %v", cfg.URI, err)
 	}
-	s := &Store{driver: driver, cfg: cfg, log: log}
+	s := &Store{driver: driver, cfg: cfg, log: log, routing: strings.HasPrefix(cfg.URI, "neo4j")}
 	if err := driver.VerifyConnectivity(ctx); err != nil {
 		driver.Close(ctx)
 		return nil, &policykb.Error{Code: policykb.EUnavailable,
@@ -111,11 +130,9 @@ func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.Sessio
 }
 
 // read runs work in a read transaction (routed to readers on a cluster),
-// retried by the driver on transient errors, bounded by TxTimeout.
+// retried as retry.go says, bounded by TxTimeout.
 func (s *Store) read(ctx context.Context, work neo4j.ManagedTransactionWork) (any, error) {
-	sess := s.session(ctx, neo4j.AccessModeRead)
-	defer sess.Close(ctx)
-	out, err := sess.ExecuteRead(ctx, work, neo4j.WithTxTimeout(s.cfg.TxTimeout))
+	out, err := s.transact(ctx, neo4j.AccessModeRead, work)
 	return out, s.classify(ctx, err)
 }
 
@@ -123,9 +140,7 @@ func (s *Store) read(ctx context.Context, work neo4j.ManagedTransactionWork) (an
 // rollups its writes made stale (rollups.go) and moves the knowledge base's
 // version on (catalog.go) before it commits.
 func (s *Store) write(ctx context.Context, work neo4j.ManagedTransactionWork) (any, error) {
-	sess := s.session(ctx, neo4j.AccessModeWrite)
-	defer sess.Close(ctx)
-	out, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+	out, err := s.transact(ctx, neo4j.AccessModeWrite, func(tx neo4j.ManagedTransaction) (any, error) {
 		out, err := work(tx)
 		if err != nil {
 			return nil, err
@@ -134,7 +149,7 @@ func (s *Store) write(ctx context.Context, work neo4j.ManagedTransactionWork) (a
 			return nil, fmt.Errorf("refresh city rollups: %w", err)
 		}
 		return out, exec(ctx, tx, bumpVersion, nil)
-	}, neo4j.WithTxTimeout(s.cfg.TxTimeout))
+	})
 	// Whether it committed or not, what the catalog holds may be older
 	// than the base now.
 	s.catalog.drop()
@@ -142,7 +157,8 @@ func (s *Store) write(ctx context.Context, work neo4j.ManagedTransactionWork) (a
 }
 
 // classify turns driver errors into coded errors: unreachable → UNAVAILABLE,
-// deadlines and server-side transaction timeouts → TIMEOUT.
+// deadlines and server-side transaction timeouts → TIMEOUT, memory
+// exhaustion → RESOURCE_EXHAUSTED.
 func (s *Store) classify(ctx context.Context, err error) error {
 	if err == nil {
 		return nil
@@ -151,14 +167,20 @@ func (s *Store) classify(ctx context.Context, err error) error {
 	if errors.As(err, &pe) {
 		return err
 	}
-	// The driver retries a transaction until MaxTransactionRetryTime or the
-	// deadline; when its attempts failed for want of a connection, the
-	// database is down, whichever limit ended the retries.
+	cause := attemptCause(err)
+	if isResourceExhausted(cause) {
+		return &policykb.Error{Code: policykb.EResourceExhausted,
+			Message: "the query needs more memory than the database allows one transaction", Err: err}
+	}
+	if ctx.Err() == nil && (s.isDown(cause) || isDeadConnection(cause) || isPoolTimeout(cause)) {
+		return errDown(err)
+	}
+	// A retry loop that ended for want of a connection: the database is down.
 	var tel *neo4j.TransactionExecutionLimit
 	if errors.As(err, &tel) {
 		for _, e := range tel.Errors {
 			if neo4j.IsConnectivityError(e) {
-				return &policykb.Error{Code: policykb.EUnavailable, Message: "the database does not answer", Err: err}
+				return errDown(err)
 			}
 		}
 	}
@@ -170,11 +192,11 @@ func (s *Store) classify(ctx context.Context, err error) error {
 		return &policykb.Error{Code: policykb.ETimeout, Message: "the query took longer than allowed", Err: err}
 	}
 	if neo4j.IsConnectivityError(err) {
-		return &policykb.Error{Code: policykb.EUnavailable, Message: "the database does not answer", Err: err}
+		return errDown(err)
 	}
 	var ue *neo4j.UsageError
 	if errors.As(err, &ue) && strings.Contains(strings.ToLower(ue.Message), "closed") {
-		return &policykb.Error{Code: policykb.EUnavailable, Message: "the database does not answer", Err: err}
+		return errDown(err)
 	}
 	return err
 }

@@ -231,7 +231,7 @@ func TestAnalyses(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				assertError(t, e.post(t, tt.query, nil), tt.status, "BAD_USER_INPUT", tt.argument)
+				assertError(t, e.postAs(t, graphqlResponse, tt.query, nil), tt.status, "BAD_USER_INPUT", tt.argument)
 			})
 		}
 	})

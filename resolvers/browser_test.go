@@ -2,6 +2,7 @@ package resolvers_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -38,7 +39,9 @@ func chromiumPath(t *testing.T) string {
 // TestBrowser opens GraphiQL in headless Chromium against the handler and the
 // fixture: the example tabs are there, running the first one shows the
 // fixture's numbers, the schema loads into the documentation explorer, and
-// no request leaves the test server.
+// no request leaves the test server; all of it under the server's
+// Content-Security-Policy, which the browser enforces (a violation is a
+// console error, which fails the test).
 func TestBrowser(t *testing.T) {
 	store := openStore(t)
 	chrome := chromiumPath(t)
@@ -47,12 +50,21 @@ func TestBrowser(t *testing.T) {
 
 	var mu sync.Mutex
 	var urls, problems []string
+	var pageCSP string
 	listen := func(ev any) {
 		mu.Lock()
 		defer mu.Unlock()
 		switch ev := ev.(type) {
 		case *network.EventRequestWillBeSent:
 			urls = append(urls, ev.Request.URL)
+		case *network.EventResponseReceived:
+			if ev.Type == network.ResourceTypeDocument {
+				for k, v := range ev.Response.Headers {
+					if strings.EqualFold(k, "Content-Security-Policy") {
+						pageCSP = fmt.Sprint(v)
+					}
+				}
+			}
 		case *runtime.EventExceptionThrown:
 			problems = append(problems, "exception: "+ev.ExceptionDetails.Text+" "+ev.ExceptionDetails.URL)
 		case *runtime.EventConsoleAPICalled:
@@ -181,6 +193,9 @@ func TestBrowser(t *testing.T) {
 	}
 	if !sawAPI {
 		t.Errorf("no request reached /graphql; requests: %q", urls)
+	}
+	if !strings.Contains(pageCSP, "script-src 'self'") || !strings.Contains(pageCSP, "frame-ancestors 'none'") {
+		t.Errorf("the page came without the Content-Security-Policy: %q", pageCSP)
 	}
 	for _, p := range problems {
 		t.Errorf("page problem: %s", p)

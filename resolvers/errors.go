@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	gqlerrors "github.com/graph-gophers/graphql-go/errors"
@@ -59,6 +61,7 @@ const (
 	msgInternal    = "internal error"
 	msgUnavailable = "the knowledge base is unavailable"
 	msgTimeout     = "the request took too long"
+	msgExhausted   = "the knowledge base ran out of memory for this request: ask for less (a narrower filter, fewer levels, a smaller page)"
 )
 
 // classify turns any error into an apiError. What the user must not see (the
@@ -79,6 +82,9 @@ func classify(ctx context.Context, log *slog.Logger, err error) *apiError {
 		case policykb.ETimeout:
 			log.WarnContext(ctx, "graphql: timeout", "err", err)
 			return &apiError{Code: policykb.ETimeout, Message: msgTimeout}
+		case policykb.EResourceExhausted:
+			log.WarnContext(ctx, "graphql: resource exhausted", "err", err)
+			return &apiError{Code: policykb.EResourceExhausted, Message: msgExhausted}
 		}
 	}
 	switch {
@@ -129,12 +135,18 @@ func argumentOf(query string, qe *gqlerrors.QueryError) string {
 	return ""
 }
 
-// finishErrors gives every error of a response an extensions.code. Resolver
-// errors already have one (they are apiErrors or were classified); what is
-// left are graphql-go's own: document, validation and argument errors before
-// execution (BAD_USER_INPUT), the request's deadline (TIMEOUT), and anything
-// else during execution (INTERNAL, details logged).
-func finishErrors(ctx context.Context, log *slog.Logger, query string, errs []*gqlerrors.QueryError) {
+// finishErrors gives every error of a response an extensions.code, then
+// collapses the errors the items of one list had alike (collapseErrors).
+// Resolver errors already have a code (they are apiErrors or were
+// classified); what is left are graphql-go's own: document, validation and
+// argument errors before execution (BAD_USER_INPUT), the request's deadline
+// (TIMEOUT), and anything else during execution (INTERNAL, details logged).
+func finishErrors(ctx context.Context, log *slog.Logger, query string, errs []*gqlerrors.QueryError) []*gqlerrors.QueryError {
+	codeErrors(ctx, log, query, errs)
+	return collapseErrors(errs)
+}
+
+func codeErrors(ctx context.Context, log *slog.Logger, query string, errs []*gqlerrors.QueryError) {
 	for _, qe := range errs {
 		if qe == nil {
 			continue
@@ -175,4 +187,81 @@ func (panicHandler) MakePanicError(ctx context.Context, value any) *gqlerrors.Qu
 		Message:    msgInternal,
 		Extensions: map[string]any{"code": string(policykb.EInternal)},
 	}
+}
+
+// collapseErrors reports a failure of a list's items once. Errors with the
+// same code and message whose paths differ only in list indexes (every item
+// of citiesCiting failing to read its evidence, say) become one error in
+// the place of the first, whose path is what their paths share (up to the
+// list) and whose extensions.count is how many there were.
+func collapseErrors(errs []*gqlerrors.QueryError) []*gqlerrors.QueryError {
+	if len(errs) < 2 {
+		return errs
+	}
+	type group struct {
+		first  *gqlerrors.QueryError
+		n      int
+		prefix []any
+	}
+	groups := map[string]*group{}
+	var order []*group
+	out := make([]*gqlerrors.QueryError, 0, len(errs))
+	for _, qe := range errs {
+		key, ok := collapseKey(qe)
+		if !ok {
+			out = append(out, qe)
+			continue
+		}
+		if g := groups[key]; g != nil {
+			g.n++
+			g.prefix = commonPath(g.prefix, qe.Path)
+			continue
+		}
+		g := &group{first: qe, n: 1, prefix: qe.Path}
+		groups[key] = g
+		order = append(order, g)
+		out = append(out, qe)
+	}
+	for _, g := range order {
+		if g.n == 1 {
+			continue
+		}
+		g.first.Path = slices.Clone(g.prefix)
+		ext := maps.Clone(g.first.Extensions)
+		if ext == nil {
+			ext = map[string]any{}
+		}
+		ext["count"] = g.n
+		g.first.Extensions = ext
+	}
+	return out
+}
+
+// collapseKey is an error's code, message and path with its list indexes
+// left out; ok is false for an error outside any list.
+func collapseKey(qe *gqlerrors.QueryError) (key string, ok bool) {
+	if qe == nil {
+		return "", false
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%v\x00%s", qe.Extensions["code"], qe.Message)
+	for _, p := range qe.Path {
+		switch p := p.(type) {
+		case int, int32, int64, float64:
+			ok = true
+			b.WriteString("\x00#")
+		default:
+			fmt.Fprintf(&b, "\x00%v", p)
+		}
+	}
+	return b.String(), ok
+}
+
+// commonPath is the longest common prefix of two paths.
+func commonPath(a, b []any) []any {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return a[:n]
 }

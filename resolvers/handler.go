@@ -3,9 +3,7 @@ package resolvers
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -15,7 +13,6 @@ import (
 	gqlerrors "github.com/graph-gophers/graphql-go/errors"
 	gqllog "github.com/graph-gophers/graphql-go/log"
 
-	"github.com/policykb/policykb"
 	"github.com/policykb/policykb/schema"
 )
 
@@ -46,6 +43,23 @@ type Options struct {
 	// Cypher configures Query.cypher, the read-only Cypher escape hatch;
 	// it is off unless Cypher.Enabled. See cypher.go.
 	Cypher CypherOptions
+
+	// MaxCost is the most a query's estimated cost may be (cost.go;
+	// default 5000, several times the dearest example query). A dearer
+	// query is refused before it runs with BAD_USER_INPUT giving its cost.
+	MaxCost int
+	// AllowedHosts are the host names (of the Host header) served, any
+	// port; "*" serves any. Default: LoopbackHosts. See httpsafe.go.
+	AllowedHosts []string
+	// AllowedOrigins are the web origins (https://kb.example.org) other
+	// than the server's own whose pages may call it (CORS). Default none.
+	AllowedOrigins []string
+	// Token, when set, is required of every request but /healthz
+	// (Authorization: Bearer Token). Default none.
+	Token string
+	// MaxConcurrent is how many requests may run at once (default 32);
+	// more are answered 503 with Retry-After.
+	MaxConcurrent int
 }
 
 // minDepth is the depth of GraphiQL 4's introspection query
@@ -77,9 +91,17 @@ func (o Options) withDefaults() (Options, error) {
 	if o.Examples == nil {
 		o.Examples = DefaultExamples()
 	}
+	if o.MaxCost == 0 {
+		o.MaxCost = 5000
+	}
+	if o.MaxConcurrent == 0 {
+		o.MaxConcurrent = 32
+	}
 	switch {
-	case o.MaxDepth < 0, o.MaxQueryLength < 0, o.Timeout < 0, o.MaxBodyBytes < 0, o.MaxParallelism < 0:
-		return o, fmt.Errorf("resolvers: negative limit in %+v", o)
+	case o.MaxDepth < 0, o.MaxQueryLength < 0, o.Timeout < 0, o.MaxBodyBytes < 0, o.MaxParallelism < 0,
+		o.MaxCost < 0, o.MaxConcurrent < 0:
+		return o, fmt.Errorf("resolvers: a limit is negative (MaxDepth %d, MaxQueryLength %d, Timeout %v, MaxBodyBytes %d, MaxParallelism %d, MaxCost %d, MaxConcurrent %d)",
+			o.MaxDepth, o.MaxQueryLength, o.Timeout, o.MaxBodyBytes, o.MaxParallelism, o.MaxCost, o.MaxConcurrent)
 	case o.MaxDepth < minDepth:
 		return o, fmt.Errorf("resolvers: MaxDepth %d is below %d, the depth of GraphiQL's introspection query", o.MaxDepth, minDepth)
 	case o.MaxPageSize < defaultPageSize:
@@ -92,24 +114,25 @@ func (o Options) withDefaults() (Options, error) {
 //
 //	GET  /                      GraphiQL (offline, vendored)
 //	GET  /graphiql/assets/...   its scripts and styles
-//	POST /graphql               {"query", "variables", "operationName"}
+//	POST /graphql               {"query", "variables", "operationName", "extensions"} as application/json
 //	GET  /graphql?query=...     queries only (a mutation gets 405)
 //	GET  /healthz               200 while the process runs
-//	GET  /readyz                200 when Neo4j answers, else 503
+//	GET  /readyz                200 when Neo4j answers, else 503 saying why
 //	GET  /export/T.F?...        table T (codings, counts, matrix) as F (csv, xlsx, json); see export_http.go
 //
-// Responses to /graphql are application/json. The status is 200 once the
-// query ran (errors, if any, are in the body); a request refused before it
-// ran gets 400 (bad input: unreadable body, no query, too long, invalid),
-// 413 (body too large), 405 (mutation over GET), 503 (UNAVAILABLE) or 504
-// (TIMEOUT).
+// /graphql speaks GraphQL over HTTP (graphqlhttp.go): the response is
+// application/graphql-response+json or application/json as the Accept
+// header asks (application/json when it asks for neither in particular).
+// Every route sits inside the safety layer of httpsafe.go.
 type Handler struct {
-	store  Store
-	opts   Options
-	log    *slog.Logger
-	schema *graphql.Schema
-	mux    *http.ServeMux
-	index  []byte
+	store   Store
+	opts    Options
+	log     *slog.Logger
+	schema  *graphql.Schema
+	cost    *costModel
+	mux     *http.ServeMux
+	handler http.Handler // mux inside the safety layer (httpsafe.go)
+	index   []byte
 }
 
 // NewHandler parses the schema against the resolvers and builds the handler.
@@ -139,6 +162,9 @@ func NewHandler(store Store, opts Options) (*Handler, error) {
 	if h.index, err = renderIndex(opts.Examples); err != nil {
 		return nil, err
 	}
+	if h.cost, err = newCostModel(opts.MaxPageSize); err != nil {
+		return nil, err
+	}
 	h.mux = http.NewServeMux()
 	h.mux.HandleFunc("GET /{$}", h.serveIndex)
 	h.mux.Handle("GET /graphiql/assets/", assetHandler())
@@ -146,81 +172,24 @@ func NewHandler(store Store, opts Options) (*Handler, error) {
 	h.mux.HandleFunc("GET /healthz", h.serveHealth)
 	h.mux.HandleFunc("GET /readyz", h.serveReady)
 	h.mux.HandleFunc("GET /export/{file}", h.serveExport) // export_http.go
+	safe, err := newSafety(h, opts)
+	if err != nil {
+		return nil, err
+	}
+	h.handler = safe.wrap(h.mux)
 	return h, nil
 }
 
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+// Handle adds a route to the handler's mux, inside its safety layer: the
+// host, origin, token, content type and concurrency checks of httpsafe.go
+// and its security headers apply to it as to every other route.
+func (h *Handler) Handle(pattern string, handler http.Handler) { h.mux.Handle(pattern, handler) }
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.handler.ServeHTTP(w, r) }
 
 // logPanic bridges graphql-go's panic logger to slog.
 func (h *Handler) logPanic(ctx context.Context, value any) {
 	h.log.ErrorContext(ctx, "graphql: panic in resolver", "panic", fmt.Sprint(value), "stack", string(debug.Stack()))
-}
-
-// params is a GraphQL-over-HTTP request.
-type params struct {
-	Query         string         `json:"query"`
-	OperationName string         `json:"operationName"`
-	Variables     map[string]any `json:"variables"`
-}
-
-func (h *Handler) serveGraphQL(w http.ResponseWriter, r *http.Request) {
-	var p params
-	switch r.Method {
-	case http.MethodPost:
-		// The whole body is read, so that an oversized one is refused even
-		// when its JSON object ends within the limit.
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.opts.MaxBodyBytes))
-		var tooLarge *http.MaxBytesError
-		switch {
-		case errors.As(err, &tooLarge):
-			h.refuse(w, http.StatusRequestEntityTooLarge, badInput("", "the request body is larger than %d bytes", h.opts.MaxBodyBytes))
-			return
-		case err != nil:
-			h.refuse(w, http.StatusBadRequest, badInput("", "cannot read the request body: %v", err))
-			return
-		}
-		if err := json.Unmarshal(body, &p); err != nil {
-			h.refuse(w, http.StatusBadRequest, badInput("", "the body is not a JSON object {query, variables, operationName}: %v", err))
-			return
-		}
-	case http.MethodGet:
-		q := r.URL.Query()
-		p.Query, p.OperationName = q.Get("query"), q.Get("operationName")
-		if v := q.Get("variables"); v != "" {
-			if err := json.Unmarshal([]byte(v), &p.Variables); err != nil {
-				h.refuse(w, http.StatusBadRequest, badInput("variables", "variables is not a JSON object: %v", err))
-				return
-			}
-		}
-		if op := operationType(p.Query, p.OperationName); op == "mutation" || op == "subscription" {
-			w.Header().Set("Allow", "POST")
-			h.refuse(w, http.StatusMethodNotAllowed, badInput("query", "a %s must be sent with POST", op))
-			return
-		}
-	default:
-		w.Header().Set("Allow", "GET, POST")
-		h.refuse(w, http.StatusMethodNotAllowed, badInput("", "use GET or POST"))
-		return
-	}
-	if p.Query == "" {
-		h.refuse(w, http.StatusBadRequest, badInput("query", "no query given"))
-		return
-	}
-	if len(p.Query) > h.opts.MaxQueryLength {
-		h.refuse(w, http.StatusBadRequest, badInput("query",
-			"the query is %d bytes long, more than the %d allowed", len(p.Query), h.opts.MaxQueryLength))
-		return
-	}
-
-	start := time.Now()
-	ctx, cancel := context.WithDeadline(r.Context(), start.Add(h.opts.Timeout))
-	defer cancel()
-	store := boundStore{Store: h.store, deadline: start.Add(h.opts.Timeout - storeGrace(h.opts.Timeout))}
-	ctx = withRequest(ctx, newRequest(store, h.log, h.opts.MaxPageSize))
-	ctx = withCypher(ctx, h.opts.Cypher)
-	resp := h.schema.Exec(ctx, p.Query, p.OperationName, p.Variables)
-	finishErrors(ctx, h.log, p.Query, resp.Errors)
-	h.write(w, statusOf(resp), resp)
 }
 
 // storeGrace is how much earlier than the request the store's calls must
@@ -230,34 +199,25 @@ func storeGrace(timeout time.Duration) time.Duration {
 	return min(timeout/10, time.Second)
 }
 
-// statusOf is 200 when the query ran; a response without data was refused
-// before running, and its first error says why.
-func statusOf(resp *graphql.Response) int {
-	if resp.Data != nil || len(resp.Errors) == 0 {
-		return http.StatusOK
-	}
-	switch resp.Errors[0].Extensions["code"] {
-	case string(policykb.EInvalid):
-		return http.StatusBadRequest
-	case string(policykb.EForbidden):
-		return http.StatusForbidden
-	case string(policykb.EUnavailable):
-		return http.StatusServiceUnavailable
-	case string(policykb.ETimeout):
-		return http.StatusGatewayTimeout
-	}
-	return http.StatusInternalServerError
+// refuse answers a request that cannot run with one coded error, as JSON.
+func (h *Handler) refuse(w http.ResponseWriter, status int, e *apiError) {
+	h.refuseAs(w, mediaJSON, status, e)
 }
 
-// refuse answers a request that cannot run with one coded error.
-func (h *Handler) refuse(w http.ResponseWriter, status int, e *apiError) {
-	h.write(w, status, &graphql.Response{Errors: []*gqlerrors.QueryError{{
+// refuseAs answers a request that cannot run with one coded error, in the
+// media type the client accepts.
+func (h *Handler) refuseAs(w http.ResponseWriter, media string, status int, e *apiError) {
+	h.writeAs(w, media, status, &graphql.Response{Errors: []*gqlerrors.QueryError{{
 		Message:    e.Message,
 		Extensions: e.Extensions(),
 	}}})
 }
 
 func (h *Handler) write(w http.ResponseWriter, status int, v any) {
+	h.writeAs(w, mediaJSON, status, v)
+}
+
+func (h *Handler) writeAs(w http.ResponseWriter, media string, status int, v any) {
 	var b []byte
 	var err error
 	if resp, ok := v.(*graphql.Response); ok {
@@ -270,7 +230,7 @@ func (h *Handler) write(w http.ResponseWriter, status int, v any) {
 		status = http.StatusInternalServerError
 		b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`)
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Type", media+"; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
@@ -313,13 +273,19 @@ func (h *Handler) serveHealth(w http.ResponseWriter, r *http.Request) {
 	h.write(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// serveReady answers 200 when Neo4j answers a ping within the timeout.
+// serveReady answers 200 when Neo4j answers a ping within the timeout,
+// else 503 saying why.
 func (h *Handler) serveReady(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), min(h.opts.Timeout, 5*time.Second))
 	defer cancel()
 	if err := h.store.Ping(ctx); err != nil {
 		h.log.WarnContext(ctx, "readyz: knowledge base unavailable", "err", err)
-		h.write(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+		reason := "Neo4j does not answer: " + err.Error()
+		if ctx.Err() != nil {
+			reason = "Neo4j did not answer within " + min(h.opts.Timeout, 5*time.Second).String()
+		}
+		w.Header().Set("Retry-After", "1")
+		h.write(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": reason})
 		return
 	}
 	h.write(w, http.StatusOK, map[string]string{"status": "ready"})

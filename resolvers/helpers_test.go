@@ -189,13 +189,19 @@ type gqlError struct {
 }
 
 type gqlResponse struct {
-	Status int
+	Status int             `json:"-"`
+	Header http.Header     `json:"-"`
 	Data   json.RawMessage `json:"data"`
 	Errors []gqlError      `json:"errors"`
-	Raw    string
+	Raw    string          `json:"-"`
 }
 
-// post sends a query as a JSON POST to /graphql.
+// graphqlResponse is the media type of GraphQL over HTTP whose status codes
+// tell request errors (400) from answers (200).
+const graphqlResponse = "application/graphql-response+json"
+
+// post sends a query as a JSON POST to /graphql (no Accept: the response
+// is application/json).
 func (e *env) post(t *testing.T, query string, vars map[string]any) gqlResponse {
 	t.Helper()
 	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
@@ -205,14 +211,35 @@ func (e *env) post(t *testing.T, query string, vars map[string]any) gqlResponse 
 	return e.send(t, http.MethodPost, "/graphql", "application/json", bytes.NewReader(body))
 }
 
+// postAs posts a query asking for the response media type accept.
+func (e *env) postAs(t *testing.T, accept, query string, vars map[string]any) gqlResponse {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e.sendWith(t, http.MethodPost, "/graphql", http.Header{"Content-Type": {"application/json"}, "Accept": {accept}}, bytes.NewReader(body))
+}
+
 func (e *env) send(t *testing.T, method, path, contentType string, body io.Reader) gqlResponse {
+	t.Helper()
+	h := http.Header{}
+	if contentType != "" {
+		h.Set("Content-Type", contentType)
+	}
+	return e.sendWith(t, method, path, h, body)
+}
+
+// sendWith sends a request with the given headers and reads a GraphQL
+// response (application/json or application/graphql-response+json).
+func (e *env) sendWith(t *testing.T, method, path string, header http.Header, body io.Reader) gqlResponse {
 	t.Helper()
 	req, err := http.NewRequest(method, e.srv.URL+path, body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
+	for k, v := range header {
+		req.Header[k] = v
 	}
 	resp, err := e.srv.Client().Do(req)
 	if err != nil {
@@ -223,10 +250,14 @@ func (e *env) send(t *testing.T, method, path, contentType string, body io.Reade
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-		t.Errorf("%s %s: Content-Type %q, want application/json", method, path, ct)
+	want := "application/json"
+	if header.Get("Accept") == graphqlResponse && path == "/graphql" {
+		want = graphqlResponse
 	}
-	r := gqlResponse{Status: resp.StatusCode, Raw: string(raw)}
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, want) {
+		t.Errorf("%s %s: Content-Type %q, want %s", method, path, ct, want)
+	}
+	r := gqlResponse{Status: resp.StatusCode, Header: resp.Header, Raw: string(raw)}
 	if err := json.Unmarshal(raw, &r); err != nil {
 		t.Fatalf("%s %s: response is not JSON: %v\n%s", method, path, err, raw)
 	}

@@ -1,394 +1,456 @@
-// Command soak is the killed-load run (`make soak-load`, scripts/soak-load.sh):
-// on a Neo4j it may wipe, it loads a corpus cleanly with `policykb load` and
-// takes a snapshot of every count (internal/soak); then it loads the corpus
-// again into an empty base, killing `policykb load` with SIGKILL at seeded
-// random points, checks after each kill that every stored document is
-// whole and every count agrees with what is stored, reruns the load to
-// completion and compares everything with the clean load; then it does the
-// same once killing Neo4j itself (SIGKILL) mid-load, restarting it and
-// rerunning. It writes <out>/soak-load.json and .md and exits 1 when any
-// count differs.
+// Command soak checks policykb under faults: it serves the loaded sample
+// study with `policykb serve`, records the answer to each example query
+// (resolvers/examples.graphql) before any fault, then runs clients that ask
+// those queries in turn for the run's duration while it kills Neo4j
+// (SIGKILL) and starts it again, several times. It checks that every
+// successful answer equals the one recorded before the faults, that every
+// failure is a clean UNAVAILABLE (or HTTP 503), and that full service comes
+// back within the allowed time once Neo4j answers again; it writes counts,
+// failure codes, latencies and recovery times to OUT/soak.json and
+// OUT/soak.md, and exits 1 when a check fails. scripts/soak.sh (make soak)
+// runs it against a throwaway Neo4j.
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
-	"math/rand/v2"
-	"net/url"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
+	"regexp"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
 
-	"github.com/policykb/policykb/graph"
-	"github.com/policykb/policykb/internal/soak"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
+
+	"github.com/policykb/policykb/resolvers"
 )
 
 type options struct {
-	bin, dir, uri, home, out, corpus string
-	kills                            int
-	seed                             uint64
+	bin, uri, out string
+	clients       int
+	duration      time.Duration
+	faults        int
+	down          time.Duration // from a kill to the restart
+	between       time.Duration // from Neo4j back to the next kill
+	recoveryLimit time.Duration
 }
 
 func main() {
 	var o options
-	flag.StringVar(&o.bin, "bin", "bin/policykb", "the policykb binary")
-	flag.StringVar(&o.dir, "dir", "", "the corpus folder (codebook.yaml, documents.csv, codings.csv, texts/)")
-	flag.StringVar(&o.corpus, "corpus", "", "how the corpus was made, for the results")
-	flag.StringVar(&o.uri, "neo4j-uri", "", "Bolt URI of a bundled Neo4j this run may wipe, kill and restart")
-	flag.StringVar(&o.home, "neo4j-home", os.Getenv("POLICYKB_NEO4J_BUNDLED_HOME"), "that Neo4j's home (its pid file is under run/)")
-	flag.StringVar(&o.out, "out", "bench/results", "folder of soak-load.json and .md")
-	flag.IntVar(&o.kills, "kills", 5, "how many times to kill `policykb load` before the rerun")
-	flag.Uint64Var(&o.seed, "seed", 1, "seed of the kill points")
+	flag.StringVar(&o.bin, "policykb", "bin/policykb", "the policykb binary (serve, neo4j status, neo4j start)")
+	flag.StringVar(&o.uri, "neo4j-uri", "", "bolt:// URI of the bundled Neo4j (its home from POLICYKB_NEO4J_BUNDLED_HOME)")
+	flag.StringVar(&o.out, "out", "bench/results", "folder for soak.json and soak.md")
+	flag.IntVar(&o.clients, "clients", 8, "concurrent clients")
+	flag.DurationVar(&o.duration, "duration", 60*time.Second, "how long the clients run (longer if the last restart is not over)")
+	flag.IntVar(&o.faults, "faults", 2, "how many times Neo4j is killed and started again")
+	flag.DurationVar(&o.down, "down", 3*time.Second, "how long Neo4j stays dead before it is started again")
+	flag.DurationVar(&o.between, "between", 10*time.Second, "how long Neo4j runs between faults")
+	flag.DurationVar(&o.recoveryLimit, "recovery-limit", 5*time.Second, "the longest allowed from Neo4j answering again to full service")
 	flag.Parse()
-	res, err := run(context.Background(), o)
-	if res != nil {
-		if werr := write(o.out, res); werr != nil && err == nil {
-			err = werr
-		}
+	if o.uri == "" {
+		fmt.Fprintln(os.Stderr, "soak: -neo4j-uri is required")
+		os.Exit(2)
 	}
+	rep, err := run(o)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "soak-load:", err)
+		fmt.Fprintln(os.Stderr, "soak:", err)
 		os.Exit(1)
 	}
-	if !res.Exact {
-		fmt.Fprintln(os.Stderr, "soak-load: counts differ from the clean load's (see the results)")
+	if err := write(o.out, rep); err != nil {
+		fmt.Fprintln(os.Stderr, "soak:", err)
+		os.Exit(1)
+	}
+	md, _ := os.ReadFile(filepath.Join(o.out, "soak.md"))
+	os.Stdout.Write(md)
+	if len(rep.Problems) > 0 {
 		os.Exit(1)
 	}
 }
 
-// results is the file's shape.
-type results struct {
-	Machine  string `json:"machine"`
-	Corpus   string `json:"corpus"`
-	Seed     uint64 `json:"seed"`
-	When     string `json:"when"`
-	Contents struct {
-		Documents int `json:"documents"`
-		Sentences int `json:"sentences"`
-		Codings   int `json:"codings"`
-	} `json:"contents"`
-	// Checks is how many numbers each comparison with the clean load
-	// covers (besides the digest of every document, sentence and coding).
-	Checks     int          `json:"numbers_compared"`
-	CleanLoadS float64      `json:"clean_load_s"`
-	LoadKills  []soak.Kill  `json:"load_kills"`
-	RerunS     float64      `json:"rerun_s"`
-	RerunDiff  []string     `json:"rerun_differences"`
-	Neo4jKill  *neo4jResult `json:"neo4j_kill"`
-	Exact      bool         `json:"exact"`
+// query is one of the mix, with the answer recorded before the faults.
+type query struct {
+	Name  string
+	Query string
+	want  []byte // canonical JSON of data
 }
 
-type neo4jResult struct {
-	soak.Kill
-	LoadExit  string   `json:"load_exit"`
-	RestartS  float64  `json:"restart_s"`
-	RerunS    float64  `json:"rerun_s"`
-	RerunDiff []string `json:"rerun_differences"`
+// outcome is one request's result.
+type outcome struct {
+	client       int
+	query        string
+	start, end   time.Time
+	ok, wrong    bool
+	status       int
+	codes        []string // extensions.code of each error
+	transportErr string
 }
 
-func run(ctx context.Context, o options) (*results, error) {
-	if o.dir == "" || o.uri == "" || o.home == "" {
-		return nil, errors.New("-dir, -neo4j-uri and -neo4j-home are required")
-	}
-	u, err := url.Parse(o.uri)
-	if err != nil || u.Port() == "" {
-		return nil, fmt.Errorf("-neo4j-uri %q: want bolt://127.0.0.1:PORT", o.uri)
-	}
-	res := &results{Machine: machine(), Corpus: o.corpus, Seed: o.seed, When: time.Now().UTC().Format(time.RFC3339)}
-	store, err := graph.Open(ctx, graph.Config{URI: o.uri, CatalogMaxAge: -1, TxTimeout: 10 * time.Minute}, nil)
+// fault is one kill and restart of Neo4j.
+type fault struct {
+	Killed     time.Time `json:"killed"`
+	PID        int       `json:"pid"`
+	Restarted  time.Time `json:"restartStarted"`
+	Answering  time.Time `json:"neo4jAnswering"`
+	FullAt     time.Time `json:"fullService"`
+	Recovery   float64   `json:"recoverySeconds"`  // FullAt - Answering
+	Down       float64   `json:"downSeconds"`      // Answering - Killed
+	Failed     int       `json:"failedRequests"`   // requests that failed in this fault's window
+	FirstFail  float64   `json:"firstFailSeconds"` // from the kill to the first failed answer
+	RestartLog string    `json:"restartLog,omitempty"`
+}
+
+// report is what soak.json holds.
+type report struct {
+	Date            string         `json:"date"`
+	Clients         int            `json:"clients"`
+	DurationSeconds float64        `json:"durationSeconds"`
+	Queries         []string       `json:"queries"`
+	Requests        int            `json:"requests"`
+	OK              int            `json:"ok"`
+	Wrong           int            `json:"wrong"`
+	Failed          int            `json:"failed"`
+	FailureCodes    map[string]int `json:"failureCodes"` // "503 UNAVAILABLE" → count
+	Unclean         int            `json:"unclean"`
+	OKLatencyMS     latency        `json:"okLatencyMs"`
+	FailLatencyMS   latency        `json:"unavailableLatencyMs"` // of the clean failures
+	Faults          []fault        `json:"faults"`
+	RecoveryLimit   float64        `json:"recoveryLimitSeconds"`
+	Problems        []string       `json:"problems"`
+}
+
+type latency struct {
+	P50 float64 `json:"p50"`
+	P95 float64 `json:"p95"`
+	Max float64 `json:"max"`
+}
+
+func run(o options) (*report, error) {
+	srv, err := startServe(o.bin, o.uri)
 	if err != nil {
 		return nil, err
 	}
-	defer func() { store.Close(context.Background()) }()
-	wipe := func() error {
-		_, err := store.Wipe(ctx)
-		return err
-	}
-	rng := rand.New(rand.NewPCG(o.seed, 0x5eed))
+	defer srv.stop()
+	client := &http.Client{Timeout: 60 * time.Second}
 
-	// The clean load.
-	if err := wipe(); err != nil {
-		return nil, err
-	}
-	t0 := time.Now()
-	if err := runLoad(o); err != nil {
-		return nil, fmt.Errorf("clean load: %w", err)
-	}
-	clean := time.Since(t0)
-	res.CleanLoadS = secs(clean)
-	want, err := soak.Take(ctx, store)
-	if err != nil {
-		return nil, err
-	}
-	if bad := want.SelfCheck(); len(bad) > 0 {
-		return res, fmt.Errorf("the clean load's counts disagree with its sentences:\n%s", strings.Join(bad, "\n"))
-	}
-	res.Contents.Documents, res.Contents.Sentences, res.Contents.Codings = want.Documents, want.Sentences, want.Codings
-	res.Checks = want.Checks
-	fmt.Printf("clean load: %s, %d documents, %d sentences, %d codings; %d numbers to compare\n",
-		clean.Round(time.Millisecond), want.Documents, want.Sentences, want.Codings, want.Checks)
-
-	// Loads killed at random points, then a rerun.
-	if err := wipe(); err != nil {
-		return res, err
-	}
-	stored := 0
-	for i := range o.kills {
-		target, jitter, ok := soak.Target(rng, stored, want.Documents, o.kills-i)
-		if !ok {
-			break
+	// The mix: every example that answers without errors, with its answer.
+	var mix []*query
+	for _, ex := range resolvers.DefaultExamples() {
+		name := regexp.MustCompile(`(?m)^query (\w+)`).FindStringSubmatch(ex.Query)[1]
+		o := ask(client, srv.url, ex.Query)
+		if o.status != http.StatusOK || len(o.codes) > 0 || o.transportErr != "" {
+			fmt.Fprintf(os.Stderr, "soak: %s is left out of the mix: HTTP %d, errors %v %s\n", name, o.status, o.codes, o.transportErr)
+			continue
 		}
-		k, err := soak.KillAt(ctx, store, loadCmd(o), target, jitter)
-		if err != nil {
-			return res, err
-		}
-		k.Target, k.JitterMS = target, jitter.Milliseconds()
-		if k.Stored, k.Problems, err = soak.Partial(ctx, store, want); err != nil {
-			return res, err
-		}
-		stored = k.Stored
-		fmt.Printf("kill %d, once %d documents are stored and %s more: %s\n", i+1, target, jitter, k)
-		res.LoadKills = append(res.LoadKills, k)
+		mix = append(mix, &query{Name: name, Query: ex.Query, want: o.data})
 	}
-	t0 = time.Now()
-	if err := runLoad(o); err != nil {
-		return res, fmt.Errorf("rerun: %w", err)
+	if len(mix) == 0 {
+		return nil, fmt.Errorf("no example query answers before the faults: is the sample loaded?")
 	}
-	res.RerunS = secs(time.Since(t0))
-	got, err := soak.Take(ctx, store)
-	if err != nil {
-		return res, err
-	}
-	res.RerunDiff = append(soak.Diff(want, got), got.SelfCheck()...)
-	fmt.Printf("rerun: %s, %d differences\n", time.Since(t0).Round(time.Millisecond), len(res.RerunDiff))
 
-	// Neo4j killed mid-load, restarted, the load rerun.
-	if err := wipe(); err != nil {
-		return res, err
+	rep := &report{Date: time.Now().UTC().Format(time.RFC3339), Clients: o.clients, FailureCodes: map[string]int{},
+		RecoveryLimit: o.recoveryLimit.Seconds()}
+	for _, q := range mix {
+		rep.Queries = append(rep.Queries, q.Name)
 	}
-	// In the first half of the load: Neo4j then has most of the work ahead.
-	target, jitter, _ := soak.Target(rng, 0, want.Documents, 2)
-	nk, err := killNeo4j(ctx, o, store, u.Port(), target, jitter)
-	res.Neo4jKill = nk
-	if err != nil {
-		return res, err
-	}
-	store.Close(ctx)
-	if store, err = graph.Open(ctx, graph.Config{URI: o.uri, CatalogMaxAge: -1, TxTimeout: 10 * time.Minute}, nil); err != nil {
-		return res, err
-	}
-	if nk.Stored, nk.Problems, err = soak.Partial(ctx, store, want); err != nil {
-		return res, err
-	}
-	fmt.Printf("Neo4j killed: %s; the load %s; restarted in %.1fs\n", nk.Kill, nk.LoadExit, nk.RestartS)
-	t0 = time.Now()
-	if err := runLoad(o); err != nil {
-		return res, fmt.Errorf("rerun after the Neo4j kill: %w", err)
-	}
-	nk.RerunS = secs(time.Since(t0))
-	if got, err = soak.Take(ctx, store); err != nil {
-		return res, err
-	}
-	nk.RerunDiff = append(soak.Diff(want, got), got.SelfCheck()...)
-	fmt.Printf("rerun after the Neo4j kill: %s, %d differences\n", time.Since(t0).Round(time.Millisecond), len(nk.RerunDiff))
-
-	res.Exact = len(res.RerunDiff) == 0 && len(nk.RerunDiff) == 0 && len(nk.Problems) == 0
-	for _, k := range res.LoadKills {
-		res.Exact = res.Exact && len(k.Problems) == 0
-	}
-	return res, nil
-}
-
-// loadCmd is `policykb load` of the corpus on the run's Neo4j, never
-// starting a bundled one (a killed Neo4j must stay down until restarted).
-func loadCmd(o options) *exec.Cmd {
-	cmd := exec.Command(o.bin, "load", "--codebook", filepath.Join(o.dir, "codebook.yaml"),
-		"--documents", filepath.Join(o.dir, "documents.csv"), "--codings", filepath.Join(o.dir, "codings.csv"))
-	// A generous transaction timeout: the run shares the machine.
-	cmd.Env = append(os.Environ(), "POLICYKB_NEO4J_URI="+o.uri, "POLICYKB_NEO4J_BUNDLED_ENABLED=false", "POLICYKB_LOG_LEVEL=warn",
-		"POLICYKB_NEO4J_TX_TIMEOUT=5m")
-	return cmd
-}
-
-// runLoad runs a load to completion; its error carries its output.
-func runLoad(o options) error {
-	out, err := loadCmd(o).CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("%v\n%s", err, out)
-	}
-	return nil
-}
-
-// killNeo4j starts a load, kills Neo4j with SIGKILL once the base holds
-// target documents and jitter more has passed, waits for the load to give
-// up (killing it after two minutes), and restarts Neo4j on the same port
-// and home.
-func killNeo4j(ctx context.Context, o options, store *graph.Store, port string, target int, jitter time.Duration) (*neo4jResult, error) {
-	res := &neo4jResult{}
-	res.Target, res.JitterMS = target, jitter.Milliseconds()
-	pidFile := filepath.Join(o.home, "run", "policykb-neo4j.pid")
-	b, err := os.ReadFile(pidFile)
-	if err != nil {
-		return res, fmt.Errorf("the Neo4j to kill: %w", err)
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
-	if err != nil {
-		return res, fmt.Errorf("pid file %s: %q", pidFile, b)
-	}
-	load := loadCmd(o)
-	stderr := &lockedBuffer{}
-	load.Stderr = stderr
-	began := time.Now()
-	if err := load.Start(); err != nil {
-		return res, err
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- load.Wait() }()
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-wait:
-	for {
-		select {
-		case err := <-exited:
-			return res, fmt.Errorf("the load ended (%v) before it stored %d documents", err, target)
-		case <-tick.C:
-			if st, err := store.Stats(ctx); err == nil && st.Documents >= target {
-				time.Sleep(jitter)
-				break wait
+	start := time.Now()
+	stop := make(chan struct{})
+	var mu sync.Mutex
+	var outcomes []outcome
+	var wg sync.WaitGroup
+	for c := range o.clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := c; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				q := mix[i%len(mix)]
+				res := ask(client, srv.url, q.Query)
+				res.client, res.query = c, q.Name
+				if res.ok = res.status == http.StatusOK && len(res.codes) == 0 && res.transportErr == ""; res.ok {
+					res.wrong = !bytes.Equal(res.data, q.want)
+				}
+				mu.Lock()
+				outcomes = append(outcomes, res.outcome)
+				mu.Unlock()
+				if !res.ok {
+					time.Sleep(100 * time.Millisecond) // a client backs off a little after a failure
+				}
 			}
+		}()
+	}
+
+	// The faults, one after another, from 5 s on.
+	time.Sleep(5 * time.Second)
+	for i := range o.faults {
+		f, err := killAndRestart(o)
+		rep.Faults = append(rep.Faults, f)
+		if err != nil {
+			close(stop)
+			wg.Wait()
+			return nil, fmt.Errorf("fault %d: %w", i+1, err)
+		}
+		if i < o.faults-1 {
+			time.Sleep(o.between)
 		}
 	}
-	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
-		return res, fmt.Errorf("kill Neo4j (pid %d): %w", pid, err)
+	// Run the rest of the duration, and at least long enough after the
+	// last restart to see full service.
+	end := start.Add(o.duration)
+	if last := rep.Faults[len(rep.Faults)-1].Answering.Add(o.recoveryLimit + 5*time.Second); last.After(end) {
+		end = last
 	}
-	res.Killed, res.After, res.AfterMS = true, time.Since(began), time.Since(began).Milliseconds()
-	for _, line := range strings.Split(stderr.String(), "\n") {
-		if strings.HasPrefix(line, "documents ") {
-			res.Progress = line
-		}
+	time.Sleep(time.Until(end))
+	close(stop)
+	wg.Wait()
+	rep.DurationSeconds = time.Since(start).Seconds()
+	analyse(rep, outcomes, o)
+	return rep, nil
+}
+
+// result is an outcome with the answer's data.
+type result struct {
+	outcome
+	data []byte
+}
+
+// ask posts a query and reads the answer: its status, its errors' codes and
+// its data in canonical JSON.
+func ask(client *http.Client, url, q string) (r result) {
+	r.start = time.Now()
+	defer func() { r.end = time.Now() }()
+	body, _ := json.Marshal(map[string]any{"query": q})
+	resp, err := client.Post(url, "application/json", bytes.NewReader(body))
+	if err != nil {
+		r.transportErr = err.Error()
+		return r
+	}
+	defer resp.Body.Close()
+	r.status = resp.StatusCode
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		r.transportErr = err.Error()
+		return r
+	}
+	var g struct {
+		Data   any `json:"data"`
+		Errors []struct {
+			Extensions map[string]any `json:"extensions"`
+		} `json:"errors"`
+	}
+	if err := json.Unmarshal(raw, &g); err != nil {
+		r.transportErr = "not JSON: " + err.Error()
+		return r
+	}
+	for _, e := range g.Errors {
+		r.codes = append(r.codes, fmt.Sprint(e.Extensions["code"]))
+	}
+	r.data, _ = json.Marshal(g.Data) // maps marshal with sorted keys: canonical
+	return r
+}
+
+// killAndRestart kills Neo4j with SIGKILL, waits o.down, starts it again on
+// the same port and data, and notes when it answers a query again.
+func killAndRestart(o options) (fault, error) {
+	var f fault
+	out, err := exec.Command(o.bin, "neo4j", "status").CombinedOutput()
+	if err != nil {
+		return f, fmt.Errorf("neo4j status: %v\n%s", err, out)
+	}
+	m := regexp.MustCompile(`running: pid (\d+)`).FindSubmatch(out)
+	if m == nil {
+		return f, fmt.Errorf("neo4j status does not say it runs: %s", out)
+	}
+	f.PID, _ = strconv.Atoi(string(m[1]))
+	if err := syscall.Kill(f.PID, syscall.SIGKILL); err != nil {
+		return f, fmt.Errorf("kill %d: %w", f.PID, err)
+	}
+	f.Killed = time.Now()
+	for alive(f.PID) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(o.down)
+
+	_, port, err := net.SplitHostPort(strings.TrimPrefix(o.uri, "bolt://"))
+	if err != nil {
+		return f, err
+	}
+	answering := make(chan time.Time, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go probe(ctx, o.uri, answering)
+	f.Restarted = time.Now()
+	restart, err := exec.Command(o.bin, "neo4j", "start", "--port", port).CombinedOutput()
+	if err != nil {
+		f.RestartLog = string(restart)
+		return f, fmt.Errorf("neo4j start: %v\n%s", err, restart)
 	}
 	select {
-	case err := <-exited:
-		res.LoadExit = fmt.Sprintf("exited after %s: %v", time.Since(began).Round(time.Millisecond), err)
-		if err == nil {
-			res.LoadExit = "finished after " + time.Since(began).Round(time.Millisecond).String() + " without error"
-		}
+	case f.Answering = <-answering:
 	case <-time.After(2 * time.Minute):
-		load.Process.Kill()
-		<-exited
-		res.LoadExit = "still retrying after 2 minutes: killed"
+		return f, fmt.Errorf("Neo4j was started again but does not answer RETURN 1")
 	}
-	if msg := lastLine(stderr.String()); msg != "" {
-		res.LoadExit += " (" + msg + ")"
-	}
-	t0 := time.Now()
-	start := exec.CommandContext(ctx, o.bin, "neo4j", "start", "--port", port)
-	// Recovery after a kill can take a while on a busy machine.
-	start.Env = append(os.Environ(), "POLICYKB_NEO4J_BUNDLED_HOME="+o.home, "POLICYKB_NEO4J_BUNDLED_START_TIMEOUT=10m")
-	if out, err := start.CombinedOutput(); err != nil {
-		return res, fmt.Errorf("restart Neo4j: %v\n%s", err, out)
-	}
-	res.RestartS = secs(time.Since(t0))
-	return res, nil
+	return f, nil
 }
 
-// lockedBuffer is a buffer a child process writes while it is read.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func lastLine(s string) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	l := strings.TrimSpace(lines[len(lines)-1])
-	if len(l) > 240 {
-		l = l[:240] + "…"
+// alive is a process that exists and is not a zombie (the killed server's
+// parent, `neo4j start`, has exited: whoever adopted it may be slow to reap).
+func alive(pid int) bool {
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return syscall.Kill(pid, 0) == nil
 	}
-	return l
+	_, rest, ok := strings.Cut(string(stat), ") ")
+	return ok && !strings.HasPrefix(rest, "Z") && !strings.HasPrefix(rest, "X")
 }
 
-func secs(d time.Duration) float64 { return float64(d.Milliseconds()) / 1000 }
-
-// write writes soak-load.json and soak-load.md.
-func write(dir string, r *results) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+// probe runs RETURN 1 against uri every 50 ms on a fresh connection until
+// one succeeds, and sends the time it did (the time the query was sent,
+// since a busy machine may take a while to answer).
+func probe(ctx context.Context, uri string, answering chan<- time.Time) {
+	for ctx.Err() == nil {
+		sent := time.Now()
+		if ping(ctx, uri) == nil {
+			answering <- sent
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
-	b, err := json.MarshalIndent(r, "", "  ")
+}
+
+func ping(ctx context.Context, uri string) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	d, err := neo4j.NewDriverWithContext(uri, neo4j.NoAuth(), func(c *config.Config) { c.MaxTransactionRetryTime = 0 })
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "soak-load.json"), append(b, '\n'), 0o644); err != nil {
-		return err
-	}
-	var m strings.Builder
-	fmt.Fprintf(&m, "# Killed loads, rerun: are the counts exact?\n\n")
-	fmt.Fprintf(&m, "Run of `make soak-load` on %s (%s), seed %d.\n\n", r.When, r.Machine, r.Seed)
-	fmt.Fprintf(&m, "Corpus: %s — %d documents, %d sentences, %d codings. A clean `policykb load` took %.1f s. "+
-		"Each kill point is drawn from the seed: a number of stored documents (the load is killed once the base holds that many) and a jitter of 0–100 ms after it, so that the kill falls anywhere in the next transaction. ",
-		r.Corpus, r.Contents.Documents, r.Contents.Sentences, r.Contents.Codings, r.CleanLoadS)
-	fmt.Fprintf(&m, "Each comparison with the clean load covers %d numbers (stats; counts at every level, unfiltered and for three cities and their provinces; counts by city; citiesCiting of a code of each level; three matrices; the recount of every code in all and in each city from the raw codings) and a SHA-256 over every stored document, sentence and coding.\n\n", r.Checks)
-	fmt.Fprintf(&m, "| kill | once stored | + jitter | after | last progress line | documents stored | problems |\n|---|---|---|---|---|---|---|\n")
-	for i, k := range r.LoadKills {
-		what := "SIGKILL"
-		if !k.Killed {
-			what = "finished first"
-		}
-		fmt.Fprintf(&m, "| %d: `policykb load` %s | %d | %d ms | %.1f s | %s | %d | %d |\n", i+1, what, k.Target, k.JitterMS,
-			float64(k.AfterMS)/1000, orDash(k.Progress), k.Stored, len(k.Problems))
-	}
-	fmt.Fprintf(&m, "\nRerun to completion: %.1f s, %d differences from the clean load.\n\n", r.RerunS, len(r.RerunDiff))
-	if n := r.Neo4jKill; n != nil {
-		fmt.Fprintf(&m, "Neo4j killed (SIGKILL) %.1f s into a load, once %d documents were stored and %d ms more (%s); the load %s. Neo4j restarted in %.1f s, holding %d documents, %d problems. ",
-			float64(n.AfterMS)/1000, n.Target, n.JitterMS, orDash(n.Progress), n.LoadExit, n.RestartS, n.Stored, len(n.Problems))
-		fmt.Fprintf(&m, "Rerun to completion: %.1f s, %d differences from the clean load.\n\n", n.RerunS, len(n.RerunDiff))
-	}
-	verdict := "every count equals the clean load's"
-	if !r.Exact {
-		verdict = "COUNTS DIFFER: see soak-load.json"
-	}
-	fmt.Fprintf(&m, "Verdict: %s.\n", verdict)
-	return os.WriteFile(filepath.Join(dir, "soak-load.md"), []byte(m.String()), 0o644)
+	defer d.Close(ctx)
+	_, err = neo4j.ExecuteQuery(ctx, d, "RETURN 1", nil, neo4j.EagerResultTransformer)
+	return err
 }
 
-func orDash(s string) string {
-	if s == "" {
-		return "—"
-	}
-	return s
-}
-
-// machine describes the computer the figures come from.
-func machine() string {
-	model := "unknown CPU"
-	if raw, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		for _, line := range strings.Split(string(raw), "\n") {
-			if strings.HasPrefix(line, "model name") {
-				model = strings.TrimSpace(strings.SplitN(line, ":", 2)[1])
-				break
+// analyse counts the outcomes and checks them: no wrong answer, every
+// failure clean, full service within the limit of each fault.
+func analyse(rep *report, outcomes []outcome, o options) {
+	sort.Slice(outcomes, func(i, j int) bool { return outcomes[i].start.Before(outcomes[j].start) })
+	var okLat, failLat []float64
+	var unclean []string
+	for _, oc := range outcomes {
+		rep.Requests++
+		ms := float64(oc.end.Sub(oc.start).Microseconds()) / 1000
+		switch {
+		case oc.wrong:
+			rep.Wrong++
+			rep.Problems = append(rep.Problems, fmt.Sprintf("wrong answer to %s at %s", oc.query, oc.end.Format(time.RFC3339Nano)))
+		case oc.ok:
+			rep.OK++
+			okLat = append(okLat, ms)
+		default:
+			rep.Failed++
+			if clean(oc) {
+				failLat = append(failLat, ms)
+			}
+			key := fmt.Sprintf("%d %s", oc.status, strings.Join(uniq(oc.codes), ","))
+			if oc.transportErr != "" {
+				key = "transport error"
+			}
+			rep.FailureCodes[key]++
+			if !clean(oc) {
+				rep.Unclean++
+				if len(unclean) < 10 {
+					unclean = append(unclean, fmt.Sprintf("%s: HTTP %d codes %v %s (sent %s, answered after %.1f s)", oc.query, oc.status,
+						oc.codes, oc.transportErr, oc.start.Format("15:04:05.000"), oc.end.Sub(oc.start).Seconds()))
+				}
 			}
 		}
 	}
-	return fmt.Sprintf("%s, %d cores, %s/%s", model, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH)
+	for _, u := range unclean {
+		rep.Problems = append(rep.Problems, "unclean failure: "+u)
+	}
+	rep.OKLatencyMS, rep.FailLatencyMS = summary(okLat), summary(failLat)
+
+	for i := range rep.Faults {
+		f := &rep.Faults[i]
+		windowEnd := time.Now()
+		if i+1 < len(rep.Faults) {
+			windowEnd = rep.Faults[i+1].Killed
+		}
+		f.FullAt = f.Answering
+		first := time.Time{}
+		for _, oc := range outcomes {
+			if oc.start.Before(f.Killed.Add(-time.Minute)) || !oc.start.Before(windowEnd) || oc.ok {
+				continue
+			}
+			if oc.end.After(f.Killed) {
+				f.Failed++
+				if first.IsZero() || oc.end.Before(first) {
+					first = oc.end
+				}
+			}
+			// Full service: the end of the last failed request that
+			// started once Neo4j answered again (and ended before the
+			// next kill, which fails requests of its own).
+			if !oc.start.Before(f.Answering) && oc.end.Before(windowEnd) && oc.end.After(f.FullAt) {
+				f.FullAt = oc.end
+			}
+		}
+		if !first.IsZero() {
+			f.FirstFail = first.Sub(f.Killed).Seconds()
+		}
+		f.Recovery = f.FullAt.Sub(f.Answering).Seconds()
+		f.Down = f.Answering.Sub(f.Killed).Seconds()
+		if f.FullAt.Sub(f.Answering) > o.recoveryLimit {
+			rep.Problems = append(rep.Problems, fmt.Sprintf("fault %d: full service %.1f s after Neo4j answered again, more than %v",
+				i+1, f.Recovery, o.recoveryLimit))
+		}
+		if f.Failed == 0 {
+			rep.Problems = append(rep.Problems, fmt.Sprintf("fault %d: no request failed while Neo4j was down: the fault did not bite", i+1))
+		}
+	}
 }
+
+// clean is a failure as the contract says Neo4j being down must look:
+// every error UNAVAILABLE, or HTTP 503.
+func clean(oc outcome) bool {
+	if oc.transportErr != "" {
+		return false
+	}
+	if oc.status == http.StatusServiceUnavailable {
+		return true
+	}
+	return len(oc.codes) > 0 && !slices.ContainsFunc(oc.codes, func(c string) bool { return c != "UNAVAILABLE" })
+}
+
+func uniq(s []string) []string {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return slices.Compact(s)
+}
+
+func summary(ms []float64) latency {
+	if len(ms) == 0 {
+		return latency{}
+	}
+	sort.Float64s(ms)
+	at := func(p float64) float64 { return round(ms[min(len(ms)-1, int(p*float64(len(ms))))]) }
+	return latency{P50: at(0.5), P95: at(0.95), Max: round(ms[len(ms)-1])}
+}
+
+func round(x float64) float64 { return float64(int(x*10+0.5)) / 10 }

@@ -40,18 +40,26 @@ type Neo4jConfig struct {
 	// CatalogMaxAge: how long the codebook and cities are used before
 	// checking the knowledge base's version (graph.Config.CatalogMaxAge).
 	CatalogMaxAge time.Duration `mapstructure:"catalog_max_age"`
-	Bundled       BundledConfig `mapstructure:"bundled"`
+	// ConnectTimeout, AcquireTimeout and MaxRetryTime bound how long a
+	// request waits for Neo4j (graph.Config): a server that refuses
+	// connections fails a request at once, as UNAVAILABLE.
+	ConnectTimeout time.Duration `mapstructure:"connect_timeout"`
+	AcquireTimeout time.Duration `mapstructure:"acquire_timeout"`
+	MaxRetryTime   time.Duration `mapstructure:"max_retry_time"`
+	Bundled        BundledConfig `mapstructure:"bundled"`
 }
 
 // BundledConfig describes the Neo4j that policykb runs itself.
 type BundledConfig struct {
-	Enabled      bool          `mapstructure:"enabled"`
-	Home         string        `mapstructure:"home"`
-	Heap         string        `mapstructure:"heap"`
-	PageCache    string        `mapstructure:"pagecache"`
-	Version      string        `mapstructure:"version"`
-	Lib          string        `mapstructure:"lib"` // jars cache, one folder per version; default <home>/lib
-	StartTimeout time.Duration `mapstructure:"start_timeout"`
+	Enabled   bool   `mapstructure:"enabled"`
+	Home      string `mapstructure:"home"`
+	Heap      string `mapstructure:"heap"`
+	PageCache string `mapstructure:"pagecache"`
+	// TransactionMemory is db.memory.transaction.max ("0": no limit).
+	TransactionMemory string        `mapstructure:"transaction_memory"`
+	Version           string        `mapstructure:"version"`
+	Lib               string        `mapstructure:"lib"` // jars cache, one folder per version; default <home>/lib
+	StartTimeout      time.Duration `mapstructure:"start_timeout"`
 }
 
 // ServerConfig is the HTTP server and the limits on every request.
@@ -63,6 +71,20 @@ type ServerConfig struct {
 	MaxPageSize    int           `mapstructure:"max_page_size"`
 	MaxBodyBytes   int64         `mapstructure:"max_body_bytes"`
 	MaxParallelism int           `mapstructure:"max_parallelism"`
+	// MaxCost bounds a query's estimated cost (resolvers/cost.go).
+	MaxCost int `mapstructure:"max_cost"`
+	// MaxConcurrent is how many requests run at once; more get 503.
+	MaxConcurrent int `mapstructure:"max_concurrent"`
+	// AllowedHosts are the Host names served; empty: the loopback names,
+	// plus the listen address's own when it is not loopback (serve.go).
+	AllowedHosts []string `mapstructure:"allowed_hosts"`
+	// AllowedOrigins are other web origins whose pages may call the API.
+	AllowedOrigins []string `mapstructure:"allowed_origins"`
+	// Token is the access token every request but /healthz must carry
+	// (POLICYKB_SERVER_TOKEN); required when Addr is not loopback, unless
+	// InsecureNoToken.
+	Token           string `mapstructure:"token"`
+	InsecureNoToken bool   `mapstructure:"insecure_no_token"`
 }
 
 // LoadConfig tunes ingestion.
@@ -77,33 +99,43 @@ type LogConfig struct {
 }
 
 var defaults = map[string]any{
-	"neo4j.uri":                   "bolt://127.0.0.1:7687",
-	"neo4j.database":              "neo4j",
-	"neo4j.username":              "",
-	"neo4j.password":              "",
-	"neo4j.tx_timeout":            "30s",
-	"neo4j.catalog_max_age":       "1s",
-	"neo4j.bundled.enabled":       true,
-	"neo4j.bundled.home":          ".policykb/neo4j",
-	"neo4j.bundled.heap":          "1g",
-	"neo4j.bundled.pagecache":     "512m",
-	"neo4j.bundled.version":       "5.26.30",
-	"neo4j.bundled.lib":           "",
-	"neo4j.bundled.start_timeout": "120s",
-	"server.addr":                 "127.0.0.1:8080",
-	"server.timeout":              "15s",
-	"server.max_depth":            15,
-	"server.max_query_length":     20000,
-	"server.max_page_size":        500,
-	"server.max_body_bytes":       1 << 20,
-	"server.max_parallelism":      16,
-	"load.batch_size":             1000,
-	"import.max_bytes":            512 << 20,
-	"log.level":                   "info",
-	"log.format":                  "text",
-	"cypher.enabled":              false,
-	"cypher.max_rows":             1000,
-	"cypher.timeout":              "10s",
+	"neo4j.uri":                        "bolt://127.0.0.1:7687",
+	"neo4j.database":                   "neo4j",
+	"neo4j.username":                   "",
+	"neo4j.password":                   "",
+	"neo4j.tx_timeout":                 "30s",
+	"neo4j.catalog_max_age":            "1s",
+	"neo4j.connect_timeout":            "1s",
+	"neo4j.acquire_timeout":            "5s",
+	"neo4j.max_retry_time":             "10s",
+	"neo4j.bundled.transaction_memory": "256m",
+	"neo4j.bundled.enabled":            true,
+	"neo4j.bundled.home":               ".policykb/neo4j",
+	"neo4j.bundled.heap":               "1g",
+	"neo4j.bundled.pagecache":          "512m",
+	"neo4j.bundled.version":            "5.26.30",
+	"neo4j.bundled.lib":                "",
+	"neo4j.bundled.start_timeout":      "120s",
+	"server.addr":                      "127.0.0.1:8080",
+	"server.timeout":                   "15s",
+	"server.max_depth":                 15,
+	"server.max_query_length":          20000,
+	"server.max_page_size":             500,
+	"server.max_body_bytes":            1 << 20,
+	"server.max_parallelism":           16,
+	"server.max_cost":                  5000,
+	"server.max_concurrent":            32,
+	"server.allowed_hosts":             []string{},
+	"server.allowed_origins":           []string{},
+	"server.token":                     "",
+	"server.insecure_no_token":         false,
+	"load.batch_size":                  1000,
+	"import.max_bytes":                 512 << 20,
+	"log.level":                        "info",
+	"log.format":                       "text",
+	"cypher.enabled":                   false,
+	"cypher.max_rows":                  1000,
+	"cypher.timeout":                   "10s",
 }
 
 // flagKeys binds command-line flags to config keys.

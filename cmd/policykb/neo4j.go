@@ -22,7 +22,7 @@ func (a *app) serverConfig(addr string) neo4jserver.Config {
 		lib = filepath.Join(b.Lib, b.Version)
 	}
 	return neo4jserver.Config{Home: b.Home, BoltAddr: addr, Heap: b.Heap, PageCache: b.PageCache,
-		Version: b.Version, LibDir: lib, StartTimeout: b.StartTimeout, Log: a.log}
+		TransactionMemory: b.TransactionMemory, Version: b.Version, LibDir: lib, StartTimeout: b.StartTimeout, Log: a.log}
 }
 
 func (a *app) neo4jCmd() *cobra.Command {
@@ -75,7 +75,10 @@ func (a *app) neo4jCmd() *cobra.Command {
 		Short: "Say whether the bundled Neo4j runs, with its pid and Bolt address",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := neo4jserver.Status(a.serverConfig(""))
+			// The Bolt address to check is neo4j.uri's (a server started
+			// with --port answers there when neo4j.uri names it).
+			addr, _ := boltAddr(a.cfg.Neo4j.URI)
+			st, err := neo4jserver.Status(a.serverConfig(addr))
 			if err != nil {
 				return err
 			}
@@ -117,7 +120,8 @@ func (a *app) bundledAddr(port int) (string, error) {
 func (a *app) openStore(ctx context.Context) (*graph.Store, error) {
 	n := a.cfg.Neo4j
 	gcfg := graph.Config{URI: n.URI, Database: n.Database, Username: n.Username, Password: n.Password,
-		BatchSize: a.cfg.Load.BatchSize, TxTimeout: n.TxTimeout, CatalogMaxAge: n.CatalogMaxAge}
+		BatchSize: a.cfg.Load.BatchSize, TxTimeout: n.TxTimeout, CatalogMaxAge: n.CatalogMaxAge,
+		ConnectTimeout: n.ConnectTimeout, AcquireTimeout: n.AcquireTimeout, MaxRetryTime: n.MaxRetryTime}
 	if addr, local := boltAddr(n.URI); local && n.Bundled.Enabled {
 		if err := neo4jserver.WaitBolt(ctx, addr, 500*time.Millisecond); err != nil {
 			a.log.Info("nothing answers at "+addr+"; starting the bundled Neo4j", "home", n.Bundled.Home)

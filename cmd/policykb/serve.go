@@ -22,17 +22,23 @@ func (a *app) serveCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			s := a.cfg.Server
+			hosts, err := systemExposure(s)
+			if err != nil {
+				return err
+			}
 			tuneGC(os.Getenv)
 			store, err := a.openStore(ctx)
 			if err != nil {
 				return err
 			}
 			defer store.Close(context.Background())
-			s := a.cfg.Server
 			handler, err := resolvers.NewHandler(store, resolvers.Options{
 				MaxDepth: s.MaxDepth, MaxQueryLength: s.MaxQueryLength, MaxPageSize: s.MaxPageSize,
 				Timeout: s.Timeout, MaxBodyBytes: s.MaxBodyBytes, MaxParallelism: s.MaxParallelism, Log: a.log,
-				Cypher: resolvers.CypherOptions{Enabled: a.cfg.Cypher.Enabled, MaxRows: a.cfg.Cypher.MaxRows, Timeout: a.cfg.Cypher.Timeout},
+				Cypher:  resolvers.CypherOptions{Enabled: a.cfg.Cypher.Enabled, MaxRows: a.cfg.Cypher.MaxRows, Timeout: a.cfg.Cypher.Timeout},
+				MaxCost: s.MaxCost, MaxConcurrent: s.MaxConcurrent, AllowedHosts: hosts, AllowedOrigins: s.AllowedOrigins,
+				Token: s.Token,
 			})
 			if err != nil {
 				return err
@@ -44,6 +50,12 @@ func (a *app) serveCmd() *cobra.Command {
 			srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second,
 				ReadTimeout: 30 * time.Second, WriteTimeout: s.Timeout + 30*time.Second, IdleTimeout: 2 * time.Minute}
 			fmt.Fprintf(cmd.ErrOrStderr(), "policykb serves GraphiQL at http://%s/ (GraphQL at /graphql); Ctrl-C stops it\n", ln.Addr())
+			switch {
+			case s.Token != "":
+				fmt.Fprintln(cmd.ErrOrStderr(), "every request but /healthz needs the access token (server.token): Authorization: Bearer TOKEN, or open a page once with ?token=TOKEN")
+			case !isLoopback(ln.Addr().(*net.TCPAddr).IP.String()):
+				fmt.Fprintln(cmd.ErrOrStderr(), "WARNING: no access token (server.insecure_no_token): anyone who can reach this address can read the knowledge base")
+			}
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(ln) }()
 			select {

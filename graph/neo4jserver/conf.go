@@ -31,6 +31,7 @@ func renderConf(cfg Config) ([]byte, error) {
 		"ImportDir":  cfg.importDir(),
 		"Heap":       cfg.Heap,
 		"PageCache":  cfg.PageCache,
+		"TxMemory":   cfg.TransactionMemory,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("neo4jserver: render neo4j.conf: %w", err)

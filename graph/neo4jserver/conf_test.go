@@ -51,6 +51,7 @@ func TestRenderConf(t *testing.T) {
 		"server.memory.heap.initial_size":               "768m",
 		"server.memory.heap.max_size":                   "768m",
 		"server.memory.pagecache.size":                  "256m",
+		"db.memory.transaction.max":                     "256m",
 		"db.tx_log.rotation.retention_policy":           "2 files",
 		"db.tx_log.rotation.size":                       "64m",
 		"db.tx_log.preallocate":                         "false",
@@ -117,6 +118,9 @@ func TestConfigValidate(t *testing.T) {
 		{"heap unit", Config{Home: "/h", Heap: "1x"}, `Heap "1x"`},
 		{"heap words", Config{Home: "/h", Heap: "lots"}, `Heap "lots"`},
 		{"version", Config{Home: "/h", Version: "4.4.0"}, "Neo4j 5 release"},
+		{"no transaction memory limit", Config{Home: "/h", TransactionMemory: "0"}, ""},
+		{"transaction memory words", Config{Home: "/h", TransactionMemory: "half"}, `TransactionMemory "half"`},
+		{"newline in transaction memory", Config{Home: "/h", TransactionMemory: "1g\ndbms.security.auth_enabled=true"}, `TransactionMemory`},
 		{"newline in page cache", Config{Home: "/h", PageCache: "1g\ndbms.security.auth_enabled=true"}, "control character"},
 	}
 	for _, tt := range tests {

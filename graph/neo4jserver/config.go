@@ -27,6 +27,12 @@ type Config struct {
 	// PageCache is server.memory.pagecache.size, such as "512m". Neo4j
 	// validates it: a bad value makes Start fail with ErrBadConfig. Default "512m".
 	PageCache string
+	// TransactionMemory is db.memory.transaction.max, the most heap one
+	// transaction may use before Neo4j ends it with a memory error (which
+	// policykb reports as RESOURCE_EXHAUSTED): a size such as "256m", or
+	// "0" for no limit. Default "256m", a quarter of the default heap, so
+	// that one heavy query cannot take the heap from the others.
+	TransactionMemory string
 	// Version is the Neo4j release, 5.x.y. Default "5.26.30".
 	Version string
 	// LibDir, when set, is the jar cache instead of <Home>/lib/<Version>/,
@@ -51,6 +57,7 @@ const (
 	defaultBoltAddr = "127.0.0.1:7687"
 	defaultHeap     = "1g"
 	defaultCache    = "512m"
+	defaultTxMemory = "256m"
 	defaultTimeout  = 120 * time.Second
 )
 
@@ -69,6 +76,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.PageCache == "" {
 		c.PageCache = defaultCache
+	}
+	if c.TransactionMemory == "" {
+		c.TransactionMemory = defaultTxMemory
 	}
 	if c.Version == "" {
 		c.Version = defaultVersion
@@ -117,6 +127,9 @@ func (c Config) validate() error {
 	}
 	if !jvmSizeRE.MatchString(c.Heap) {
 		return fmt.Errorf("neo4jserver: config: Heap %q: want a JVM size such as 512m or 1g", c.Heap)
+	}
+	if c.TransactionMemory != "0" && !jvmSizeRE.MatchString(c.TransactionMemory) {
+		return fmt.Errorf("neo4jserver: config: TransactionMemory %q: want a size such as 256m, or 0 for no limit", c.TransactionMemory)
 	}
 	if _, _, err := splitLoopback(c.BoltAddr); err != nil {
 		return err

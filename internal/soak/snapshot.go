@@ -3,7 +3,7 @@
 // city, citations, matrices) together with a digest of the stored content
 // (documents, sentences, codings) and a recount of the reference points and
 // material sources from the raw sentences and codings, made here without
-// the rollups or the counting queries. The killed-load run (bench/soak,
+// the rollups or the counting queries. The killed-load run (bench/soakload,
 // `make soak-load`) and its short test compare the snapshot of a load that
 // was killed and rerun with that of a clean load. It imports graph and the
 // root package, and is used by tests and bench programs only.
