@@ -2,7 +2,9 @@
 // study (Tables 1–4), 18 illustrative, synthetic policy documents of 18
 // fictional cities, and the codings that reproduce the study's reference
 // points. It is embedded so that `policykb load sample` works from any
-// directory. It imports only the standard library.
+// directory. It also ships the word lists of package words (a user
+// dictionary of policy terms, government stop words, a traditional →
+// simplified character table). It imports only the standard library.
 package data
 
 import "embed"
@@ -13,3 +15,10 @@ import "embed"
 //
 //go:embed sample
 var Sample embed.FS
+
+// Words holds words/userdict.txt (policy terms the segmenter keeps whole),
+// words/stopwords.txt (words left out of word statistics) and words/t2s.txt
+// (traditional → simplified characters, from ICU).
+//
+//go:embed words
+var Words embed.FS

@@ -20,7 +20,8 @@ func sentenceOf(v []any) policykb.Sentence {
 // SentenceQuery selects sentences: those of documents the filter admits, and
 // optionally only those coded at a code (or any code below it), containing a
 // text, or coded / not coded at all. The filter's coders restrict which
-// codings count.
+// codings count (human codings only unless it names coders or includes
+// automatic ones).
 type SentenceQuery struct {
 	Filter policykb.CorpusFilter
 	CodeID string
@@ -30,11 +31,7 @@ type SentenceQuery struct {
 
 func (q SentenceQuery) where(params map[string]any) string {
 	where := filterClause(q.Filter, params, false)
-	coder := "true"
-	if len(q.Filter.Coders) > 0 {
-		params["fCoders"] = q.Filter.Coders
-		coder = "r.coder IN $fCoders"
-	}
+	coder := coderCond(q.Filter, params, "r")
 	if q.CodeID != "" {
 		// $under, the code and every code below it, is bound by
 		// pageSentences: a sentence's codings are looked up in a set rather

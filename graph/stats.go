@@ -9,12 +9,18 @@ import (
 	"github.com/policykb/policykb"
 )
 
+// human is the condition on a coding r made by hand or imported: Stats
+// counts human codings, as every count does by default.
+const human = "coalesce(r.origin, '') <> '" + policykb.OriginAuto + "'"
+
 const statsQuery = `
 RETURN COUNT { (:City) }, COUNT { (:Document) }, COUNT { (:Sentence) },
-       COUNT { (s:Sentence) WHERE EXISTS { (s)-[:CODED_AS]->() } }, COUNT { ()-[:CODED_AS]->() },
+       COUNT { (s:Sentence) WHERE EXISTS { (s)-[r:CODED_AS]->() WHERE ` + human + ` } },
+       COUNT { ()-[r:CODED_AS]->() WHERE ` + human + ` },
        COUNT { (:Layer) }, COUNT { (:MainCategory) }, COUNT { (:Category) }, COUNT { (:Concept) }`
 
-// Stats counts the nodes and codings of the knowledge base.
+// Stats counts the nodes and codings of the knowledge base; coded sentences
+// and codings are human ones (automatic codings are not counted).
 func (s *Store) Stats(ctx context.Context) (policykb.Stats, error) {
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return collect(ctx, tx, statsQuery, nil)

@@ -28,6 +28,10 @@ type Config struct {
 	// used without checking that the knowledge base has not changed
 	// (catalog.go); default 1s, negative: check on every read.
 	CatalogMaxAge time.Duration
+	// Words, when set, cuts sentences into words: the store keeps each
+	// document's words as it writes it and answers word questions
+	// (words_write.go). Nil: no words are kept.
+	Words Words
 }
 
 // Store is a handle on the knowledge base in Neo4j. It is safe for
@@ -37,6 +41,7 @@ type Store struct {
 	cfg     Config
 	log     *slog.Logger
 	catalog catalog
+	words   heldWords // the word index (words_index.go)
 }
 
 // Open connects to Neo4j and verifies that it answers. An unreachable server

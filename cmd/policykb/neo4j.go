@@ -13,6 +13,7 @@ import (
 	"github.com/policykb/policykb"
 	"github.com/policykb/policykb/graph"
 	"github.com/policykb/policykb/graph/neo4jserver"
+	"github.com/policykb/policykb/words"
 )
 
 func (a *app) serverConfig(addr string) neo4jserver.Config {
@@ -116,8 +117,13 @@ func (a *app) bundledAddr(port int) (string, error) {
 // server there first.
 func (a *app) openStore(ctx context.Context) (*graph.Store, error) {
 	n := a.cfg.Neo4j
+	seg, err := words.New(words.Config{UserDictionary: a.cfg.Words.UserDictionary,
+		StopWords: a.cfg.Words.StopWords, Simplify: a.cfg.Words.Simplify})
+	if err != nil {
+		return nil, err
+	}
 	gcfg := graph.Config{URI: n.URI, Database: n.Database, Username: n.Username, Password: n.Password,
-		BatchSize: a.cfg.Load.BatchSize, TxTimeout: n.TxTimeout, CatalogMaxAge: n.CatalogMaxAge}
+		BatchSize: a.cfg.Load.BatchSize, TxTimeout: n.TxTimeout, CatalogMaxAge: n.CatalogMaxAge, Words: seg}
 	if addr, local := boltAddr(n.URI); local && n.Bundled.Enabled {
 		if err := neo4jserver.WaitBolt(ctx, addr, 500*time.Millisecond); err != nil {
 			a.log.Info("nothing answers at "+addr+"; starting the bundled Neo4j", "home", n.Bundled.Home)
