@@ -186,11 +186,13 @@ func TestWordCountsEqualARecountOfTheTexts(t *testing.T) {
 		f    policykb.CorpusFilter
 		keep func(sentenceRow) bool
 	}{
-		"everything":   {policykb.CorpusFilter{}, func(sentenceRow) bool { return true }},
-		"two cities":   {policykb.CorpusFilter{Cities: []string{"linlan", "溪川市"}}, func(r sentenceRow) bool { return r.doc.City == "Linlan" || r.doc.City == "Xichuan" }},
-		"a province":   {policykb.CorpusFilter{Provinces: []string{"Zhejiang"}}, nil},
-		"issued dates": {policykb.CorpusFilter{IssuedFrom: day("2023-09-01"), IssuedTo: day("2023-12-31")}, func(r sentenceRow) bool { return !r.doc.IssuedOn.Before(*day("2023-09-01")) && !r.doc.IssuedOn.After(*day("2023-12-31")) }},
-		"documents":    {policykb.CorpusFilter{Documents: []string{"d03", "d11"}}, func(r sentenceRow) bool { return r.doc.ID == "d03" || r.doc.ID == "d11" }},
+		"everything": {policykb.CorpusFilter{}, func(sentenceRow) bool { return true }},
+		"two cities": {policykb.CorpusFilter{Cities: []string{"linlan", "溪川市"}}, func(r sentenceRow) bool { return r.doc.City == "Linlan" || r.doc.City == "Xichuan" }},
+		"a province": {policykb.CorpusFilter{Provinces: []string{"Zhejiang"}}, nil},
+		"issued dates": {policykb.CorpusFilter{IssuedFrom: day("2023-09-01"), IssuedTo: day("2023-12-31")}, func(r sentenceRow) bool {
+			return !r.doc.IssuedOn.Before(*day("2023-09-01")) && !r.doc.IssuedOn.After(*day("2023-12-31"))
+		}},
+		"documents": {policykb.CorpusFilter{Documents: []string{"d03", "d11"}}, func(r sentenceRow) bool { return r.doc.ID == "d03" || r.doc.ID == "d11" }},
 		"coder B": {policykb.CorpusFilter{Coders: []string{"B"}}, func(r sentenceRow) bool {
 			return slices.ContainsFunc(coded[r.st.ID], func(k policykb.Coding) bool { return k.Coder == "B" })
 		}},
