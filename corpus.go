@@ -66,6 +66,9 @@ type Coding struct {
 	Origin     string
 	At         time.Time
 	Start, End *int
+	// Confidence is how sure an automatic coder was (0 to 1); nil for a
+	// human coding.
+	Confidence *float64
 }
 
 // CorpusFilter restricts the sentences that are counted or listed. Empty
@@ -105,6 +108,8 @@ type Count struct {
 
 // Stats sizes the knowledge base.
 type Stats struct {
+	// CodedSentences and Codings are human (AutomaticCodings are not in them).
 	Cities, Documents, Sentences, CodedSentences, Codings int
 	Layers, MainCategories, Categories, Concepts          int
+	AutomaticCodings                                      int
 }

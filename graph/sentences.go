@@ -120,7 +120,7 @@ func (s *Store) SentencesByID(ctx context.Context, ids []string) (map[string]pol
 
 const codingsOfSentences = `
 MATCH (s:Sentence)-[r:CODED_AS]->(k:Code) WHERE s.id IN $ids
-RETURN s.id, k.id, r.coder, r.origin, r.at, r.start, r.end
+RETURN s.id, k.id, r.coder, r.origin, r.at, r.start, r.end, r.confidence
 ORDER BY s.id, k.ord, k.id, r.coder`
 
 // CodingsBySentence returns the codings of each sentence, ordered by code
@@ -137,7 +137,7 @@ func (s *Store) CodingsBySentence(ctx context.Context, sentenceIDs []string) (ma
 		v := rec.Values
 		at, _ := v[4].(time.Time)
 		c := policykb.Coding{SentenceID: str(v[0]), CodeID: str(v[1]), Coder: str(v[2]), Origin: str(v[3]),
-			At: at, Start: optInt(v[5]), End: optInt(v[6])}
+			At: at, Start: optInt(v[5]), End: optInt(v[6]), Confidence: optFloat(v[7])}
 		res[c.SentenceID] = append(res[c.SentenceID], c)
 	}
 	return res, nil

@@ -17,7 +17,8 @@ const statsQuery = `
 RETURN COUNT { (:City) }, COUNT { (:Document) }, COUNT { (:Sentence) },
        COUNT { (s:Sentence) WHERE EXISTS { (s)-[r:CODED_AS]->() WHERE ` + human + ` } },
        COUNT { ()-[r:CODED_AS]->() WHERE ` + human + ` },
-       COUNT { (:Layer) }, COUNT { (:MainCategory) }, COUNT { (:Category) }, COUNT { (:Concept) }`
+       COUNT { (:Layer) }, COUNT { (:MainCategory) }, COUNT { (:Category) }, COUNT { (:Concept) },
+       COUNT { ()-[r:CODED_AS]->() WHERE NOT (` + human + `) }`
 
 // Stats counts the nodes and codings of the knowledge base; coded sentences
 // and codings are human ones (automatic codings are not counted).
@@ -31,5 +32,6 @@ func (s *Store) Stats(ctx context.Context) (policykb.Stats, error) {
 	v := out.([]*neo4j.Record)[0].Values
 	return policykb.Stats{Cities: integer(v[0]), Documents: integer(v[1]), Sentences: integer(v[2]),
 		CodedSentences: integer(v[3]), Codings: integer(v[4]), Layers: integer(v[5]),
-		MainCategories: integer(v[6]), Categories: integer(v[7]), Concepts: integer(v[8])}, nil
+		MainCategories: integer(v[6]), Categories: integer(v[7]), Concepts: integer(v[8]),
+		AutomaticCodings: integer(v[9])}, nil
 }

@@ -33,6 +33,14 @@ func optInt(v any) *int {
 	return &i
 }
 
+func optFloat(v any) *float64 {
+	f, ok := v.(float64)
+	if !ok {
+		return nil
+	}
+	return &f
+}
+
 func boolean(v any) bool {
 	b, _ := v.(bool)
 	return b
