@@ -26,8 +26,12 @@ import (
 // probability times the share.
 type Model struct {
 	Thresholds
-	scheme   *analysis.Scheme
-	stop     func(string) bool
+	scheme *analysis.Scheme
+	stop   func(string) bool
+	// hints are dictionaries whose matches are features too ("dict:" and
+	// the code): the user's dictionary, and the seeds made of the
+	// codebook's own names (Seeds); the model learns how far to trust them.
+	hints    []*Dictionary
 	features map[string]int32
 	gate     *softmax
 	mains    []string // the gate's classes after "uncoded"
@@ -61,9 +65,9 @@ type Example struct {
 // tells stop words. Examples whose codes lie outside the scheme, or above
 // the main categories, teach only the gate (as coded, main category
 // unknown, they are left out).
-func Train(codes []policykb.Code, examples []Example, stop func(string) bool, th Thresholds) (*Model, error) {
+func Train(codes []policykb.Code, examples []Example, stop func(string) bool, th Thresholds, hints ...*Dictionary) (*Model, error) {
 	m := &Model{Thresholds: th, scheme: analysis.NewScheme(codes), stop: stop, features: map[string]int32{},
-		inner: map[string]*softmax{}, concepts: map[string][]string{}}
+		inner: map[string]*softmax{}, concepts: map[string][]string{}, hints: hints}
 	for _, c := range codes {
 		if c.Level == policykb.LevelMainCategory {
 			m.mains = append(m.mains, c.ID)
@@ -82,7 +86,7 @@ func Train(codes []policykb.Code, examples []Example, stop func(string) bool, th
 	var buf []string
 	coded := 0
 	for _, ex := range examples {
-		fs := m.index(features(ex.Unit, stop, buf), true)
+		fs := m.index(m.featuresOf(ex.Unit, buf), true)
 		target := make([]float32, len(m.mains)+1)
 		mains := map[string][]string{} // main → its concepts coded here
 		unknown := false
@@ -151,6 +155,17 @@ func Train(codes []policykb.Code, examples []Example, stop func(string) bool, th
 	return m, nil
 }
 
+// featuresOf are a unit's features with the hints' matches.
+func (m *Model) featuresOf(u Unit, buf []string) []string {
+	out := features(u, m.stop, buf)
+	for _, d := range m.hints {
+		for _, s := range d.match(u) {
+			out = append(out, "dict:"+d.Name+":"+s.CodeID)
+		}
+	}
+	return out
+}
+
 // index maps feature names to ids, adding new ones when learning.
 func (m *Model) index(names []string, learn bool) []int32 {
 	out := make([]int32, 0, len(names))
@@ -183,7 +198,7 @@ func (m *Model) Predict(u Unit) []Suggestion {
 	if boilerplate(u) {
 		return nil
 	}
-	fs := m.index(features(u, m.stop, nil), false)
+	fs := m.index(m.featuresOf(u, nil), false)
 	p := make([]float64, len(m.mains)+1)
 	m.gate.probabilities(fs, p)
 	var out []Suggestion

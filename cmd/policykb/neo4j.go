@@ -115,10 +115,23 @@ func (a *app) bundledAddr(port int) (string, error) {
 // openStore connects to neo4j.uri. When that is a loopback address where
 // nothing answers and the bundled server is enabled, it starts the bundled
 // server there first.
+// segmenter is the word segmenter of the configuration (words.*), made
+// once per process: gse's dictionary, loaded on first use, is large.
+func (a *app) segmenter() (*words.Segmenter, error) {
+	if a.words == nil {
+		seg, err := words.New(words.Config{UserDictionary: a.cfg.Words.UserDictionary,
+			StopWords: a.cfg.Words.StopWords, Simplify: a.cfg.Words.Simplify})
+		if err != nil {
+			return nil, err
+		}
+		a.words = seg
+	}
+	return a.words, nil
+}
+
 func (a *app) openStore(ctx context.Context) (*graph.Store, error) {
 	n := a.cfg.Neo4j
-	seg, err := words.New(words.Config{UserDictionary: a.cfg.Words.UserDictionary,
-		StopWords: a.cfg.Words.StopWords, Simplify: a.cfg.Words.Simplify})
+	seg, err := a.segmenter()
 	if err != nil {
 		return nil, err
 	}
