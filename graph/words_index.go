@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -216,7 +217,11 @@ func (s *Store) buildWordIndex(ctx context.Context) (*wordIndex, error) {
 		}
 	}
 	idx.sentStart = append(idx.sentStart, int32(len(idx.toks)))
-	s.log.Info("word index built", "documents", len(idx.docs), "sentences", total, "words", len(idx.toks),
+	level := slog.LevelDebug
+	if time.Since(began) > time.Second {
+		level = slog.LevelInfo
+	}
+	s.log.Log(ctx, level, "word index built", "documents", len(idx.docs), "sentences", total, "words", len(idx.toks),
 		"vocabulary", len(idx.vocab), "took", time.Since(began).Round(time.Millisecond))
 	return idx, nil
 }
