@@ -37,8 +37,8 @@ var filterParams = []string{"city", "province", "document", "coder", "from", "to
 
 // tableParams are the parameters of each table beyond the filter.
 var tableParams = map[Table][]string{
-	Codings: nil,
-	Counts:  {"level"},
+	Codings:  nil,
+	Counts:   {"level"},
 	Matrix:   {"rows", "columns", "measure"},
 	Words:    {"top", "min_length"},
 	Keywords: {"of", "level", "unit", "top", "min_length"},

@@ -53,7 +53,7 @@ counts automatic codings too.`,
 		Example: "  policykb export csv codings -o codings.csv\n" +
 			"  policykb export xlsx counts --level MAIN_CATEGORY --city Linlan -o counts.xlsx\n" +
 			"  policykb export json matrix --rows MAIN_CATEGORY --columns CITY --measure SHARE",
-		Args:      cobra.ExactArgs(1),
+		Args: cobra.ExactArgs(1),
 		ValidArgs: func() []string {
 			var out []string
 			for _, t := range exports.Tables {
