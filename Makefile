@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/policykb
 SOURCES := $(shell find . -name '*.go' -not -path './.policykb/*') go.mod go.sum
 
-.PHONY: run test build vet bench bench-go bench-compare bench-load neo4j-stop clean
+.PHONY: run test build vet bench bench-go bench-compare bench-load bench-words neo4j-stop clean
 
 build: $(BIN)
 
@@ -35,6 +35,12 @@ bench-compare: build
 ## $(TIER) when given, else M4; written to bench/results/<tier>-load.json (ROUNDS=n: fastest of n)
 bench-load: build
 	TIER=$(if $(filter command line environment,$(origin TIER)),$(TIER),M4) scripts/bench-load.sh
+
+## bench-words: word statistics and autocode at tier $(TIER) when given, else M: the word
+## index's build, words(top: 50) and coword(top: 100) over GraphQL, autocode's apply rate;
+## written to bench/results/<tier>-words.json
+bench-words: build
+	TIER=$(if $(filter command line environment,$(origin TIER)),$(TIER),M) scripts/bench-words.sh
 
 vet:
 	$(GO) vet ./...

@@ -102,6 +102,11 @@ func (r Report) WriteText(w io.Writer, perCode bool) error {
 	fmt.Fprintf(w, "%s against %s (%s): %d documents\n\n", r.Candidate, r.Reference, r.How, r.Documents)
 	fmt.Fprintln(tw, "level\tunits\tkappa\tHolsti\tprecision\trecall\tF1\tmacro-F1\tcoded/uncoded kappa\t")
 	for _, l := range r.Levels {
+		if p := l.Pooled; p.Both+p.OnlyReference+p.OnlyCandidate == 0 {
+			// Kappa is 1 by definition when neither coded anything: say so.
+			fmt.Fprintf(tw, "%s\t%d\tno coding at this level by either coder\t\t\t\t\t\t\t\n", l.Level, l.Units)
+			continue
+		}
 		fmt.Fprintf(tw, "%s\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t\n", l.Level, l.Units, l.Pooled.Kappa, l.Pooled.Holsti,
 			l.Pooled.Precision, l.Pooled.Recall, l.Pooled.F1, l.MacroF1, l.Coded.Kappa)
 	}

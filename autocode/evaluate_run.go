@@ -117,7 +117,7 @@ func CrossValidateStored(ctx context.Context, store *graph.Store, w graph.Words,
 	}
 	how := fmt.Sprintf("learned coder, %d-fold cross-validation over documents", k)
 	if opt.Dictionary != nil {
-		how += ", dictionary " + opt.Dictionary.Name + " as hints"
+		how += ", backed by dictionary " + opt.Dictionary.Name
 	}
 	return NewReport(reference, "auto:model (cross-validated)", how, len(docs), codes, EvaluateAll(codes, docs, pred)), nil
 }

@@ -3,6 +3,7 @@ package autocode
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/policykb/policykb"
 	"github.com/policykb/policykb/analysis"
@@ -37,6 +38,8 @@ type Model struct {
 	mains    []string // the gate's classes after "uncoded"
 	inner    map[string]*softmax
 	concepts map[string][]string // the inner model's classes
+	// headingIDs are the ids of heading features (while training).
+	headingIDs map[int32]bool
 }
 
 // Thresholds tune how sure a coder must be to code.
@@ -67,7 +70,7 @@ type Example struct {
 // unknown, they are left out).
 func Train(codes []policykb.Code, examples []Example, stop func(string) bool, th Thresholds, hints ...*Dictionary) (*Model, error) {
 	m := &Model{Thresholds: th, scheme: analysis.NewScheme(codes), stop: stop, features: map[string]int32{},
-		inner: map[string]*softmax{}, concepts: map[string][]string{}, hints: hints}
+		inner: map[string]*softmax{}, concepts: map[string][]string{}, hints: hints, headingIDs: map[int32]bool{}}
 	for _, c := range codes {
 		if c.Level == policykb.LevelMainCategory {
 			m.mains = append(m.mains, c.ID)
@@ -134,6 +137,11 @@ func Train(codes []policykb.Code, examples []Example, stop func(string) bool, th
 			}
 		}
 		gate = append(gate, sample{features: fs, target: target})
+		if augmentWithoutHeadings {
+			if bare := m.withoutHeadings(fs); len(bare) < len(fs) {
+				gate = append(gate, sample{features: bare, target: target})
+			}
+		}
 	}
 	if coded == 0 {
 		return nil, fmt.Errorf("autocode: no example is coded under a main category: nothing to learn from")
@@ -166,6 +174,24 @@ func (m *Model) featuresOf(u Unit, buf []string) []string {
 	return out
 }
 
+// augmentWithoutHeadings trains the gate on every sentence twice, once
+// without the features of its headings, so that it learns the sentence's
+// own wording too and not only where the sentence stands: real texts
+// (laws, notices, reposts) often lack the numbered sections of the
+// training texts.
+var augmentWithoutHeadings = true
+
+// withoutHeadings returns the features that do not come from headings.
+func (m *Model) withoutHeadings(fs []int32) []int32 {
+	out := make([]int32, 0, len(fs))
+	for _, f := range fs {
+		if !m.headingIDs[f] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // index maps feature names to ids, adding new ones when learning.
 func (m *Model) index(names []string, learn bool) []int32 {
 	out := make([]int32, 0, len(names))
@@ -178,6 +204,9 @@ func (m *Model) index(names []string, learn bool) []int32 {
 			}
 			id = int32(len(m.features))
 			m.features[f] = id
+			if strings.HasPrefix(f, "h1:") || strings.HasPrefix(f, "h2:") {
+				m.headingIDs[id] = true
+			}
 		}
 		if !seen[id] {
 			seen[id] = true
@@ -210,6 +239,18 @@ func (m *Model) Predict(u Unit) []Suggestion {
 		out = append(out, m.within(mid, pm, fs)...)
 	}
 	return out
+}
+
+// Uncoded is the gate's probability that the unit is left uncoded (1 for
+// boilerplate).
+func (m *Model) Uncoded(u Unit) float64 {
+	if boilerplate(u) {
+		return 1
+	}
+	fs := m.index(m.featuresOf(u, nil), false)
+	p := make([]float64, len(m.mains)+1)
+	m.gate.probabilities(fs, p)
+	return p[0]
 }
 
 // within chooses the codes under a main category given with probability pm.

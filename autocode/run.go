@@ -38,8 +38,12 @@ type TrainOptions struct {
 	// MaxSentences caps the training sentences (whole documents, spread
 	// over the corpus); 0: 100,000.
 	MaxSentences int
-	// Dictionary, when set, is a hint (its matches are features).
+	// Dictionary, when set, is a hint (its matches are features), and the
+	// coder is Combined: the dictionary codes where the model abstains
+	// unsure.
 	Dictionary *Dictionary
+	// Backoff is Combined.Below (0: DefaultBackoff).
+	Backoff float64
 	// NoSeeds leaves out the codebook's names as hints.
 	NoSeeds    bool
 	Thresholds Thresholds
@@ -95,7 +99,8 @@ func ReadTraining(ctx context.Context, store *graph.Store, w graph.Words, opt Tr
 	return docs, nil
 }
 
-// Trainer returns the trainer of models with these options.
+// Trainer returns the trainer of coders with these options: a Model, or
+// with a Dictionary a Combined coder.
 func (opt TrainOptions) Trainer(codes []policykb.Code, w graph.Words) Trainer {
 	var hints []*Dictionary
 	if opt.Dictionary != nil {
@@ -105,7 +110,15 @@ func (opt TrainOptions) Trainer(codes []policykb.Code, w graph.Words) Trainer {
 		hints = append(hints, Seeds(codes, w.Words, w.Simplify, w.Stop))
 	}
 	return func(examples []Example) (Coder, error) {
-		return Train(codes, examples, w.Stop, opt.Thresholds, hints...)
+		m, err := Train(codes, examples, w.Stop, opt.Thresholds, hints...)
+		if err != nil || opt.Dictionary == nil {
+			return m, err
+		}
+		below := opt.Backoff
+		if below == 0 {
+			below = DefaultBackoff
+		}
+		return Combined{Model: m, Dictionary: opt.Dictionary, Below: below}, nil
 	}
 }
 

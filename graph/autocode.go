@@ -26,8 +26,9 @@ type CodingDocumentsQuery struct {
 	// Filter admits documents (cities, provinces, documents, dates); its
 	// coders, when given, restrict the codings read.
 	Filter policykb.CorpusFilter
-	// Human, when set, reads only documents with a human coding, and only
-	// human codings; HumanFree only documents without one.
+	// Human, when set, reads only documents with a human coding (with the
+	// filter's coders, one of theirs), and only those codings; HumanFree
+	// only documents without a human coding.
 	Human, HumanFree bool
 	// Codings reads the documents' codings (all of them, or the filter's
 	// coders'); without it Codings is nil.
@@ -64,7 +65,9 @@ func (s *Store) EachCodingDocument(ctx context.Context, q CodingDocumentsQuery, 
 		return err
 	}
 	where := filterClause(q.Filter, params, false)
-	human := "EXISTS { (d)-[:HAS_SENTENCE]->(:Sentence)-[r:CODED_AS]->() WHERE " + coderCond(policykb.CorpusFilter{}, params, "r") + " }"
+	// Documents with a human coding; with the filter's coders, with one of theirs.
+	human := "EXISTS { (d)-[:HAS_SENTENCE]->(:Sentence)-[r:CODED_AS]->() WHERE " +
+		coderCond(policykb.CorpusFilter{Coders: q.Filter.Coders}, params, "r") + " }"
 	switch {
 	case q.Human:
 		where += " AND " + human

@@ -60,12 +60,14 @@ type coderFlags struct {
 	model      string
 	learnFrom  []string
 	noSeeds    bool
+	backoff    float64
 	th         autocode.Thresholds
 }
 
 func (c *coderFlags) add(f *pflag.FlagSet) {
-	f.StringVar(&c.dictionary, "dictionary", "", "a coding dictionary (YAML): code by its words, phrases and patterns (coder auto:dict:NAME); with --model, its matches are features of the model")
+	f.StringVar(&c.dictionary, "dictionary", "", "a coding dictionary (YAML): code by its words, phrases and patterns (coder auto:dict:NAME); with --model, the model weighs its matches and it codes where the model abstains unsure (--backoff)")
 	f.BoolVar(&c.noSeeds, "no-seeds", false, "do not use the codebook's Chinese names as hints of the learned coder")
+	f.Float64Var(&c.backoff, "backoff", autocode.DefaultBackoff, "with --model and --dictionary: the dictionary codes a sentence the model left uncoded when the model gives \"uncoded\" less than this")
 	f.Float64Var(&c.th.MinConfidence, "min-confidence", autocode.DefaultThresholds.MinConfidence, "the learned coder leaves a sentence uncoded below this probability (the abstain threshold)")
 	f.Float64Var(&c.th.ConceptShare, "concept-share", autocode.DefaultThresholds.ConceptShare, "share of its main category a concept or category needs to be coded instead of its parent")
 	f.Float64Var(&c.th.SecondConcept, "second-concept", autocode.DefaultThresholds.SecondConcept, "share a second concept of the same main category needs")
@@ -106,7 +108,7 @@ See also: policykb autocode evaluate (how far to trust it) and policykb autocode
 			}
 			defer store.Close(context.Background())
 			seg, _ := a.segmenter()
-			coderName, coder, err := a.buildCoder(ctx, cmd.ErrOrStderr(), store, cf, f)
+			coderName, coder, err := a.buildCoder(ctx, cmd.ErrOrStderr(), store, cf)
 			if err != nil {
 				return err
 			}
@@ -134,7 +136,7 @@ See also: policykb autocode evaluate (how far to trust it) and policykb autocode
 }
 
 // buildCoder makes the coder the flags describe.
-func (a *app) buildCoder(ctx context.Context, log io.Writer, store *graph.Store, cf coderFlags, f policykb.CorpusFilter) (string, autocode.Coder, error) {
+func (a *app) buildCoder(ctx context.Context, log io.Writer, store *graph.Store, cf coderFlags) (string, autocode.Coder, error) {
 	seg, err := a.segmenter()
 	if err != nil {
 		return "", nil, err
@@ -151,7 +153,9 @@ func (a *app) buildCoder(ctx context.Context, log io.Writer, store *graph.Store,
 	if !validName(cf.model) {
 		return "", nil, fmt.Errorf("--model: expected a name of letters, digits, '.', '_' or '-', got %q", cf.model)
 	}
-	opt := autocode.TrainOptions{Coders: cf.learnFrom, Filter: f, Dictionary: dict, NoSeeds: cf.noSeeds, Thresholds: cf.th}
+	// The model learns from every document the coders coded; the filter
+	// says which documents it codes.
+	opt := autocode.TrainOptions{Coders: cf.learnFrom, Dictionary: dict, NoSeeds: cf.noSeeds, Thresholds: cf.th, Backoff: cf.backoff}
 	began := time.Now()
 	docs, err := autocode.ReadTraining(ctx, store, seg, opt)
 	if err != nil {
@@ -162,12 +166,12 @@ func (a *app) buildCoder(ctx context.Context, log io.Writer, store *graph.Store,
 		return "", nil, err
 	}
 	examples := autocode.Examples(docs)
-	model, err := opt.Trainer(codes, seg)(examples)
+	coder, err := opt.Trainer(codes, seg)(examples)
 	if err != nil {
 		return "", nil, err
 	}
 	fmt.Fprintf(log, "learned from %d documents, %d sentences (%s)\n", len(docs), len(examples), time.Since(began).Round(time.Millisecond))
-	return policykb.AutoCoderPrefix + "model:" + cf.model, model, nil
+	return policykb.AutoCoderPrefix + "model:" + cf.model, coder, nil
 }
 
 func validName(s string) bool {
@@ -216,7 +220,7 @@ The candidate is one of:
   --dictionary FILE     a dictionary, run in memory over every sentence of the reference's documents
   --cross-validate K    the learned coder, trained on K-1 parts of the reference's documents and
                         tested on the held-out part, for each part (documents are never split);
-                        with --dictionary, the dictionary's matches are features of the model`,
+                        with --dictionary, the learned coder backed by the dictionary`,
 		Example: "  policykb autocode evaluate --reference A --cross-validate 6\n" +
 			"  policykb autocode evaluate --reference A --coder B --json\n" +
 			"  policykb autocode evaluate --reference A --dictionary funding.yaml --per-code",
@@ -268,7 +272,7 @@ The candidate is one of:
 					}
 				}
 				rep, err = autocode.CrossValidateStored(ctx, store, seg, reference, folds,
-					autocode.TrainOptions{Filter: f, Dictionary: dict, NoSeeds: cf.noSeeds, Thresholds: cf.th})
+					autocode.TrainOptions{Filter: f, Dictionary: dict, NoSeeds: cf.noSeeds, Thresholds: cf.th, Backoff: cf.backoff})
 			default:
 				var dict *autocode.Dictionary
 				if dict, err = readDictionary(ctx, store, cf.dictionary, seg.Simplify); err != nil {
