@@ -104,7 +104,7 @@ func (r Report) WriteText(w io.Writer, perCode bool) error {
 	for _, l := range r.Levels {
 		if p := l.Pooled; p.Both+p.OnlyReference+p.OnlyCandidate == 0 {
 			// Kappa is 1 by definition when neither coded anything: say so.
-			fmt.Fprintf(tw, "%s\t%d\tno coding at this level by either coder\t\t\t\t\t\t\t\n", l.Level, l.Units)
+			fmt.Fprintf(tw, "%s\t%d\t—\t—\t—\t—\t—\t—\t—\t(neither coded at this level)\n", l.Level, l.Units)
 			continue
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t\n", l.Level, l.Units, l.Pooled.Kappa, l.Pooled.Holsti,
