@@ -45,9 +45,8 @@ type WordQuery struct {
 
 // wordTally is the numbers of every word of the index over a scope.
 type wordTally struct {
-	tf, sf, df        []int32
-	docs, sentences   int
-	tokensByMinLength func(minLength int) (tokens, vocabulary int)
+	tf, sf, df      []int32
+	docs, sentences int
 }
 
 // tally counts every word over the scope's sentences.
