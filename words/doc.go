@@ -6,7 +6,8 @@
 // the text (traditional characters are mapped to simplified ones; the
 // stored text is left as it is).
 //
-// A *Segmenter implements graph.Words: the store calls it to keep every
-// sentence's words beside the sentence, and counts from what it stored.
+// A *Segmenter implements graph.Words: the store calls it to keep the words
+// of every sentence on its document as it writes it, and counts from what
+// it stored.
 // It imports the standard library, gse, graph and data.
 package words
