@@ -108,11 +108,11 @@ func TestTraditionalScriptCountsAsSimplified(t *testing.T) {
 	if a, b := count("s1"), count("t1"); !slices.Equal(a, b) || len(a) == 0 {
 		t.Errorf("simplified %+v\ntraditional %+v", a, b)
 	}
-	lines, total, err := s.Concordance(ctx, "双师型", 3, policykb.CorpusFilter{Documents: []string{"t1"}}, graph.Page{Limit: 5})
+	lines, total, err := s.Concordance(ctx, "双师型教师", 3, policykb.CorpusFilter{Documents: []string{"t1"}}, graph.Page{Limit: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if total != 1 || len(lines) != 1 || lines[0].Word != "雙師型" || lines[0].Left != "業共建" || lines[0].Right != "教師隊" {
+	if total != 1 || len(lines) != 1 || lines[0].Word != "雙師型教師" || lines[0].Left != "業共建" || lines[0].Right != "隊伍。" {
 		t.Errorf("concordance %d %+v", total, lines)
 	}
 }
