@@ -26,48 +26,49 @@ func CowordAverageLinkage(dist [][]float64) []Merge {
 	if n < 2 {
 		return nil
 	}
-	// d holds the distances between active clusters, by cluster number.
-	d := make(map[[2]int]float64, n*n/2)
-	size := map[int]int{}
+	// d[a][b] is the distance between active clusters a and b, by cluster
+	// number (0..2n−2), for a < b.
+	total := 2*n - 1
+	d := make([][]float64, total)
+	for i := range d {
+		d[i] = make([]float64, total)
+	}
+	size := make([]int, total)
 	active := make([]int, n)
 	for i := range n {
 		active[i] = i
 		size[i] = 1
-		for j := i + 1; j < n; j++ {
-			d[[2]int{i, j}] = dist[i][j]
+		for j := range n {
+			d[i][j] = dist[i][j]
 		}
 	}
 	get := func(a, b int) float64 {
 		if a > b {
 			a, b = b, a
 		}
-		return d[[2]int{a, b}]
+		return d[a][b]
 	}
 	merges := make([]Merge, 0, n-1)
 	for step := 0; len(active) > 1; step++ {
 		bi, bj, best := -1, -1, 0.0
 		for x := 0; x < len(active); x++ {
+			row := d[active[x]]
 			for y := x + 1; y < len(active); y++ {
-				a, b := active[x], active[y]
-				v := get(a, b)
-				if bi < 0 || v < best {
+				if v := row[active[y]]; bi < 0 || v < best {
 					bi, bj, best = x, y, v
 				}
 			}
 		}
 		a, b := active[bi], active[bj]
-		if a > b {
-			a, b = b, a
-		}
 		c := n + step
 		size[c] = size[a] + size[b]
 		merges = append(merges, Merge{Left: a, Right: b, Distance: best, Size: size[c]})
-		rest := make([]int, 0, len(active)-1)
+		rest := active[:0]
 		for _, k := range active {
 			if k == a || k == b {
 				continue
 			}
-			d[[2]int{k, c}] = (float64(size[a])*get(k, a) + float64(size[b])*get(k, b)) / float64(size[c])
+			d[k][c] = (float64(size[a])*get(k, a) + float64(size[b])*get(k, b)) / float64(size[c])
 			rest = append(rest, k)
 		}
 		active = append(rest, c)

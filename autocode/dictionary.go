@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -33,6 +35,9 @@ import (
 type Dictionary struct {
 	Name    string
 	Entries []Entry
+
+	once sync.Once
+	ix   *dictIndex // built on first use
 }
 
 // Entry is one code of a dictionary.
@@ -236,35 +241,80 @@ func (d *Dictionary) Predict(u Unit) []Suggestion {
 	return d.match(u)
 }
 
-// match is Predict without the boilerplate check.
+// match is Predict without the boilerplate check. Words are looked up in
+// a map and phrases by their first character, so a sentence costs a pass
+// over its words and characters, not one search per phrase.
 func (d *Dictionary) match(u Unit) []Suggestion {
+	ix := d.index()
 	text := strings.ToLower(u.Simplified)
-	var out []Suggestion
-	for _, e := range d.Entries {
-		if slices.ContainsFunc(e.Exclude, func(x string) bool { return strings.Contains(text, x) }) {
-			continue
+	hits := make(map[int]map[string]bool) // entry → distinct items found
+	found := func(e int, item string) {
+		if hits[e] == nil {
+			hits[e] = map[string]bool{}
 		}
-		hits := 0
-		for _, w := range e.Words {
-			if slices.Contains(u.Words, w) {
-				hits++
-			}
-		}
-		for _, p := range e.Phrases {
-			if strings.Contains(text, p) {
-				hits++
-			}
-		}
-		for _, re := range e.Patterns {
-			if re.MatchString(text) {
-				hits++
-			}
-		}
-		if hits > 0 {
-			out = append(out, Suggestion{CodeID: e.CodeID, Confidence: float64(hits) / float64(hits+1)})
+		hits[e][item] = true
+	}
+	for _, w := range u.Words {
+		for _, e := range ix.words[w] {
+			found(e, "w:"+w)
 		}
 	}
+	for i, r := range text {
+		for _, p := range ix.phrases[r] {
+			if strings.HasPrefix(text[i:], p.text) {
+				found(p.entry, "p:"+p.text)
+			}
+		}
+	}
+	for _, e := range ix.patterned {
+		for k, re := range d.Entries[e].Patterns {
+			if re.MatchString(text) {
+				found(e, "r:"+strconv.Itoa(k))
+			}
+		}
+	}
+	var out []Suggestion
+	for e, entry := range d.Entries {
+		h := len(hits[e])
+		if h == 0 || slices.ContainsFunc(entry.Exclude, func(x string) bool { return strings.Contains(text, x) }) {
+			continue
+		}
+		out = append(out, Suggestion{CodeID: entry.CodeID, Confidence: float64(h) / float64(h+1)})
+	}
 	return out
+}
+
+type dictIndex struct {
+	words     map[string][]int
+	phrases   map[rune][]phraseRef
+	patterned []int
+}
+
+type phraseRef struct {
+	entry int
+	text  string
+}
+
+func (d *Dictionary) index() *dictIndex {
+	d.once.Do(func() {
+		ix := &dictIndex{words: map[string][]int{}, phrases: map[rune][]phraseRef{}}
+		for e, entry := range d.Entries {
+			for _, w := range entry.Words {
+				if !slices.Contains(ix.words[w], e) {
+					ix.words[w] = append(ix.words[w], e)
+				}
+			}
+			for _, p := range entry.Phrases {
+				r, _ := utf8.DecodeRuneInString(p)
+				ix.phrases[r] = append(ix.phrases[r], phraseRef{e, p})
+			}
+			if len(entry.Patterns) > 0 {
+				ix.patterned = append(ix.patterned, e)
+			}
+		}
+		d.ix = ix
+	})
+	return d.ix
 }
 
 // Seeds is a dictionary made of the coding scheme's own names: each code
