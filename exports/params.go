@@ -81,8 +81,8 @@ func ParseRequest(table string, q url.Values) (Request, error) {
 		if slices.Contains(filterParams, k) || slices.Contains(tableParams[t], k) {
 			continue
 		}
-		for other, ps := range tableParams {
-			if slices.Contains(ps, k) {
+		for _, other := range Tables { // in order, so that the message is always the same
+			if slices.Contains(tableParams[other], k) {
 				return req, policykb.InvalidArgument(k, "exports: %s applies to the %s table, not to %s", k, other, t)
 			}
 		}
