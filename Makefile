@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/policykb
 SOURCES := $(shell find . -name '*.go' -not -path './.policykb/*') go.mod go.sum
 
-.PHONY: run test build vet fuzz soak-load bench bench-go bench-compare bench-load audit soak neo4j-stop clean
+.PHONY: run test build vet fuzz soak-load bench bench-go bench-compare bench-load bench-words audit soak neo4j-stop clean
 
 build: $(BIN)
 
@@ -45,6 +45,11 @@ audit: build
 ## checked; written to bench/results/soak.json and soak.md
 soak: build
 	scripts/soak.sh
+## bench-words: word statistics and autocode at tier $(TIER) when given, else M: the word
+## index's build, words(top: 50) and coword(top: 100) over GraphQL, autocode's apply rate;
+## written to bench/results/<tier>-words.json
+bench-words: build
+	TIER=$(if $(filter command line environment,$(origin TIER)),$(TIER),M) scripts/bench-words.sh
 
 vet:
 	$(GO) vet ./...

@@ -67,10 +67,14 @@ type Coding struct {
 	Origin     string
 	At         time.Time
 	Start, End *int
+	// Confidence is how sure an automatic coder was (0 to 1); nil for a
+	// human coding.
+	Confidence *float64
 }
 
 // CorpusFilter restricts the sentences that are counted or listed. Empty
-// fields do not restrict. Cities and Provinces match names case-insensitively
+// fields do not restrict, except that codings made by automatic coding
+// count only when Coders names their coder or IncludeAutomatic is set. Cities and Provinces match names case-insensitively
 // (a city's English or Chinese name).
 type CorpusFilter struct {
 	Cities     []string
@@ -78,8 +82,21 @@ type CorpusFilter struct {
 	Documents  []string
 	IssuedFrom *time.Time // inclusive
 	IssuedTo   *time.Time // inclusive
-	Coders     []string
+	// Coders restricts the codings that count to these coders' (human or
+	// automatic).
+	Coders []string
+	// IncludeAutomatic counts automatic codings (origin "auto") too when
+	// Coders is empty. Without it, and without Coders naming automatic
+	// coders, every count is of human codings only.
+	IncludeAutomatic bool
 }
+
+// OriginAuto is the origin of codings made by automatic coding; their
+// coder says how ("auto:dict:<name>", "auto:model:<name>").
+const OriginAuto = "auto"
+
+// AutoCoderPrefix begins the name of every automatic coder.
+const AutoCoderPrefix = "auto:"
 
 // Count is what NVivo reports for a code: ReferencePoints is the number of
 // distinct sentences coded at the code or any code below it; MaterialSources
@@ -92,6 +109,8 @@ type Count struct {
 
 // Stats sizes the knowledge base.
 type Stats struct {
+	// CodedSentences and Codings are human (AutomaticCodings are not in them).
 	Cities, Documents, Sentences, CodedSentences, Codings int
 	Layers, MainCategories, Categories, Concepts          int
+	AutomaticCodings                                      int
 }

@@ -1,9 +1,11 @@
 // Package data ships the sample study: the coding scheme of the reference
 // study (Tables 1–4), 18 illustrative, synthetic policy documents of 18
 // fictional cities, and the codings that reproduce the study's reference
-// points; and the policy-instrument frame, the sample's mapping onto it, the
-// default PMC model and the sample's manual PMC scores. It is embedded so
-// that `policykb load sample` works from any directory. It imports only the
+// points; the policy-instrument frame, the sample's mapping onto it, the
+// default PMC model and the sample's manual PMC scores; and the word lists of
+// package words (a user dictionary of policy terms, government stop words, a
+// traditional → simplified character table). It is embedded so that
+// `policykb load sample` works from any directory. It imports only the
 // standard library.
 package data
 
@@ -28,3 +30,9 @@ var Frames embed.FS
 //
 //go:embed pmc
 var PMC embed.FS
+// Words holds words/userdict.txt (policy terms the segmenter keeps whole),
+// words/stopwords.txt (words left out of word statistics) and words/t2s.txt
+// (traditional → simplified characters, from ICU).
+//
+//go:embed words
+var Words embed.FS

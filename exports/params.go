@@ -4,31 +4,45 @@ import (
 	"net/url"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/policykb/policykb"
 )
 
-// ParseTable accepts codings, counts or matrix, case-insensitively.
+// ParseTable accepts a table's name (codings, counts, matrix, words,
+// keywords, coword), case-insensitively.
 func ParseTable(s string) (Table, error) {
 	t := Table(strings.ToLower(strings.TrimSpace(s)))
 	if slices.Contains(Tables, t) {
 		return t, nil
 	}
-	return "", policykb.InvalidArgument("table", "exports: unknown table %q: expected codings, counts or matrix", s)
+	return "", policykb.InvalidArgument("table", "exports: unknown table %q: expected %s", s, tableNames())
+}
+
+// tableNames lists the tables' names for messages: "codings, counts, … or coword".
+func tableNames() string {
+	names := make([]string, len(Tables))
+	for i, t := range Tables {
+		names[i] = string(t)
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
 // The parameters every table takes: the corpus filter. city, province,
 // document and coder may be repeated, or hold a comma-separated list; from
 // and to are dates (YYYY-MM-DD), inclusive.
-var filterParams = []string{"city", "province", "document", "coder", "from", "to"}
+var filterParams = []string{"city", "province", "document", "coder", "from", "to", "automatic"}
 
 // tableParams are the parameters of each table beyond the filter.
 var tableParams = map[Table][]string{
-	Codings: nil,
-	Counts:  {"level"},
-	Matrix:  {"rows", "columns", "measure"},
+	Codings:  nil,
+	Counts:   {"level"},
+	Matrix:   {"rows", "columns", "measure"},
+	Words:    {"top", "min_length"},
+	Keywords: {"of", "level", "unit", "top", "min_length"},
+	Coword:   {"top", "min_length", "measure", "scope"},
 }
 
 // ParseRequest reads an export's parameters (URL query parameters, or the
@@ -39,7 +53,15 @@ var tableParams = map[Table][]string{
 //	         YEAR or DOC_TYPE; default CITY), measure (REFERENCE_POINTS,
 //	         MATERIAL_SOURCES, SHARE, PER_1000_SENTENCES or PRESENCE;
 //	         default REFERENCE_POINTS)
-//	all:     city, province, document, coder, from, to (the CorpusFilter)
+//	words:   top (default 100), min_length (default 2)
+//	keywords: of (document, city or code; required), level (for code;
+//	         default MAIN_CATEGORY), unit (repeatable: ids or names),
+//	         top (default 10), min_length (default 2)
+//	coword:  top (default 50), min_length (default 2), measure (OCHIAI,
+//	         JACCARD, COSINE or COUNT; default OCHIAI), scope (SENTENCE or
+//	         DOCUMENT; default SENTENCE)
+//	all:     city, province, document, coder, from, to (the CorpusFilter),
+//	         automatic (true: count automatic codings too)
 //
 // Enum values are case-insensitive. An unknown parameter, one that the
 // table does not take, a bad value or a missing required one is a
@@ -64,8 +86,8 @@ func ParseRequest(table string, q url.Values) (Request, error) {
 			return req, policykb.InvalidArgument("query", "exports: a parameter without a name (=%s): the %s table takes %s",
 				strings.Join(q[k], ","), t, strings.Join(append(append([]string{}, tableParams[t]...), filterParams...), ", "))
 		}
-		for other, ps := range tableParams {
-			if slices.Contains(ps, k) {
+		for _, other := range Tables { // in order, so that the message is always the same
+			if slices.Contains(tableParams[other], k) {
 				return req, policykb.InvalidArgument(k, "exports: %s applies to the %s table, not to %s", k, other, t)
 			}
 		}
@@ -81,6 +103,9 @@ func ParseRequest(table string, q url.Values) (Request, error) {
 			return "", nil
 		}
 		return strings.TrimSpace(vs[0]), nil
+	}
+	if err := parseWords(&req, q, one); err != nil {
+		return req, err
 	}
 	switch t {
 	case Counts:
@@ -134,6 +159,16 @@ func ParseRequest(table string, q url.Values) (Request, error) {
 	}
 	f := &req.Filter
 	f.Cities, f.Provinces, f.Documents, f.Coders = list("city"), list("province"), list("document"), list("coder")
+	req.Words.Units = list("unit")
+	if s, err := one("automatic"); err != nil {
+		return req, err
+	} else if s != "" {
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return req, policykb.InvalidArgument("automatic", "exports: automatic: %q: expected true or false (count automatic codings too)", s)
+		}
+		f.IncludeAutomatic = b
+	}
 	for _, d := range []struct {
 		key string
 		to  **time.Time

@@ -17,13 +17,16 @@ type Table string
 
 // The tables.
 const (
-	Codings Table = "codings" // one row per coding
-	Counts  Table = "counts"  // one row per code of a level
-	Matrix  Table = "matrix"  // codes × the cases of a dimension
+	Codings  Table = "codings"  // one row per coding
+	Counts   Table = "counts"   // one row per code of a level
+	Matrix   Table = "matrix"   // codes × the cases of a dimension
+	Words    Table = "words"    // one row per high-frequency word
+	Keywords Table = "keywords" // one row per keyword of a document, city or code
+	Coword   Table = "coword"   // the square co-word matrix of the top words
 )
 
 // Tables lists every table, in the order to show them.
-var Tables = []Table{Codings, Counts, Matrix}
+var Tables = []Table{Codings, Counts, Matrix, Words, Keywords, Coword}
 
 // Request is one export: a table, its parameters and the corpus filter.
 type Request struct {
@@ -35,6 +38,8 @@ type Request struct {
 	Columns policykb.Dimension
 	Measure policykb.Measure
 	Filter  policykb.CorpusFilter
+	// Words shapes the word tables (words, keywords, coword).
+	Words WordsRequest
 }
 
 // FileName is the name of the export's file in a format, e.g. codings.csv,
@@ -46,6 +51,13 @@ func (r Request) FileName(f Format) string {
 		parts = append(parts, r.Level.String())
 	case Matrix:
 		parts = append(parts, r.Rows.String(), r.Columns.String(), r.Measure.String())
+	case Keywords:
+		parts = append(parts, r.Words.Of)
+		if r.Words.Of == "code" {
+			parts = append(parts, r.Level.String())
+		}
+	case Coword:
+		parts = append(parts, r.Words.Measure.String(), r.Words.Scope.String())
 	}
 	return strings.ToLower(strings.Join(parts, "-")) + "." + string(f)
 }
@@ -57,6 +69,9 @@ type Source interface {
 	Counts(ctx context.Context, level policykb.Level, f policykb.CorpusFilter) ([]policykb.Count, error)
 	EachCodingBatch(ctx context.Context, f policykb.CorpusFilter, docsPerBatch int, fn func([]graph.CodingRow) error) error
 	Matrix(ctx context.Context, q graph.MatrixQuery) (graph.Matrix, error)
+	Words(ctx context.Context, q graph.WordQuery) (graph.WordStats, error)
+	Keywords(ctx context.Context, q graph.KeywordQuery) ([]graph.KeywordTable, error)
+	Coword(ctx context.Context, q graph.CowordQuery) (graph.Coword, error)
 }
 
 var _ Source = (*graph.Store)(nil)
@@ -85,8 +100,14 @@ func Write(ctx context.Context, src Source, req Request, f Format, w io.Writer) 
 		n, err = writeCounts(ctx, src, req.Level, req.Filter, tw)
 	case Matrix:
 		n, err = writeMatrix(ctx, src, graph.MatrixQuery{Rows: req.Rows, Columns: req.Columns, Measure: req.Measure, Filter: req.Filter}, tw)
+	case Words:
+		n, err = writeWords(ctx, src, req, tw)
+	case Keywords:
+		n, err = writeKeywords(ctx, src, req, tw)
+	case Coword:
+		n, err = writeCoword(ctx, src, req, tw)
 	default:
-		err = policykb.InvalidArgument("table", "exports: unknown table %q: expected codings, counts or matrix", req.Table)
+		err = policykb.InvalidArgument("table", "exports: unknown table %q: expected %s", req.Table, tableNames())
 	}
 	if err != nil {
 		if x, ok := tw.(*xlsxWriter); ok {

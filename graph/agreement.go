@@ -8,69 +8,14 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/policykb/policykb"
+	"github.com/policykb/policykb/analysis"
 )
 
-// AgreementTable is the 2×2 table of two coders' decisions over units: for
-// each unit (and code), whether coder A coded it, and whether coder B did.
-type AgreementTable struct {
-	Both    int // coded by A and by B
-	OnlyA   int // coded by A, not by B
-	OnlyB   int // coded by B, not by A
-	Neither int // coded by neither
-}
-
-// N is the number of decisions in the table.
-func (t AgreementTable) N() int { return t.Both + t.OnlyA + t.OnlyB + t.Neither }
-
-// PercentAgreement is the share of decisions on which the coders agree,
-// (both + neither) / N, between 0 and 1; 0 for an empty table.
-func (t AgreementTable) PercentAgreement() float64 {
-	if t.N() == 0 {
-		return 0
-	}
-	return float64(t.Both+t.Neither) / float64(t.N())
-}
-
-// Kappa is Cohen's kappa, (po − pe) / (1 − pe), where po is the percent
-// agreement and pe the agreement expected by chance from the coders'
-// marginals: pA·pB + (1 − pA)(1 − pB), pA = (both + onlyA) / N and
-// pB = (both + onlyB) / N. It lies in [−1, 1].
-//
-// pe = 1 only when both coders said yes to every unit, or both said no to
-// every unit: they agree perfectly, and Kappa is 1 (the formula is 0/0).
-// An empty table has Kappa 0. It is computed in integers, scaled by N², so
-// that the pe = 1 case is exact.
-func (t AgreementTable) Kappa() float64 {
-	n := int64(t.N())
-	if n == 0 {
-		return 0
-	}
-	yesA, yesB := int64(t.Both+t.OnlyA), int64(t.Both+t.OnlyB)
-	chance := yesA*yesB + (n-yesA)*(n-yesB) // pe·N²
-	observed := n * int64(t.Both+t.Neither) // po·N²
-	if chance == n*n {
-		return 1
-	}
-	return float64(observed-chance) / float64(n*n-chance)
-}
-
-// Holsti is Holsti's coefficient of reliability 2M / (N1 + N2), where N1 =
-// both + onlyA is the number of codings by A, N2 = both + onlyB those by B
-// and M = both those they share. Decisions neither coder made play no part.
-// When neither coder coded anything, they agree perfectly: 1 (0/0 otherwise).
-func (t AgreementTable) Holsti() float64 {
-	if t.Both+t.OnlyA+t.OnlyB == 0 {
-		if t.N() == 0 {
-			return 0
-		}
-		return 1
-	}
-	return float64(2*t.Both) / float64(2*t.Both+t.OnlyA+t.OnlyB)
-}
-
-func (t AgreementTable) add(o AgreementTable) AgreementTable {
-	return AgreementTable{t.Both + o.Both, t.OnlyA + o.OnlyA, t.OnlyB + o.OnlyB, t.Neither + o.Neither}
-}
+// AgreementTable is the 2×2 table of two coders' decisions over units,
+// with percent agreement, Cohen's kappa and Holsti's coefficient (package
+// analysis defines them, for the stored coders here and for evaluations
+// of codings that are not stored).
+type AgreementTable = analysis.AgreementTable
 
 // CodeAgreement is the two coders' agreement on one code over the units.
 type CodeAgreement struct {
@@ -229,7 +174,7 @@ func (s *Store) Agreement(ctx context.Context, coderA, coderB string, level poli
 			}
 		}
 		t.Neither = res.Units - t.Both - t.OnlyA - t.OnlyB
-		res.Pooled = res.Pooled.add(t)
+		res.Pooled = res.Pooled.Add(t)
 		if len(yes[c.ID]) == 0 {
 			continue
 		}

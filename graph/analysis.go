@@ -520,11 +520,7 @@ RETURN p[0], p[1], s.id, s.doc, s.index, s.kind, s.text, s.start, s.end`
 // pairEvidenceQuery: admitted sentences coded at both codes (or below
 // them), by the filter's coders when it names any.
 func pairEvidenceQuery(f policykb.CorpusFilter, params map[string]any) string {
-	coder := "true"
-	if len(f.Coders) > 0 {
-		params["fCoders"] = f.Coders
-		coder = "r.coder IN $fCoders"
-	}
+	coder := coderCond(f, params, "r")
 	return `
 UNWIND $pairs AS p
 MATCH (:Code {id: p[0]})<-[:BELONGS_TO*0..3]-(:Code)<-[r:CODED_AS]-(s:Sentence)

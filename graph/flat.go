@@ -72,11 +72,7 @@ func (s *Store) EachCodingBatch(ctx context.Context, f policykb.CorpusFilter, do
 	for i, rec := range recs {
 		ids[i] = str(rec.Values[0])
 	}
-	coder := "true"
-	if len(f.Coders) > 0 {
-		coder = "r.coder IN $fCoders"
-	}
-	cypher := fmt.Sprintf(flatCodings, coder)
+	cypher := fmt.Sprintf(flatCodings, coderCond(f, params, "r"))
 	for start := 0; start < len(ids); start += docsPerBatch {
 		batch := ids[start:min(start+docsPerBatch, len(ids))]
 		rows, err := s.codingBatch(ctx, cypher, batch, f.Coders)

@@ -74,11 +74,14 @@ CALL (d, keptPairs) {
   DELETE old
 }` + rollupsDone
 
-// rollupSets binds sets: for each coded sentence of d, the codes it rolls
-// up to.
+// rollupSets binds sets: for each sentence of d with a human coding, the
+// codes its human codings roll up to. Automatic codings (origin "auto")
+// count nowhere in rollups: counts stay human unless a filter asks for
+// them, and is then answered sentence by sentence.
 const rollupSets = `
 CALL (d) {
-  MATCH (d)-[:HAS_SENTENCE]->(s:Sentence)-[:CODED_AS]->(:Code)-[:BELONGS_TO*0..3]->(k:Code)
+  MATCH (d)-[:HAS_SENTENCE]->(s:Sentence)-[r:CODED_AS]->(:Code)-[:BELONGS_TO*0..3]->(k:Code)
+  WHERE coalesce(r.origin, '') <> '` + policykb.OriginAuto + `'
   WITH s, collect(DISTINCT k) AS ks
   RETURN collect(ks) AS sets
 }`
@@ -265,7 +268,7 @@ func (s *Store) createRollups(ctx context.Context, tx neo4j.ManagedTransaction, 
 // under both codes of each pair of one level (pairs), and per level the
 // sentences coded at some code of it (coded). A coding at a code the
 // scheme lacks is not written (createContent finds no code) and counts
-// nothing.
+// nothing, and so does an automatic coding (rollupSets).
 func rollupRows(codes []policykb.Code, docs []DocumentBundle) []map[string]any {
 	byID := make(map[string]policykb.Code, len(codes))
 	for _, c := range codes {
@@ -287,6 +290,9 @@ func rollupRows(codes []policykb.Code, docs []DocumentBundle) []map[string]any {
 		sets := map[string][]policykb.Code{}
 		var order []string
 		for _, c := range b.Codings {
+			if c.Origin == policykb.OriginAuto {
+				continue
+			}
 			for _, k := range up[c.CodeID] {
 				ks, seen := sets[c.SentenceID]
 				if !seen {
@@ -377,8 +383,9 @@ func (s *Store) backfillRollups(ctx context.Context) error {
 }
 
 // sentenceLevel reports whether counts under f must be taken sentence by
-// sentence: only a coder filter looks inside documents.
-func sentenceLevel(f policykb.CorpusFilter) bool { return len(f.Coders) > 0 }
+// sentence: rollups hold human codings only, so a filter that names coders
+// or includes automatic codings looks inside documents.
+func sentenceLevel(f policykb.CorpusFilter) bool { return len(f.Coders) > 0 || f.IncludeAutomatic }
 
 func rollupCountsQuery(keyCond string, f policykb.CorpusFilter, params map[string]any, groupBy string) string {
 	if cityLevel(f) && !readsDocument(groupBy) {

@@ -27,7 +27,9 @@ var schemaStatements = []string{
 
 // EnsureSchema creates the constraints and indexes if they are missing and
 // waits for them to come online, then computes the rollups of documents
-// stored without them (see rollups.go). It is idempotent.
+// stored without them (see rollups.go), and, when the store has Words, the
+// words of documents stored without them or with words of another version
+// (words_write.go). It is idempotent.
 func (s *Store) EnsureSchema(ctx context.Context) error {
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(ctx)
@@ -39,7 +41,10 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 	if _, err := sess.Run(ctx, "CALL db.awaitIndexes(300)", nil); err != nil {
 		return fmt.Errorf("graph: await indexes: %w", s.classify(ctx, err))
 	}
-	return s.backfillRollups(ctx)
+	if err := s.backfillRollups(ctx); err != nil {
+		return err
+	}
+	return s.backfillWords(ctx)
 }
 
 // wipeSteps empty the knowledge base in an order that keeps every batch
@@ -113,6 +118,10 @@ func (s *Store) Wipe(ctx context.Context) (WriteSummary, error) {
 				break
 			}
 		}
+	}
+	// The word index holds what was deleted.
+	if _, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) { return nil, exec(ctx, tx, bumpWords, nil) }); err != nil {
+		return sum, fmt.Errorf("graph: wipe: %w", err)
 	}
 	return sum, nil
 }

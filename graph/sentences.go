@@ -20,7 +20,8 @@ func sentenceOf(v []any) policykb.Sentence {
 // SentenceQuery selects sentences: those of documents the filter admits, and
 // optionally only those coded at a code (or any code below it), containing a
 // text, or coded / not coded at all. The filter's coders restrict which
-// codings count.
+// codings count (human codings only unless it names coders or includes
+// automatic ones).
 type SentenceQuery struct {
 	Filter policykb.CorpusFilter
 	CodeID string
@@ -30,11 +31,7 @@ type SentenceQuery struct {
 
 func (q SentenceQuery) where(params map[string]any) string {
 	where := filterClause(q.Filter, params, false)
-	coder := "true"
-	if len(q.Filter.Coders) > 0 {
-		params["fCoders"] = q.Filter.Coders
-		coder = "r.coder IN $fCoders"
-	}
+	coder := coderCond(q.Filter, params, "r")
 	if q.CodeID != "" {
 		// $under, the code and every code below it, is bound by
 		// pageSentences: a sentence's codings are looked up in a set rather
@@ -123,7 +120,7 @@ func (s *Store) SentencesByID(ctx context.Context, ids []string) (map[string]pol
 
 const codingsOfSentences = `
 MATCH (s:Sentence)-[r:CODED_AS]->(k:Code) WHERE s.id IN $ids
-RETURN s.id, k.id, r.coder, r.origin, r.at, r.start, r.end
+RETURN s.id, k.id, r.coder, r.origin, r.at, r.start, r.end, r.confidence
 ORDER BY s.id, k.ord, k.id, r.coder`
 
 // CodingsBySentence returns the codings of each sentence, ordered by code
@@ -140,7 +137,7 @@ func (s *Store) CodingsBySentence(ctx context.Context, sentenceIDs []string) (ma
 		v := rec.Values
 		at, _ := v[4].(time.Time)
 		c := policykb.Coding{SentenceID: str(v[0]), CodeID: str(v[1]), Coder: str(v[2]), Origin: str(v[3]),
-			At: at, Start: optInt(v[5]), End: optInt(v[6])}
+			At: at, Start: optInt(v[5]), End: optInt(v[6]), Confidence: optFloat(v[7])}
 		res[c.SentenceID] = append(res[c.SentenceID], c)
 	}
 	return res, nil

@@ -9,12 +9,19 @@ import (
 	"github.com/policykb/policykb"
 )
 
+// human is the condition on a coding r made by hand or imported: Stats
+// counts human codings, as every count does by default.
+const human = "coalesce(r.origin, '') <> '" + policykb.OriginAuto + "'"
+
 const statsQuery = `
 RETURN COUNT { (:City) }, COUNT { (:Document) }, COUNT { (:Sentence) },
-       COUNT { (s:Sentence) WHERE EXISTS { (s)-[:CODED_AS]->() } }, COUNT { ()-[:CODED_AS]->() },
-       COUNT { (:Layer) }, COUNT { (:MainCategory) }, COUNT { (:Category) }, COUNT { (:Concept) }`
+       COUNT { (s:Sentence) WHERE EXISTS { (s)-[r:CODED_AS]->() WHERE ` + human + ` } },
+       COUNT { ()-[r:CODED_AS]->() WHERE ` + human + ` },
+       COUNT { (:Layer) }, COUNT { (:MainCategory) }, COUNT { (:Category) }, COUNT { (:Concept) },
+       COUNT { ()-[r:CODED_AS]->() WHERE NOT (` + human + `) }`
 
-// Stats counts the nodes and codings of the knowledge base.
+// Stats counts the nodes and codings of the knowledge base; coded sentences
+// and codings are human ones (automatic codings are not counted).
 func (s *Store) Stats(ctx context.Context) (policykb.Stats, error) {
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return collect(ctx, tx, statsQuery, nil)
@@ -25,5 +32,6 @@ func (s *Store) Stats(ctx context.Context) (policykb.Stats, error) {
 	v := out.([]*neo4j.Record)[0].Values
 	return policykb.Stats{Cities: integer(v[0]), Documents: integer(v[1]), Sentences: integer(v[2]),
 		CodedSentences: integer(v[3]), Codings: integer(v[4]), Layers: integer(v[5]),
-		MainCategories: integer(v[6]), Categories: integer(v[7]), Concepts: integer(v[8])}, nil
+		MainCategories: integer(v[6]), Categories: integer(v[7]), Concepts: integer(v[8]),
+		AutomaticCodings: integer(v[9])}, nil
 }

@@ -37,6 +37,10 @@ type Config struct {
 	// error (a deadlock, a leader switch) is retried; default 10s. A server
 	// that refuses connections is not retried: see retry.go.
 	MaxRetryTime time.Duration
+	// Words, when set, cuts sentences into words: the store keeps each
+	// document's words as it writes it and answers word questions
+	// (words_write.go). Nil: no words are kept.
+	Words Words
 }
 
 // Store is a handle on the knowledge base in Neo4j. It is safe for
@@ -49,6 +53,7 @@ type Store struct {
 	routing bool // neo4j:// URI: the driver routes to a cluster's members
 	// cypherFuncs are the user-defined functions Cypher refuses.
 	cypherFuncs cypherFunctions
+	words       heldWords // the word index (words_index.go)
 }
 
 // Open connects to Neo4j and verifies that it answers. An unreachable server

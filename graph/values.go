@@ -34,6 +34,14 @@ func optInt(v any) *int {
 	return &i
 }
 
+func optFloat(v any) *float64 {
+	f, ok := v.(float64)
+	if !ok {
+		return nil
+	}
+	return &f
+}
+
 func boolean(v any) bool {
 	b, _ := v.(bool)
 	return b
@@ -50,8 +58,9 @@ func date(v any) time.Time {
 }
 
 // filterClause renders a CorpusFilter as WHERE conditions on the variables
-// city, d (document) and r (a CODED_AS relationship; only when withCoders),
-// with the values as parameters. It returns "true" when nothing restricts.
+// city, d (document) and r (a CODED_AS relationship; only when withCoders,
+// see coderCond), with the values as parameters. It returns "true" when
+// nothing restricts.
 func filterClause(f policykb.CorpusFilter, params map[string]any, withCoders bool) string {
 	conds := cityConds(f, params)
 	if len(f.Documents) > 0 {
@@ -66,14 +75,31 @@ func filterClause(f policykb.CorpusFilter, params map[string]any, withCoders boo
 		params["fTo"] = neo4j.DateOf(*f.IssuedTo)
 		conds = append(conds, "d.issuedOn <= $fTo")
 	}
-	if withCoders && len(f.Coders) > 0 {
-		params["fCoders"] = f.Coders
-		conds = append(conds, "r.coder IN $fCoders")
+	if withCoders {
+		if c := coderCond(f, params, "r"); c != "true" {
+			conds = append(conds, c)
+		}
 	}
 	if len(conds) == 0 {
 		return "true"
 	}
 	return strings.Join(conds, " AND ")
+}
+
+// coderCond is the condition on the CODED_AS relationship bound to r that
+// decides which codings count under f: the coders it names (human or
+// automatic), else every coding when it includes automatic ones, else the
+// human codings only (origin not "auto"), so that counts stay human unless
+// asked otherwise.
+func coderCond(f policykb.CorpusFilter, params map[string]any, r string) string {
+	switch {
+	case len(f.Coders) > 0:
+		params["fCoders"] = f.Coders
+		return r + ".coder IN $fCoders"
+	case f.IncludeAutomatic:
+		return "true"
+	}
+	return "coalesce(" + r + ".origin, '') <> '" + policykb.OriginAuto + "'"
 }
 
 // cityConds are the filter's conditions on the variable city. The names
@@ -144,7 +170,7 @@ func (s *Store) filterParams(ctx context.Context, f policykb.CorpusFilter, param
 // cityLevel reports whether the filter admits or rejects whole cities
 // only (or nothing), so that the city rollups can answer under it.
 func cityLevel(f policykb.CorpusFilter) bool {
-	return len(f.Documents) == 0 && f.IssuedFrom == nil && f.IssuedTo == nil && len(f.Coders) == 0
+	return len(f.Documents) == 0 && f.IssuedFrom == nil && f.IssuedTo == nil && !sentenceLevel(f)
 }
 
 // cityRollupMatch matches the city rollups of type rel (CITY_ROLLUP or

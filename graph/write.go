@@ -180,7 +180,8 @@ const groupBatches = 8
 // document is either as before or completely written. A stored document
 // whose SHA256 differs gets its old sentences and their codings replaced.
 // The rollups of the written documents are recomputed in the same
-// transactions. progress, if not nil, is called after each committed transaction with the
+// transactions, and with Words their words are made (on every core, a
+// group ahead of its write) and written with them. progress, if not nil, is called after each committed transaction with the
 // number of documents written so far. Idempotent. A document given twice,
 // or a coding on a sentence not among its bundle's Sentences, is an error
 // returned before anything is written.
@@ -188,22 +189,30 @@ func (s *Store) WriteDocuments(ctx context.Context, docs []DocumentBundle, progr
 	if err := checkBundles(docs); err != nil {
 		return WriteSummary{}, fmt.Errorf("graph: write documents: %w", err)
 	}
-	var total WriteSummary
+	var groups [][]DocumentBundle
 	for start := 0; start < len(docs); {
 		end, n := start, 0
 		for end < len(docs) && (end == start || n+len(docs[end].Sentences) <= groupBatches*s.cfg.BatchSize) {
 			n += len(docs[end].Sentences)
 			end++
 		}
-		sum, err := s.writeDocumentGroup(ctx, docs[start:end])
+		groups = append(groups, docs[start:end])
+		start = end
+	}
+	words, stop := s.wordsPipeline(groups)
+	defer stop()
+	var total WriteSummary
+	done := 0
+	for i, g := range groups {
+		sum, err := s.writeDocumentGroup(ctx, g, words(i))
 		if err != nil {
-			return total, fmt.Errorf("graph: write documents %s..%s: %w", docs[start].Document.ID, docs[end-1].Document.ID, err)
+			return total, fmt.Errorf("graph: write documents %s..%s: %w", g[0].Document.ID, g[len(g)-1].Document.ID, err)
 		}
 		total = total.Add(sum)
+		done += len(g)
 		if progress != nil {
-			progress(end, len(docs))
+			progress(done, len(docs))
 		}
-		start = end
 	}
 	return total, nil
 }

@@ -25,6 +25,9 @@ import (
 // upsertDocuments merges each document and its ISSUED link (moving it
 // from another city), deletes the sentences of a stored document whose
 // text changed, and returns each document's id with whether it is fresh.
+// It sets the document's words (words_write.go) when the store made them;
+// a store without Words keeps those of an unchanged text and drops those
+// of a changed one.
 const upsertDocuments = `
 UNWIND $rows AS row
 MATCH (c:City {name: row.city})
@@ -38,7 +41,9 @@ CALL (row, changed) {
 MERGE (d:Document {id: row.id})
 SET d.title = row.title, d.issuer = row.issuer, d.issuedOn = row.issuedOn, d.docType = row.docType,
     d.url = row.url, d.sourceFile = row.sourceFile, d.sha256 = row.sha256, d.synthetic = row.synthetic,
-    d.text = row.text
+    d.text = row.text,
+    d.words = CASE WHEN row.wordsVersion IS NULL AND NOT changed THEN d.words ELSE row.words END,
+    d.wordsVersion = CASE WHEN row.wordsVersion IS NULL AND NOT changed THEN d.wordsVersion ELSE row.wordsVersion END
 WITH c, d, row, isNew OR changed AS fresh
 CALL (c, d) {
   MATCH (d)<-[old:ISSUED]-(other:City) WHERE other <> c
@@ -97,10 +102,12 @@ type groupRows struct {
 	nSentences, nCodings        int
 }
 
-func newGroupRows(docs []DocumentBundle) *groupRows {
+// newGroupRows builds the rows of a group of documents; words are their
+// d.words (words_write.go), ignored when version is "" (no Words).
+func newGroupRows(docs []DocumentBundle, words []string, version string) *groupRows {
 	g := &groupRows{}
 	seenCity := map[string]bool{}
-	for _, b := range docs {
+	for di, b := range docs {
 		if !seenCity[b.City.Name] {
 			seenCity[b.City.Name] = true
 			g.cities = append(g.cities, map[string]any{"name": b.City.Name, "nameZh": nullable(b.City.NameZh), "province": nullable(b.City.Province)})
@@ -114,7 +121,12 @@ func newGroupRows(docs []DocumentBundle) *groupRows {
 			"id": d.ID, "city": b.City.Name, "title": d.Title, "issuer": nullable(d.Issuer), "issuedOn": issued,
 			"docType": nullable(d.DocType), "url": nullable(d.URL), "sourceFile": nullable(d.SourceFile),
 			"sha256": d.SHA256, "synthetic": d.Synthetic, "text": d.Text,
+			"words": nil, "wordsVersion": nil,
 		})
+		if version != "" {
+			row := g.documents[len(g.documents)-1]
+			row["words"], row["wordsVersion"] = words[di], version
+		}
 		sentences := make([]map[string]any, len(b.Sentences))
 		created := make([]map[string]any, len(b.Sentences))
 		at := make(map[string]int, len(b.Sentences))
@@ -159,9 +171,14 @@ func newGroupRows(docs []DocumentBundle) *groupRows {
 	return g
 }
 
-// writeDocumentGroup writes a group of documents in one transaction.
-func (s *Store) writeDocumentGroup(ctx context.Context, docs []DocumentBundle) (WriteSummary, error) {
-	g := newGroupRows(docs)
+// writeDocumentGroup writes a group of documents in one transaction, with
+// their words (one per document, from wordsPipeline).
+func (s *Store) writeDocumentGroup(ctx context.Context, docs []DocumentBundle, words []string) (WriteSummary, error) {
+	version := ""
+	if s.cfg.Words != nil {
+		version = s.cfg.Words.Version()
+	}
+	g := newGroupRows(docs, words, version)
 	out, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		var c counter
 		if err := c.run(ctx, tx, upsertCities, map[string]any{"rows": g.cities}); err != nil {
@@ -213,6 +230,9 @@ func (s *Store) writeDocumentGroup(ctx context.Context, docs []DocumentBundle) (
 			return nil, err
 		}
 		if err := s.refreshRollups(ctx, tx, merged); err != nil {
+			return nil, err
+		}
+		if err := exec(ctx, tx, bumpWords, nil); err != nil {
 			return nil, err
 		}
 		return c.sum, nil

@@ -11,8 +11,11 @@ import (
 	"github.com/policykb/policykb"
 )
 
+// codingColumns are the columns of a codings CSV. confidence, code_name and
+// note are read and ignored: a review file of automatic codings (policykb
+// autocode review) carries them for the reviewer, and loads as it is.
 var codingColumns = columns{
-	known:    []string{"document_id", "quote", "code_id", "coder", "occurrence"},
+	known:    []string{"document_id", "quote", "code_id", "coder", "occurrence", "confidence", "code_name", "note"},
 	aliases:  map[string]string{"concept_id": "code_id"},
 	required: []string{"document_id", "quote", "code_id"},
 }

@@ -532,6 +532,7 @@ func Load(ctx context.Context, store *graph.Store, in Input, opts Options) (Summ
 		log = slog.New(slog.DiscardHandler)
 	}
 	began := time.Now()
+	store.PrepareWords() // gse's dictionary loads while the input is checked
 	plan, err := Validate(ctx, store, in)
 	if err != nil {
 		return Summary{}, err

@@ -30,7 +30,7 @@ func (h *Handler) serveExport(w http.ResponseWriter, r *http.Request) {
 	table, ext, ok := strings.Cut(file, ".")
 	if !ok {
 		h.refuse(w, http.StatusNotFound, &apiError{Code: policykb.ENotFound,
-			Message: "no such export: use /export/{codings|counts|matrix}.{csv|xlsx|json}"})
+			Message: "no such export: use /export/{" + strings.Join(exportTables(), "|") + "}.{csv|xlsx|json}"})
 		return
 	}
 	format, err := exports.ParseFormat(ext)
@@ -41,7 +41,7 @@ func (h *Handler) serveExport(w http.ResponseWriter, r *http.Request) {
 	}
 	if _, err := exports.ParseTable(table); err != nil {
 		h.refuse(w, http.StatusNotFound, &apiError{Code: policykb.ENotFound,
-			Message: "no such export table " + table + ": use codings, counts or matrix"})
+			Message: "no such export table " + table + ": use " + strings.Join(exportTables(), ", ")})
 		return
 	}
 	src, ok := h.store.(exports.Source)
@@ -135,4 +135,12 @@ func (e *exportWriter) finish() error {
 		return nil
 	}
 	return e.commit()
+}
+
+func exportTables() []string {
+	out := make([]string, len(exports.Tables))
+	for i, t := range exports.Tables {
+		out[i] = string(t)
+	}
+	return out
 }

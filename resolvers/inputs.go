@@ -50,6 +50,8 @@ type corpusFilterInput struct {
 	IssuedFrom *Date
 	IssuedTo   *Date
 	Coders     *[]string
+	// IncludeAutomatic is extended onto CorpusFilter by schema/autocode.graphql.
+	IncludeAutomatic *bool
 }
 
 // filter converts the input (nil: no restriction), checks the names it
@@ -77,6 +79,7 @@ func (in *corpusFilterInput) convert() (policykb.CorpusFilter, string, error) {
 		f.Cities = deref(in.Cities)
 		f.Provinces = deref(in.Provinces)
 		f.Coders = deref(in.Coders)
+		f.IncludeAutomatic = in.IncludeAutomatic != nil && *in.IncludeAutomatic
 		if in.Documents != nil {
 			for _, id := range *in.Documents {
 				f.Documents = append(f.Documents, string(id))

@@ -42,6 +42,12 @@ type Store interface {
 	Agreement(ctx context.Context, coderA, coderB string, level policykb.Level, f policykb.CorpusFilter) (graph.Agreement, error)
 	Search(ctx context.Context, text string, f policykb.CorpusFilter, p graph.Page) ([]policykb.Sentence, int, error)
 	Cypher(ctx context.Context, statement string, params map[string]any, opts graph.CypherOptions) (graph.CypherResult, error)
+	Words(ctx context.Context, q graph.WordQuery) (graph.WordStats, error)
+	WordsByCity(ctx context.Context, words []string, f policykb.CorpusFilter) (map[string]map[string]graph.WordCount, error)
+	Keywords(ctx context.Context, q graph.KeywordQuery) ([]graph.KeywordTable, error)
+	Coword(ctx context.Context, q graph.CowordQuery) (graph.Coword, error)
+	WordSentences(ctx context.Context, q graph.WordSentenceQuery, p graph.Page) ([]policykb.Sentence, int, error)
+	Concordance(ctx context.Context, word string, window int, f policykb.CorpusFilter, p graph.Page) ([]graph.ConcordanceLine, int, error)
 }
 
 var _ Store = (*graph.Store)(nil)
@@ -226,4 +232,40 @@ func (b boundStore) PairDocumentEvidence(ctx context.Context, pairs [][2]string,
 	ctx, cancel := b.bound(ctx)
 	defer cancel()
 	return b.Store.PairDocumentEvidence(ctx, pairs, f, n)
+}
+
+func (b boundStore) Words(ctx context.Context, q graph.WordQuery) (graph.WordStats, error) {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.Words(ctx, q)
+}
+
+func (b boundStore) WordsByCity(ctx context.Context, words []string, f policykb.CorpusFilter) (map[string]map[string]graph.WordCount, error) {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.WordsByCity(ctx, words, f)
+}
+
+func (b boundStore) Keywords(ctx context.Context, q graph.KeywordQuery) ([]graph.KeywordTable, error) {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.Keywords(ctx, q)
+}
+
+func (b boundStore) Coword(ctx context.Context, q graph.CowordQuery) (graph.Coword, error) {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.Coword(ctx, q)
+}
+
+func (b boundStore) WordSentences(ctx context.Context, q graph.WordSentenceQuery, p graph.Page) ([]policykb.Sentence, int, error) {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.WordSentences(ctx, q, p)
+}
+
+func (b boundStore) Concordance(ctx context.Context, word string, window int, f policykb.CorpusFilter, p graph.Page) ([]graph.ConcordanceLine, int, error) {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.Concordance(ctx, word, window, f, p)
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/policykb/policykb/graph"
 	"github.com/policykb/policykb/loaders"
+	"github.com/policykb/policykb/words"
 )
 
 func main() {
@@ -69,7 +70,13 @@ func run(ctx context.Context, o options) error {
 		return fmt.Errorf("-dir and -neo4j-uri are required")
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	store, err := graph.Open(ctx, graph.Config{URI: o.uri, Database: "neo4j", BatchSize: o.batch, TxTimeout: 10 * time.Minute}, log)
+	// policykb load keeps every document's words (words.Segmenter), so
+	// the load measured does too.
+	seg, err := words.New(words.DefaultConfig())
+	if err != nil {
+		return err
+	}
+	store, err := graph.Open(ctx, graph.Config{URI: o.uri, Database: "neo4j", BatchSize: o.batch, TxTimeout: 10 * time.Minute, Words: seg}, log)
 	if err != nil {
 		return err
 	}
@@ -167,6 +174,7 @@ func measureLoad(ctx context.Context, store *graph.Store, in loaders.Input, docs
 		return 0, 0, err
 	}
 	began := time.Now()
+	store.PrepareWords() // as loaders.Load does
 	plan, err := loaders.Validate(ctx, store, in)
 	if err != nil {
 		return 0, 0, err

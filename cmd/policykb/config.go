@@ -20,6 +20,16 @@ type Config struct {
 	Import ImportConfig `mapstructure:"import"`
 	Log    LogConfig    `mapstructure:"log"`
 	Cypher CypherConfig `mapstructure:"cypher"`
+	Words  WordsConfig  `mapstructure:"words"`
+}
+
+// WordsConfig chooses the word lists of word statistics (package words):
+// files replacing the shipped user dictionary and stop words, and whether
+// words are counted on a simplified form of traditional-script text.
+type WordsConfig struct {
+	UserDictionary string `mapstructure:"user_dictionary"`
+	StopWords      string `mapstructure:"stop_words"`
+	Simplify       bool   `mapstructure:"simplify"`
 }
 
 // CypherConfig is the read-only Cypher escape hatch of the GraphQL API
@@ -136,6 +146,9 @@ var defaults = map[string]any{
 	"cypher.enabled":                   false,
 	"cypher.max_rows":                  1000,
 	"cypher.timeout":                   "10s",
+	"words.user_dictionary":            "",
+	"words.stop_words":                 "",
+	"words.simplify":                   true,
 }
 
 // flagKeys binds command-line flags to config keys.

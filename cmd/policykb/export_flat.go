@@ -28,8 +28,8 @@ func init() {
 func (a *app) exportFlatCmd(format exports.Format) *cobra.Command {
 	var output string
 	cmd := &cobra.Command{
-		Use:   string(format) + " codings|counts|matrix",
-		Short: "Write a flat table (codings, counts or a matrix) as " + strings.ToUpper(string(format)),
+		Use:   string(format) + " codings|counts|matrix|words|keywords|coword",
+		Short: "Write a flat table (codings, counts, a matrix, words, keywords, a co-word matrix) as " + strings.ToUpper(string(format)),
 		Long: `Write a flat table of the knowledge base as ` + strings.ToUpper(string(format)) + `, the same as GET /export/TABLE.` + string(format) + `:
 
   codings   one row per coding: city, document, sentence, the code and its
@@ -37,23 +37,39 @@ func (a *app) exportFlatCmd(format exports.Format) *cobra.Command {
   counts    reference points and material sources of every code of --level
   matrix    the codes of --rows against --columns, cells holding --measure,
             with a total column and a totals row
+  words     the --top high-frequency words (default 100): frequency,
+            documents, sentences, share of all counted words
+  keywords  the --top keywords (TF-IDF) of each --of document, city or code
+            (of --level), or of the --unit ones
+  coword    the square co-word matrix of the --top words (default 50),
+            --measure OCHIAI (default), JACCARD, COSINE or COUNT, --scope
+            SENTENCE (default) or DOCUMENT: what clustering and network
+            tools read
 
+Words shorter than --min-length (default 2) and stop words are not counted.
 Filters (repeatable, or comma-separated): --city, --province, --document,
---coder; --from and --to bound the issue date (YYYY-MM-DD).`,
+--coder; --from and --to bound the issue date (YYYY-MM-DD); --automatic
+counts automatic codings too.`,
 		Example: "  policykb export csv codings -o codings.csv\n" +
 			"  policykb export xlsx counts --level MAIN_CATEGORY --city Linlan -o counts.xlsx\n" +
 			"  policykb export json matrix --rows MAIN_CATEGORY --columns CITY --measure SHARE",
-		Args:      cobra.ExactArgs(1),
-		ValidArgs: []string{string(exports.Codings), string(exports.Counts), string(exports.Matrix)},
+		Args: cobra.ExactArgs(1),
+		ValidArgs: func() []string {
+			var out []string
+			for _, t := range exports.Tables {
+				out = append(out, string(t))
+			}
+			return out
+		}(),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			q := url.Values{}
-			for _, name := range []string{"level", "rows", "columns", "measure", "from", "to"} {
+			for _, name := range []string{"level", "rows", "columns", "measure", "from", "to", "top", "min-length", "of", "scope", "automatic"} {
 				if cmd.Flags().Changed(name) {
-					v, _ := cmd.Flags().GetString(name)
-					q.Set(name, v)
+					v := cmd.Flags().Lookup(name).Value.String()
+					q.Set(strings.ReplaceAll(name, "-", "_"), v)
 				}
 			}
-			for _, name := range []string{"city", "province", "document", "coder"} {
+			for _, name := range []string{"city", "province", "document", "coder", "unit"} {
 				if cmd.Flags().Changed(name) {
 					vs, _ := cmd.Flags().GetStringSlice(name)
 					q[name] = vs
@@ -88,10 +104,16 @@ Filters (repeatable, or comma-separated): --city, --province, --document,
 	}
 	f := cmd.Flags()
 	f.StringVarP(&output, "output", "o", "", "output file (default: standard output; for xlsx, TABLE-....xlsx in the current directory)")
-	f.String("level", "", "counts: the level (LAYER, MAIN_CATEGORY, CATEGORY, CONCEPT)")
+	f.String("level", "", "counts, keywords of codes: the level (LAYER, MAIN_CATEGORY, CATEGORY, CONCEPT)")
 	f.String("rows", "", "matrix: the level of the rows")
 	f.String("columns", "", "matrix: CITY (default), PROVINCE, DOCUMENT, YEAR or DOC_TYPE")
-	f.String("measure", "", "matrix: REFERENCE_POINTS (default), MATERIAL_SOURCES, SHARE, PER_1000_SENTENCES or PRESENCE")
+	f.String("measure", "", "matrix: REFERENCE_POINTS (default), MATERIAL_SOURCES, SHARE, PER_1000_SENTENCES or PRESENCE; coword: OCHIAI (default), JACCARD, COSINE or COUNT")
+	f.Int("top", 0, "words, keywords, coword: how many words (default 100, 10, 50)")
+	f.Int("min-length", 2, "words, keywords, coword: leave out words shorter than this (characters)")
+	f.String("of", "", "keywords: document, city or code")
+	f.StringSlice("unit", nil, "keywords: only these documents, cities or codes")
+	f.String("scope", "", "coword: SENTENCE (default) or DOCUMENT")
+	f.Bool("automatic", false, "count automatic codings too")
 	f.StringSlice("city", nil, "only these cities (English or Chinese name)")
 	f.StringSlice("province", nil, "only these provinces")
 	f.StringSlice("document", nil, "only these document ids")

@@ -15,12 +15,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/policykb/policykb"
+	"github.com/policykb/policykb/words"
 )
 
 type app struct {
 	configFile string
 	cfg        Config
 	log        *slog.Logger
+	words      *words.Segmenter // made once, by segmenter
 }
 
 func main() {

@@ -13,6 +13,7 @@ import (
 	"github.com/policykb/policykb"
 	"github.com/policykb/policykb/graph"
 	"github.com/policykb/policykb/graph/neo4jserver"
+	"github.com/policykb/policykb/words"
 )
 
 func (a *app) serverConfig(addr string) neo4jserver.Config {
@@ -117,11 +118,29 @@ func (a *app) bundledAddr(port int) (string, error) {
 // openStore connects to neo4j.uri. When that is a loopback address where
 // nothing answers and the bundled server is enabled, it starts the bundled
 // server there first.
+// segmenter is the word segmenter of the configuration (words.*), made
+// once per process: gse's dictionary, loaded on first use, is large.
+func (a *app) segmenter() (*words.Segmenter, error) {
+	if a.words == nil {
+		seg, err := words.New(words.Config{UserDictionary: a.cfg.Words.UserDictionary,
+			StopWords: a.cfg.Words.StopWords, Simplify: a.cfg.Words.Simplify})
+		if err != nil {
+			return nil, err
+		}
+		a.words = seg
+	}
+	return a.words, nil
+}
+
 func (a *app) openStore(ctx context.Context) (*graph.Store, error) {
 	n := a.cfg.Neo4j
+	seg, err := a.segmenter()
+	if err != nil {
+		return nil, err
+	}
 	gcfg := graph.Config{URI: n.URI, Database: n.Database, Username: n.Username, Password: n.Password,
 		BatchSize: a.cfg.Load.BatchSize, TxTimeout: n.TxTimeout, CatalogMaxAge: n.CatalogMaxAge,
-		ConnectTimeout: n.ConnectTimeout, AcquireTimeout: n.AcquireTimeout, MaxRetryTime: n.MaxRetryTime}
+		ConnectTimeout: n.ConnectTimeout, AcquireTimeout: n.AcquireTimeout, MaxRetryTime: n.MaxRetryTime, Words: seg}
 	if addr, local := boltAddr(n.URI); local && n.Bundled.Enabled {
 		if err := neo4jserver.WaitBolt(ctx, addr, 500*time.Millisecond); err != nil {
 			a.log.Info("nothing answers at "+addr+"; starting the bundled Neo4j", "home", n.Bundled.Home)

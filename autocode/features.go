@@ -1,0 +1,147 @@
+package autocode
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/policykb/policykb"
+)
+
+// Unit is one sentence as the coders see it: its text, its words as the
+// store keeps them (stop words included), and where it stands in its
+// document.
+type Unit struct {
+	Sentence policykb.Sentence
+	// Simplified is the text in the form words are counted on
+	// (graph.Words.Simplify): what dictionaries match against.
+	Simplified string
+	Words      []string
+	// Section and Subsection are the texts of the nearest headings above
+	// the sentence at the first and second level of the document's
+	// numbering (一、… and （一）…), "" when there is none.
+	Section, Subsection string
+}
+
+var (
+	topHeading = regexp.MustCompile(`^\s*(第[一二三四五六七八九十百零〇]+[章部节篇]|[一二三四五六七八九十]+[、.．])`)
+	subHeading = regexp.MustCompile(`^\s*[（(][一二三四五六七八九十]+[)）]`)
+)
+
+// Units builds the units of one document's sentences (in index order),
+// with their words (one list per sentence) and simplified texts.
+func Units(sentences []policykb.Sentence, words [][]string, simplified []string) []Unit {
+	out := make([]Unit, len(sentences))
+	section, sub := "", ""
+	for i, st := range sentences {
+		if st.Kind == policykb.KindHeading {
+			switch {
+			case topHeading.MatchString(simplified[i]):
+				section, sub = simplified[i], ""
+			case subHeading.MatchString(simplified[i]):
+				sub = simplified[i]
+			}
+		}
+		out[i] = Unit{Sentence: st, Simplified: simplified[i], Words: words[i], Section: section, Subsection: sub}
+		if st.Kind == policykb.KindHeading {
+			// A heading is not under itself.
+			out[i].Section, out[i].Subsection = "", ""
+		}
+	}
+	return out
+}
+
+// features lists the features of a unit for the learned coder: its words
+// (not stop words), the pairs of adjacent Chinese characters of its text,
+// the words of its section and subsection headings, whether it is a
+// heading, and its length. Boilerplate that the training texts lack (page
+// furniture, metadata lines, reposting sites' notices) shares few of these
+// with coded sentences, which is what lets the coder abstain on it.
+func features(u Unit, stop func(string) bool, buf []string) []string {
+	out := buf[:0]
+	for _, w := range u.Words {
+		if !stop(w) {
+			out = append(out, "w:"+w)
+		}
+	}
+	var prev rune
+	for _, r := range u.Simplified {
+		if unicode.Is(unicode.Han, r) {
+			if prev != 0 {
+				out = append(out, "b:"+string(prev)+string(r))
+			}
+			prev = r
+		} else {
+			prev = 0
+		}
+	}
+	for _, h := range []struct{ prefix, text string }{{"h1:", u.Section}, {"h2:", u.Subsection}} {
+		if h.text == "" {
+			continue
+		}
+		for _, w := range headingWords(h.text) {
+			out = append(out, h.prefix+w)
+		}
+	}
+	if u.Sentence.Kind == policykb.KindHeading {
+		out = append(out, "kind:heading")
+	}
+	n := utf8.RuneCountInString(u.Simplified)
+	out = append(out, "len:"+strconv.Itoa(lengthBucket(n)))
+	return out
+}
+
+// headingWords are the pairs of adjacent Chinese characters of a heading,
+// its numbering left out: 二、基本原则 → 基本 本原 原则.
+func headingWords(h string) []string {
+	h = subHeading.ReplaceAllString(topHeading.ReplaceAllString(h, ""), "")
+	var out []string
+	var prev rune
+	for _, r := range h {
+		if unicode.Is(unicode.Han, r) {
+			if prev != 0 {
+				out = append(out, string(prev)+string(r))
+			}
+			prev = r
+		} else {
+			prev = 0
+		}
+	}
+	return out
+}
+
+func lengthBucket(n int) int {
+	switch {
+	case n < 8:
+		return 0
+	case n < 16:
+		return 1
+	case n < 32:
+		return 2
+	case n < 64:
+		return 3
+	}
+	return 4
+}
+
+// hanShare is the share of a text's characters that are Chinese.
+func hanShare(s string) float64 {
+	han, all := 0, 0
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			continue
+		}
+		all++
+		if unicode.Is(unicode.Han, r) {
+			han++
+		}
+	}
+	if all == 0 {
+		return 0
+	}
+	return float64(han) / float64(all)
+}
+
+var _ = strings.TrimSpace
