@@ -78,6 +78,9 @@ type CorpusFilter struct {
 	IssuedFrom *time.Time // inclusive
 	IssuedTo   *time.Time // inclusive
 	Coders     []string
+	// DocTypes admits documents whose docType is one of these,
+	// case-insensitively.
+	DocTypes []string
 }
 
 // Count is what NVivo reports for a code: ReferencePoints is the number of

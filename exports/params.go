@@ -20,9 +20,9 @@ func ParseTable(s string) (Table, error) {
 }
 
 // The parameters every table takes: the corpus filter. city, province,
-// document and coder may be repeated, or hold a comma-separated list; from
+// document, coder and doctype may be repeated, or hold a comma-separated list; from
 // and to are dates (YYYY-MM-DD), inclusive.
-var filterParams = []string{"city", "province", "document", "coder", "from", "to"}
+var filterParams = []string{"city", "province", "document", "coder", "doctype", "from", "to"}
 
 // tableParams are the parameters of each table beyond the filter.
 var tableParams = map[Table][]string{
@@ -39,7 +39,7 @@ var tableParams = map[Table][]string{
 //	         YEAR or DOC_TYPE; default CITY), measure (REFERENCE_POINTS,
 //	         MATERIAL_SOURCES, SHARE, PER_1000_SENTENCES or PRESENCE;
 //	         default REFERENCE_POINTS)
-//	all:     city, province, document, coder, from, to (the CorpusFilter)
+//	all:     city, province, document, coder, doctype, from, to (the CorpusFilter)
 //
 // Enum values are case-insensitive. An unknown parameter, one that the
 // table does not take, a bad value or a missing required one is a
@@ -129,6 +129,7 @@ func ParseRequest(table string, q url.Values) (Request, error) {
 	}
 	f := &req.Filter
 	f.Cities, f.Provinces, f.Documents, f.Coders = list("city"), list("province"), list("document"), list("coder")
+	f.DocTypes = list("doctype")
 	for _, d := range []struct {
 		key string
 		to  **time.Time

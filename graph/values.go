@@ -65,6 +65,10 @@ func filterClause(f policykb.CorpusFilter, params map[string]any, withCoders boo
 		params["fTo"] = neo4j.DateOf(*f.IssuedTo)
 		conds = append(conds, "d.issuedOn <= $fTo")
 	}
+	if len(f.DocTypes) > 0 {
+		params["fDocTypes"] = lowerAll(f.DocTypes)
+		conds = append(conds, "toLower(coalesce(d.docType, '')) IN $fDocTypes")
+	}
 	if withCoders && len(f.Coders) > 0 {
 		params["fCoders"] = f.Coders
 		conds = append(conds, "r.coder IN $fCoders")
@@ -131,7 +135,7 @@ func (s *Store) filterParams(ctx context.Context, f policykb.CorpusFilter, param
 // cityLevel reports whether the filter admits or rejects whole cities
 // only (or nothing), so that the city rollups can answer under it.
 func cityLevel(f policykb.CorpusFilter) bool {
-	return len(f.Documents) == 0 && f.IssuedFrom == nil && f.IssuedTo == nil && len(f.Coders) == 0
+	return len(f.Documents) == 0 && f.IssuedFrom == nil && f.IssuedTo == nil && len(f.Coders) == 0 && len(f.DocTypes) == 0
 }
 
 // cityRollupMatch matches the city rollups of type rel (CITY_ROLLUP or

@@ -48,6 +48,7 @@ type corpusFilterInput struct {
 	IssuedFrom *Date
 	IssuedTo   *Date
 	Coders     *[]string
+	DocTypes   *[]string
 }
 
 // filter converts the input (nil: no restriction) and returns with it a key
@@ -58,6 +59,7 @@ func (in *corpusFilterInput) filter() (policykb.CorpusFilter, string, error) {
 		f.Cities = deref(in.Cities)
 		f.Provinces = deref(in.Provinces)
 		f.Coders = deref(in.Coders)
+		f.DocTypes = deref(in.DocTypes)
 		if in.Documents != nil {
 			for _, id := range *in.Documents {
 				f.Documents = append(f.Documents, string(id))
