@@ -7,7 +7,7 @@ SOURCES := $(shell find . -name '*.go' -not -path './.policykb/*') go.mod go.sum
 
 build: $(BIN)
 
-$(BIN): $(SOURCES) $(shell find data resolvers/graphiql schema graph/neo4jserver -type f -not -name '*.go' 2>/dev/null)
+$(BIN): $(SOURCES) $(shell find data resolvers/graphiql explorer schema graph/neo4jserver -type f -not -name '*.go' 2>/dev/null)
 	$(GO) build -o $(BIN) ./cmd/policykb
 
 ## run: start the bundled Neo4j (fetched by Maven on first use), load the sample study, serve GraphiQL on :8080

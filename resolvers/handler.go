@@ -46,6 +46,9 @@ type Options struct {
 	// Cypher configures Query.cypher, the read-only Cypher escape hatch;
 	// it is off unless Cypher.Enabled. See cypher.go.
 	Cypher CypherOptions
+	// Explorer, when set, is served at /explore/ (normally package
+	// explorer's handler), behind the same middleware as the API.
+	Explorer http.Handler
 }
 
 // minDepth is the depth of GraphiQL 4's introspection query
@@ -97,6 +100,7 @@ func (o Options) withDefaults() (Options, error) {
 //	GET  /healthz               200 while the process runs
 //	GET  /readyz                200 when Neo4j answers, else 503
 //	GET  /export/T.F?...        table T (codings, counts, matrix) as F (csv, xlsx, json); see export_http.go
+//	GET  /explore/...           the visual explorer, when Options.Explorer is set
 //
 // Responses to /graphql are application/json. The status is 200 once the
 // query ran (errors, if any, are in the body); a request refused before it
@@ -146,6 +150,9 @@ func NewHandler(store Store, opts Options) (*Handler, error) {
 	h.mux.HandleFunc("GET /healthz", h.serveHealth)
 	h.mux.HandleFunc("GET /readyz", h.serveReady)
 	h.mux.HandleFunc("GET /export/{file}", h.serveExport) // export_http.go
+	if opts.Explorer != nil {
+		h.mux.Handle("/explore/", opts.Explorer)
+	}
 	return h, nil
 }
 

@@ -12,13 +12,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/policykb/policykb/explorer"
 	"github.com/policykb/policykb/resolvers"
 )
 
 func (a *app) serveCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve GraphiQL at /, GraphQL at /graphql, and /healthz and /readyz",
+		Short: "Serve GraphiQL at /, GraphQL at /graphql, the explorer at /explore/, and /healthz and /readyz",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -32,7 +33,8 @@ func (a *app) serveCmd() *cobra.Command {
 			handler, err := resolvers.NewHandler(store, resolvers.Options{
 				MaxDepth: s.MaxDepth, MaxQueryLength: s.MaxQueryLength, MaxPageSize: s.MaxPageSize,
 				Timeout: s.Timeout, MaxBodyBytes: s.MaxBodyBytes, MaxParallelism: s.MaxParallelism, Log: a.log,
-				Cypher: resolvers.CypherOptions{Enabled: a.cfg.Cypher.Enabled, MaxRows: a.cfg.Cypher.MaxRows, Timeout: a.cfg.Cypher.Timeout},
+				Cypher:   resolvers.CypherOptions{Enabled: a.cfg.Cypher.Enabled, MaxRows: a.cfg.Cypher.MaxRows, Timeout: a.cfg.Cypher.Timeout},
+				Explorer: explorer.New(),
 			})
 			if err != nil {
 				return err
@@ -43,7 +45,7 @@ func (a *app) serveCmd() *cobra.Command {
 			}
 			srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second,
 				ReadTimeout: 30 * time.Second, WriteTimeout: s.Timeout + 30*time.Second, IdleTimeout: 2 * time.Minute}
-			fmt.Fprintf(cmd.ErrOrStderr(), "policykb serves GraphiQL at http://%s/ (GraphQL at /graphql); Ctrl-C stops it\n", ln.Addr())
+			fmt.Fprintf(cmd.ErrOrStderr(), "policykb serves GraphiQL at http://%[1]s/ (GraphQL at /graphql) and the explorer at http://%[1]s/explore/; Ctrl-C stops it\n", ln.Addr())
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(ln) }()
 			select {
