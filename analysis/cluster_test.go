@@ -4,6 +4,8 @@ import (
 	"math"
 	"reflect"
 	"testing"
+
+	"github.com/policykb/policykb"
 )
 
 func TestCluster(t *testing.T) {
@@ -116,5 +118,21 @@ func TestSaturationCurve(t *testing.T) {
 	want := []CurveStep{{New: []string{"a", "b"}, Total: 2}, {Total: 2}, {New: []string{"c"}, Total: 3}, {Total: 3}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("SaturationCurve = %+v, want %+v", got, want)
+	}
+}
+
+func TestProfilesAndSimilarities(t *testing.T) {
+	byCity := map[string][]policykb.Count{
+		"A": {{CodeID: "x", ReferencePoints: 2}, {CodeID: "y", ReferencePoints: 1}, {CodeID: "other", ReferencePoints: 9}},
+		"B": {{CodeID: "y", ReferencePoints: 3}},
+	}
+	got := Profiles([]string{"x", "y"}, []string{"A", "B", "C"}, byCity)
+	want := [][]float64{{2, 1}, {0, 3}, {0, 0}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("Profiles = %v, want %v", got, want)
+	}
+	s := Similarities(got)
+	if s[0][0] != 1 || s[2][2] != 1 || s[0][2] != 0 || math.Abs(s[0][1]-1/math.Sqrt(5)) > 1e-12 || s[0][1] != s[1][0] {
+		t.Errorf("Similarities = %v", s)
 	}
 }

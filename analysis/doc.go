@@ -4,6 +4,7 @@
 // imports only the standard library and the root package policykb.
 //
 // So far: average-linkage hierarchical clustering with its dendrogram and
-// leaf order (cluster.go), cosine similarity of vectors, and the saturation
-// curve of codes over documents taken in order (saturation.go).
+// leaf order, and cosine similarity of vectors (cluster.go); cities'
+// profiles as vectors and their similarity matrix (profiles.go); the
+// saturation curve of codes over documents taken in order (saturation.go).
 package analysis

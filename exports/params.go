@@ -10,13 +10,22 @@ import (
 	"github.com/policykb/policykb"
 )
 
-// ParseTable accepts codings, counts or matrix, case-insensitively.
+// ParseTable accepts the name of one of Tables, case-insensitively.
 func ParseTable(s string) (Table, error) {
 	t := Table(strings.ToLower(strings.TrimSpace(s)))
 	if slices.Contains(Tables, t) {
 		return t, nil
 	}
-	return "", policykb.InvalidArgument("table", "exports: unknown table %q: expected codings, counts or matrix", s)
+	return "", policykb.InvalidArgument("table", "exports: unknown table %q: expected %s", s, tableNames())
+}
+
+// tableNames lists the tables for messages: "codings, counts, ... or agreement".
+func tableNames() string {
+	names := make([]string, len(Tables))
+	for i, t := range Tables {
+		names[i] = string(t)
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
 // The parameters every table takes: the corpus filter. city, province,
@@ -29,6 +38,11 @@ var tableParams = map[Table][]string{
 	Codings: nil,
 	Counts:  {"level"},
 	Matrix:  {"rows", "columns", "measure"},
+	// The analyses' tables (analyses.go).
+	Similarity:   {"level"},
+	Cooccurrence: {"level", "scope", "min"},
+	Saturation:   {"level"},
+	Agreement:    {"a", "b", "level"},
 }
 
 // ParseRequest reads an export's parameters (URL query parameters, or the
@@ -39,7 +53,13 @@ var tableParams = map[Table][]string{
 //	         YEAR or DOC_TYPE; default CITY), measure (REFERENCE_POINTS,
 //	         MATERIAL_SOURCES, SHARE, PER_1000_SENTENCES or PRESENCE;
 //	         default REFERENCE_POINTS)
-//	all:     city, province, document, coder, doctype, from, to (the CorpusFilter)
+//	similarity:   level (required): city × city cosine similarity
+//	cooccurrence: level (required), scope (SENTENCE or DOCUMENT; default
+//	              SENTENCE), min (the least count, default 1)
+//	saturation:   level (default CATEGORY)
+//	agreement:    a and b (the coders; required), level (default CONCEPT);
+//	              coder is not allowed
+//	all:          city, province, document, coder, doctype, from, to (the CorpusFilter)
 //
 // Enum values are case-insensitive. An unknown parameter, one that the
 // table does not take, a bad value or a missing required one is a
@@ -78,6 +98,10 @@ func ParseRequest(table string, q url.Values) (Request, error) {
 		return strings.TrimSpace(vs[0]), nil
 	}
 	switch t {
+	case Similarity, Cooccurrence, Saturation, Agreement:
+		if err := parseAnalysis(&req, q, one); err != nil {
+			return req, err
+		}
 	case Counts:
 		s, err := one("level")
 		if err != nil {

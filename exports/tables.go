@@ -19,10 +19,15 @@ const (
 	Codings Table = "codings" // one row per coding
 	Counts  Table = "counts"  // one row per code of a level
 	Matrix  Table = "matrix"  // codes × the cases of a dimension
+	// The analyses' tables (analyses.go).
+	Similarity   Table = "similarity"   // city × city cosine similarity, clustered order
+	Cooccurrence Table = "cooccurrence" // one row per co-occurring pair of codes
+	Saturation   Table = "saturation"   // one row per document: the saturation curve
+	Agreement    Table = "agreement"    // one row per code: two coders' agreement
 )
 
 // Tables lists every table, in the order to show them.
-var Tables = []Table{Codings, Counts, Matrix}
+var Tables = []Table{Codings, Counts, Matrix, Similarity, Cooccurrence, Saturation, Agreement}
 
 // Request is one export: a table, its parameters and the corpus filter.
 type Request struct {
@@ -33,7 +38,12 @@ type Request struct {
 	Rows    policykb.Level
 	Columns policykb.Dimension
 	Measure policykb.Measure
-	Filter  policykb.CorpusFilter
+	// Scope and MinCount shape the cooccurrence table (Level its level);
+	// CoderA and CoderB the agreement table.
+	Scope          policykb.Scope
+	MinCount       int
+	CoderA, CoderB string
+	Filter         policykb.CorpusFilter
 }
 
 // FileName is the name of the export's file in a format, e.g. codings.csv,
@@ -41,8 +51,12 @@ type Request struct {
 func (r Request) FileName(f Format) string {
 	parts := []string{string(r.Table)}
 	switch r.Table {
-	case Counts:
+	case Counts, Similarity, Saturation:
 		parts = append(parts, r.Level.String())
+	case Cooccurrence:
+		parts = append(parts, r.Level.String(), r.Scope.String())
+	case Agreement:
+		parts = append(parts, r.CoderA, r.CoderB, r.Level.String())
 	case Matrix:
 		parts = append(parts, r.Rows.String(), r.Columns.String(), r.Measure.String())
 	}
@@ -55,6 +69,11 @@ type Source interface {
 	Counts(ctx context.Context, level policykb.Level, f policykb.CorpusFilter) ([]policykb.Count, error)
 	EachCodingBatch(ctx context.Context, f policykb.CorpusFilter, docsPerBatch int, fn func([]graph.CodingRow) error) error
 	Matrix(ctx context.Context, q graph.MatrixQuery) (graph.Matrix, error)
+	Cities(ctx context.Context) ([]policykb.City, error)
+	CountsByCity(ctx context.Context, level policykb.Level, f policykb.CorpusFilter) (map[string][]policykb.Count, error)
+	Cooccurrence(ctx context.Context, level policykb.Level, scope policykb.Scope, minCount int, f policykb.CorpusFilter) ([]graph.CodePair, error)
+	CodedDocuments(ctx context.Context, level policykb.Level, f policykb.CorpusFilter) (graph.CodedDocuments, error)
+	Agreement(ctx context.Context, coderA, coderB string, level policykb.Level, f policykb.CorpusFilter) (graph.Agreement, error)
 }
 
 var _ Source = (*graph.Store)(nil)
@@ -76,8 +95,16 @@ func Write(ctx context.Context, src Source, req Request, f Format, w io.Writer) 
 		n, err = writeCounts(ctx, src, req.Level, req.Filter, tw)
 	case Matrix:
 		n, err = writeMatrix(ctx, src, graph.MatrixQuery{Rows: req.Rows, Columns: req.Columns, Measure: req.Measure, Filter: req.Filter}, tw)
+	case Similarity:
+		n, err = writeSimilarity(ctx, src, req, tw)
+	case Cooccurrence:
+		n, err = writeCooccurrence(ctx, src, req, tw)
+	case Saturation:
+		n, err = writeSaturation(ctx, src, req, tw)
+	case Agreement:
+		n, err = writeAgreement(ctx, src, req, tw)
 	default:
-		err = policykb.InvalidArgument("table", "exports: unknown table %q: expected codings, counts or matrix", req.Table)
+		err = policykb.InvalidArgument("table", "exports: unknown table %q: expected %s", req.Table, tableNames())
 	}
 	if err != nil {
 		if x, ok := tw.(*xlsxWriter); ok {

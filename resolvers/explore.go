@@ -150,30 +150,20 @@ func (*queryResolver) CityClusters(ctx context.Context, args cityClustersArgs) (
 			cities = append(cities, c)
 		}
 	}
-	counts, _ := profiles(cb.byLevel[level], cities, byCity)
-	vec := make([][]float64, len(counts))
-	for i, row := range counts {
-		vec[i] = make([]float64, len(row))
-		for j, n := range row {
-			vec[i][j] = float64(n.ReferencePoints)
-		}
+	codeIDs := make([]string, len(cb.byLevel[level]))
+	for j, c := range cb.byLevel[level] {
+		codeIDs[j] = c.ID
 	}
-	dist := analysis.CosineDistances(vec)
-	d, err := analysis.Cluster(dist)
+	names := make([]string, len(cities))
+	for i, c := range cities {
+		names[i] = c.Name
+	}
+	vec := analysis.Profiles(codeIDs, names, byCity)
+	d, err := analysis.Cluster(analysis.CosineDistances(vec))
 	if err != nil {
 		return nil, r.fail(ctx, err)
 	}
-	sim := make([][]float64, len(vec))
-	for i := range vec {
-		sim[i] = make([]float64, len(vec))
-		for j := range vec {
-			if i == j {
-				sim[i][j] = 1
-			} else {
-				sim[i][j] = analysis.Cosine(vec[i], vec[j])
-			}
-		}
-	}
+	sim := analysis.Similarities(vec)
 	merges := make([]*clusterMerge, len(d.Merges))
 	for i, m := range d.Merges {
 		merges[i] = &clusterMerge{m}

@@ -6,6 +6,8 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/policykb/policykb/internal/testneo4j"
@@ -236,4 +238,146 @@ func cos(a, b []float64) float64 {
 		return 0
 	}
 	return d / math.Sqrt(x*y)
+}
+
+// TestAnalysisExports checks the /export/ tables of the analyses against
+// the GraphQL answers they must agree with, on the sample study with its
+// second coder.
+func TestAnalysisExports(t *testing.T) {
+	s := testneo4j.EmptyStore(t, 0)
+	ctx := context.Background()
+	if _, err := loaders.Load(ctx, s, loaders.SampleInput("../data/sample"), loaders.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loaders.Load(ctx, s, loaders.Input{Codings: []string{"../data/sample/second-coder.csv"}}, loaders.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, s, nil)
+	csvOf := func(path string) [][]string {
+		t.Helper()
+		r := getExport(t, e, path)
+		if r.status != 200 {
+			t.Fatalf("GET %s: %d %s", path, r.status, r.body)
+		}
+		return readExportCSV(t, r.body)
+	}
+	float := func(s string) float64 {
+		t.Helper()
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			t.Fatalf("%q: %v", s, err)
+		}
+		return v
+	}
+
+	t.Run("similarity", func(t *testing.T) {
+		var got struct {
+			CityClusters struct {
+				Cities     []struct{ Name string }
+				Similarity [][]float64
+				Order      []int
+			}
+		}
+		unmarshal(t, e.ok(t, `{ cityClusters(level: CATEGORY, filter: {provinces: ["Zhejiang", "Sichuan"]}) { cities { name } similarity order } }`, nil), &got)
+		c := got.CityClusters
+		rows := csvOf("/export/similarity.csv?level=CATEGORY&province=Zhejiang,Sichuan")
+		if len(rows) != len(c.Order)+1 || len(rows[0]) != len(c.Order)+3 || len(c.Order) < 2 {
+			t.Fatalf("%d rows × %d columns for %d cities", len(rows), len(rows[0]), len(c.Order))
+		}
+		for k, i := range c.Order {
+			if rows[0][3+k] != c.Cities[i].Name || rows[1+k][0] != c.Cities[i].Name {
+				t.Errorf("place %d: column %q, row %q, want %q", k, rows[0][3+k], rows[1+k][0], c.Cities[i].Name)
+			}
+			for l, j := range c.Order {
+				if v := float(rows[1+k][3+l]); math.Abs(v-c.Similarity[i][j]) > 1e-9 {
+					t.Errorf("%s–%s: %v, cityClusters says %v", c.Cities[i].Name, c.Cities[j].Name, v, c.Similarity[i][j])
+				}
+			}
+		}
+	})
+
+	t.Run("cooccurrence", func(t *testing.T) {
+		var got struct {
+			Cooccurrence []struct {
+				A, B         struct{ ID string }
+				Count        int
+				CCoefficient float64
+			}
+		}
+		unmarshal(t, e.ok(t, `{ cooccurrence(level: CATEGORY, scope: DOCUMENT, minCount: 3) { a { id } b { id } count cCoefficient } }`, nil), &got)
+		rows := csvOf("/export/cooccurrence.csv?level=CATEGORY&scope=DOCUMENT&min=3")
+		if len(rows) != len(got.Cooccurrence)+1 || len(got.Cooccurrence) == 0 {
+			t.Fatalf("%d rows for %d pairs", len(rows), len(got.Cooccurrence))
+		}
+		for k, p := range got.Cooccurrence {
+			r := rows[1+k]
+			if r[0] != p.A.ID || r[3] != p.B.ID || r[6] != strconv.Itoa(p.Count) || math.Abs(float(r[9])-p.CCoefficient) > 1e-9 {
+				t.Errorf("row %d: %q, want %+v", k, r, p)
+			}
+		}
+	})
+
+	t.Run("saturation", func(t *testing.T) {
+		var got struct {
+			SaturationCurve []struct {
+				Document   struct{ ID string }
+				NewCodes   []struct{ ID string }
+				CodesSoFar int
+			}
+		}
+		unmarshal(t, e.ok(t, `{ saturationCurve(level: MAIN_CATEGORY, filter: {coders: ["B"]}) { document { id } newCodes { id } codesSoFar } }`, nil), &got)
+		rows := csvOf("/export/saturation.csv?level=MAIN_CATEGORY&coder=B")
+		if len(rows) != len(got.SaturationCurve)+1 || len(got.SaturationCurve) != 4 {
+			t.Fatalf("%d rows for %d steps (coder B coded 4 documents)", len(rows), len(got.SaturationCurve))
+		}
+		for k, st := range got.SaturationCurve {
+			var ids []string
+			for _, c := range st.NewCodes {
+				ids = append(ids, c.ID)
+			}
+			r := rows[1+k]
+			if r[1] != st.Document.ID || r[8] != strconv.Itoa(st.CodesSoFar) || r[5] != strings.Join(ids, "; ") {
+				t.Errorf("row %d: %q, want %+v", k, r, st)
+			}
+		}
+	})
+
+	t.Run("agreement", func(t *testing.T) {
+		var got struct {
+			Agreement struct {
+				Kappa  float64
+				ByCode []struct {
+					Code               struct{ ID string }
+					Both, OnlyA, OnlyB int
+					Kappa              float64
+				}
+			}
+		}
+		unmarshal(t, e.ok(t, `{ agreement(coderA: "A", coderB: "B", level: CATEGORY) { kappa byCode { code { id } both onlyA onlyB kappa } } }`, nil), &got)
+		rows := csvOf("/export/agreement.csv?a=A&b=B&level=CATEGORY")
+		ag := got.Agreement
+		if len(rows) != len(ag.ByCode)+2 {
+			t.Fatalf("%d rows for %d codes", len(rows), len(ag.ByCode))
+		}
+		for k, c := range ag.ByCode {
+			r := rows[1+k]
+			if r[0] != c.Code.ID || r[3] != strconv.Itoa(c.Both) || r[4] != strconv.Itoa(c.OnlyA) || r[5] != strconv.Itoa(c.OnlyB) || math.Abs(float(r[8])-c.Kappa) > 1e-9 {
+				t.Errorf("row %d: %q, want %+v", k, r, c)
+			}
+		}
+		if last := rows[len(rows)-1]; last[1] != "pooled" || math.Abs(float(last[8])-ag.Kappa) > 1e-9 {
+			t.Errorf("pooled row %q, kappa %v", last, ag.Kappa)
+		}
+		for path, arg := range map[string]string{
+			"/export/agreement.csv?a=A":                     "b",
+			"/export/agreement.csv?a=A&b=B&coder=A":         "coder",
+			"/export/cooccurrence.csv?level=CATEGORY&min=0": "min",
+			"/export/similarity.csv":                        "level",
+		} {
+			r := getExport(t, e, path)
+			if r.status != 400 || !strings.Contains(string(r.body), `"argument":"`+arg+`"`) {
+				t.Errorf("GET %s: %d %s, want 400 naming %s", path, r.status, r.body, arg)
+			}
+		}
+	})
 }

@@ -30,7 +30,7 @@ func (h *Handler) serveExport(w http.ResponseWriter, r *http.Request) {
 	table, ext, ok := strings.Cut(file, ".")
 	if !ok {
 		h.refuse(w, http.StatusNotFound, &apiError{Code: policykb.ENotFound,
-			Message: "no such export: use /export/{codings|counts|matrix}.{csv|xlsx|json}"})
+			Message: "no such export: use /export/{table}.{csv|xlsx|json}, table one of " + exportTables()})
 		return
 	}
 	format, err := exports.ParseFormat(ext)
@@ -41,7 +41,7 @@ func (h *Handler) serveExport(w http.ResponseWriter, r *http.Request) {
 	}
 	if _, err := exports.ParseTable(table); err != nil {
 		h.refuse(w, http.StatusNotFound, &apiError{Code: policykb.ENotFound,
-			Message: "no such export table " + table + ": use codings, counts or matrix"})
+			Message: "no such export table " + table + ": use " + exportTables()})
 		return
 	}
 	src, ok := h.store.(exports.Source)
@@ -99,6 +99,15 @@ func (h *Handler) serveExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.log.DebugContext(ctx, "export", "file", name, "rows", n, "took", time.Since(start).Round(time.Millisecond))
+}
+
+// exportTables lists the export tables for messages.
+func exportTables() string {
+	names := make([]string, len(exports.Tables))
+	for i, t := range exports.Tables {
+		names[i] = string(t)
+	}
+	return strings.Join(names, ", ")
 }
 
 // exportWriter holds back the first exportCommitSize bytes of a response.

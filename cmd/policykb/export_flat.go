@@ -28,8 +28,8 @@ func init() {
 func (a *app) exportFlatCmd(format exports.Format) *cobra.Command {
 	var output string
 	cmd := &cobra.Command{
-		Use:   string(format) + " codings|counts|matrix",
-		Short: "Write a flat table (codings, counts or a matrix) as " + strings.ToUpper(string(format)),
+		Use:   string(format) + " codings|counts|matrix|similarity|cooccurrence|saturation|agreement",
+		Short: "Write a flat table (codings, counts, a matrix or an analysis) as " + strings.ToUpper(string(format)),
 		Long: `Write a flat table of the knowledge base as ` + strings.ToUpper(string(format)) + `, the same as GET /export/TABLE.` + string(format) + `:
 
   codings   one row per coding: city, document, sentence, the code and its
@@ -37,23 +37,27 @@ func (a *app) exportFlatCmd(format exports.Format) *cobra.Command {
   counts    reference points and material sources of every code of --level
   matrix    the codes of --rows against --columns, cells holding --measure,
             with a total column and a totals row
+  similarity    city × city cosine similarity at --level, clustered order
+  cooccurrence  co-occurring pairs of codes of --level (--scope, --min)
+  saturation    the saturation curve at --level: one row per document
+  agreement     coders --a and --b compared per code of --level
 
 Filters (repeatable, or comma-separated): --city, --province, --document,
---coder; --from and --to bound the issue date (YYYY-MM-DD).`,
+--coder, --doctype; --from and --to bound the issue date (YYYY-MM-DD).`,
 		Example: "  policykb export csv codings -o codings.csv\n" +
 			"  policykb export xlsx counts --level MAIN_CATEGORY --city Linlan -o counts.xlsx\n" +
 			"  policykb export json matrix --rows MAIN_CATEGORY --columns CITY --measure SHARE",
 		Args:      cobra.ExactArgs(1),
-		ValidArgs: []string{string(exports.Codings), string(exports.Counts), string(exports.Matrix)},
+		ValidArgs: tableNames(),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			q := url.Values{}
-			for _, name := range []string{"level", "rows", "columns", "measure", "from", "to"} {
+			for _, name := range []string{"level", "rows", "columns", "measure", "scope", "min", "a", "b", "from", "to"} {
 				if cmd.Flags().Changed(name) {
 					v, _ := cmd.Flags().GetString(name)
 					q.Set(name, v)
 				}
 			}
-			for _, name := range []string{"city", "province", "document", "coder"} {
+			for _, name := range []string{"city", "province", "document", "coder", "doctype"} {
 				if cmd.Flags().Changed(name) {
 					vs, _ := cmd.Flags().GetStringSlice(name)
 					q[name] = vs
@@ -88,7 +92,11 @@ Filters (repeatable, or comma-separated): --city, --province, --document,
 	}
 	f := cmd.Flags()
 	f.StringVarP(&output, "output", "o", "", "output file (default: standard output; for xlsx, TABLE-....xlsx in the current directory)")
-	f.String("level", "", "counts: the level (LAYER, MAIN_CATEGORY, CATEGORY, CONCEPT)")
+	f.String("level", "", "counts, similarity, cooccurrence, saturation, agreement: the level (LAYER, MAIN_CATEGORY, CATEGORY, CONCEPT)")
+	f.String("scope", "", "cooccurrence: SENTENCE (default) or DOCUMENT")
+	f.String("min", "", "cooccurrence: the least count of a pair (default 1)")
+	f.String("a", "", "agreement: the first coder")
+	f.String("b", "", "agreement: the second coder")
 	f.String("rows", "", "matrix: the level of the rows")
 	f.String("columns", "", "matrix: CITY (default), PROVINCE, DOCUMENT, YEAR or DOC_TYPE")
 	f.String("measure", "", "matrix: REFERENCE_POINTS (default), MATERIAL_SOURCES, SHARE, PER_1000_SENTENCES or PRESENCE")
@@ -96,9 +104,18 @@ Filters (repeatable, or comma-separated): --city, --province, --document,
 	f.StringSlice("province", nil, "only these provinces")
 	f.StringSlice("document", nil, "only these document ids")
 	f.StringSlice("coder", nil, "only the codings of these coders")
+	f.StringSlice("doctype", nil, "only documents of these document types")
 	f.String("from", "", "only documents issued on or after this date (YYYY-MM-DD)")
 	f.String("to", "", "only documents issued on or before this date (YYYY-MM-DD)")
 	return cmd
+}
+
+func tableNames() []string {
+	out := make([]string, len(exports.Tables))
+	for i, t := range exports.Tables {
+		out[i] = string(t)
+	}
+	return out
 }
 
 // flagError names a bad parameter as the flag the user typed.

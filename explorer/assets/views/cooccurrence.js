@@ -64,7 +64,7 @@ export default {
     const used = new Set(pairs.flatMap((x) => [x.a.id, x.b.id]));
     const nodes = codes.filter((c) => used.has(c.code.id));
     const maxRef = Math.max(1, ...nodes.map((c) => c.referencePoints));
-    const draw = figure(body, { name: `cooccurrence-${level}-${scope}-${kind}`.toLowerCase(), height: 640, caption: kind === 'network' ? 'Network (edge colour: c-coefficient)' : 'Matrix (count)' });
+    const draw = figure(body, { name: `cooccurrence-${level}-${scope}-${kind}`.toLowerCase(), height: 640, caption: kind === 'network' ? 'Network (edge width: count; edge colour: c-coefficient, viridis from 0 dark to 1 light)' : 'Matrix (count)' });
     const click = (x) => {
       if (x.dataType === 'edge' || (x.seriesType === 'heatmap')) {
         const pr = x.dataType === 'edge' ? x.data.pair : x.data.pair;
@@ -78,14 +78,13 @@ export default {
             ? `${escape(ctx.name(byId.get(x.data.pair.a.id).code))} – ${escape(ctx.name(byId.get(x.data.pair.b.id).code))}<br>count ${x.data.pair.count}<br>c-coefficient ${x.data.pair.cCoefficient.toFixed(3)}`
             : `${escape(x.name)}<br>reference points ${x.data.refs}`),
         },
-        visualMap: { show: true, type: 'continuous', min: 0, max: 1, seriesIndex: 1, inRange: { color: SEQUENTIAL }, text: ['c = 1', 'c = 0'], right: 8, bottom: 8, itemHeight: 100, calculable: false },
         series: [{
           type: 'graph', layout: 'circular', circular: { rotateLabel: true }, roam: true,
           label: { show: true, position: 'right', fontSize: 10, formatter: (x) => short(x.name, 16) },
           data: nodes.map((c) => ({ id: c.code.id, name: ctx.name(c.code), refs: c.referencePoints, symbolSize: 6 + 24 * Math.sqrt(c.referencePoints / maxRef), itemStyle: { color: colourOf(c.code) } })),
           links: pairs.map((x) => ({ source: x.a.id, target: x.b.id, pair: x, lineStyle: { width: 0.5 + 7 * x.count / maxCount, color: ramp(x.cCoefficient), opacity: 0.85, curveness: 0.2 } })),
           emphasis: { focus: 'adjacency', lineStyle: { width: 8 } },
-        }, { type: 'scatter', data: [] }],
+        }],
       }, { onClick: click });
     } else {
       const idx = new Map(nodes.map((c, i) => [c.code.id, i]));

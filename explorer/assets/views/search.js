@@ -49,7 +49,6 @@ export default {
       controls: [form],
       name: 'search',
       graphql: { query: QUERY, variables },
-      exports: [{ table: 'codings', params: {}, filter: ctx.exportFilter, title: 'The codings of the filtered corpus (search results have no export of their own)' }],
     });
     if (groups.length) {
       const draw = figure(body, { name: 'search-cities', height: Math.max(200, Math.min(groups.length, 30) * 20 + 60), caption: `Matches per city among the ${hits.length} shown` });
