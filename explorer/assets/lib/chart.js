@@ -9,7 +9,7 @@ const live = new Set();
 // a mark call onClick(params) (ECharts' event parameters).
 export function chart(el, option, { onClick } = {}) {
   const c = echarts.init(el, null, { renderer: 'svg' });
-  c.setOption({ animation: false, textStyle: { fontFamily: 'system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif' }, ...option });
+  c.setOption({ animation: false, textStyle: { fontFamily: "system-ui, 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif" }, ...option });
   if (onClick) c.on('click', onClick);
   live.add(c);
   return c;
