@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/policykb
 SOURCES := $(shell find . -name '*.go' -not -path './.policykb/*') go.mod go.sum
 
-.PHONY: run test build vet bench bench-go bench-compare bench-load neo4j-stop clean
+.PHONY: run test build vet bench bench-go bench-compare bench-load bench-explorer neo4j-stop clean
 
 build: $(BIN)
 
@@ -35,6 +35,11 @@ bench-compare: build
 ## $(TIER) when given, else M4; written to bench/results/<tier>-load.json (ROUNDS=n: fastest of n)
 bench-load: build
 	TIER=$(if $(filter command line environment,$(origin TIER)),$(TIER),M4) scripts/bench-load.sh
+
+## bench-explorer: time to a rendered view of the explorer in headless Chromium, per view, on tier
+## $(TIER) when given, else M; written to bench/results/explorer-<tier>.json and .md (RUNS=n per view)
+bench-explorer: build
+	TIER=$(if $(filter command line environment,$(origin TIER)),$(TIER),M) scripts/bench-explorer.sh
 
 vet:
 	$(GO) vet ./...

@@ -50,7 +50,7 @@ function defaultLang() {
 let seq = 0;
 let current = null; // {st, ctx, view}
 
-function makeCtx(st, m) {
+function makeCtx(st, metaP) {
   const lang = st.params.lang || defaultLang();
   const keep = () => {
     const p = {};
@@ -61,7 +61,15 @@ function makeCtx(st, m) {
   const ctx = {
     state: st,
     params: st.params,
-    meta: m,
+    meta: null, // set when the meta query answers; ctx.gql waits for it
+    // gql runs a view's query alongside the meta query and resolves when
+    // both have answered, so that a view never waits for one, then the other.
+    gql: async (query, variables) => {
+      const [data, m] = await Promise.all([gql(query, variables), metaP]);
+      ctx.meta = m;
+      return data;
+    },
+    metaReady: metaP,
     lang,
     name: (x) => (x ? (lang === 'zh' && x.nameZh ? x.nameZh : x.name) : ''),
     filter: corpusFilter(st.params),
@@ -162,24 +170,22 @@ async function render() {
     document.body.dataset.rendered = 'error';
     return;
   }
-  let m;
-  try {
-    m = await meta();
-  } catch (e) {
-    el.replaceChildren(h('p', { class: 'error' }, 'Cannot reach the API: ' + e.message));
-    document.body.dataset.rendered = 'error';
-    return;
-  }
-  if (mine !== seq) return;
-  const ctx = makeCtx(st, m);
+  const metaP = meta();
+  const ctx = makeCtx(st, metaP);
   current = { st, ctx, view };
   document.title = `${view.title} · policykb Explorer`;
-  document.documentElement.lang = ctx.lang === 'zh' ? 'zh' : 'en';
-  header(st, ctx);
-  filterBar(st, ctx, m);
   el.replaceChildren(h('p', { class: 'loading' }, 'Loading…'));
+  // The header and filter bar wait for the meta query; the view's own
+  // query runs meanwhile (ctx.gql).
+  const chrome = metaP.then((m) => {
+    if (mine !== seq) return;
+    ctx.meta = m;
+    document.documentElement.lang = ctx.lang === 'zh' ? 'zh' : 'en';
+    header(st, ctx);
+    filterBar(st, ctx, m);
+  });
   try {
-    await view.show(el, ctx, () => mine !== seq);
+    await Promise.all([chrome, view.show(el, ctx, () => mine !== seq)]);
   } catch (e) {
     if (mine !== seq) return;
     disposeAll();

@@ -3,7 +3,7 @@
 // percent agreement and Holsti, and per code the units the two coders
 // disagree on.
 
-import { gql, SENTENCE_FIELDS } from '../lib/api.js';
+import { SENTENCE_FIELDS } from '../lib/api.js';
 import { h, control, table, fmt, LEVELS } from '../lib/ui.js';
 import { colourOf } from '../lib/palette.js';
 import { frame, figure, short } from '../lib/view.js';
@@ -36,7 +36,7 @@ export default {
     const variables = { a, b, level, filter: ctx.filter && { ...ctx.filter, coders: undefined } };
     let ag;
     try {
-      ({ agreement: ag } = await gql(QUERY, variables));
+      ({ agreement: ag } = await ctx.gql(QUERY, variables));
     } catch (e) {
       if (stale()) return;
       frame(el, { title: 'Inter-coder agreement', subtitle: 'Choose two coders who coded the same documents.', controls, name: 'agreement', graphql: { query: QUERY, variables } });

@@ -3,7 +3,7 @@
 // reference points (参考点) and material sources (材料来源) — the study's
 // Tables 1–4 at a glance. A slice or a row lists the code's sentences.
 
-import { gql, PAGE_FIELDS } from '../lib/api.js';
+import { PAGE_FIELDS } from '../lib/api.js';
 import { h, control, table, LEVELS } from '../lib/ui.js';
 import { colourOf, NEUTRAL } from '../lib/palette.js';
 import { frame, figure } from '../lib/view.js';
@@ -47,7 +47,7 @@ export default {
     const kind = p.chart === 'treemap' ? 'treemap' : 'sunburst';
     const level = p.level || 'MAIN_CATEGORY';
     const variables = { filter: ctx.filter };
-    const data = await gql(QUERY, variables);
+    const data = await ctx.gql(QUERY, variables);
     if (stale()) return;
     const all = [...data.layers, ...data.mainCategories, ...data.categories, ...data.concepts];
     const byId = new Map(all.map((r) => [r.code.id, { ...r, children: [] }]));

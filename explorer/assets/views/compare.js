@@ -4,7 +4,6 @@
 // the codes whose shares differ most. A bar segment lists the sentences of
 // that code in that city.
 
-import { gql } from '../lib/api.js';
 import { h, control, table, fmt, LEVELS } from '../lib/ui.js';
 import { colourOf, seriesColour } from '../lib/palette.js';
 import { list } from '../lib/state.js';
@@ -28,9 +27,9 @@ export default {
     const p = ctx.params;
     const level = p.level || 'MAIN_CATEGORY';
     let cities = list(p.cities);
-    if (!cities.length) cities = ctx.meta.cities.slice(0, 3).map((c) => c.name);
+    if (!cities.length) cities = (await ctx.metaReady).cities.slice(0, 3).map((c) => c.name);
     const variables = { cities, level, filter: ctx.filter };
-    const { compareCities: cmp } = await gql(QUERY, variables);
+    const { compareCities: cmp } = await ctx.gql(QUERY, variables);
     if (stale()) return;
     this.cmp = cmp;
     const names = cmp.cities.map((c) => ctx.name(c));

@@ -4,7 +4,7 @@
 // colour: c-coefficient; a threshold slider on the count) or a matrix. An
 // edge lists the pair's evidence; a node its code's sentences.
 
-import { gql, SENTENCE_FIELDS } from '../lib/api.js';
+import { SENTENCE_FIELDS } from '../lib/api.js';
 import { h, control, table, LEVELS } from '../lib/ui.js';
 import { colourOf, ramp, SEQUENTIAL } from '../lib/palette.js';
 import { frame, figure, short } from '../lib/view.js';
@@ -36,7 +36,7 @@ export default {
     const min = Math.max(1, parseInt(p.min || '1', 10) || 1);
     const kind = p.chart === 'matrix' ? 'matrix' : 'network';
     const variables = { level, scope, min, filter: ctx.filter };
-    const data = await gql(QUERY, variables);
+    const data = await ctx.gql(QUERY, variables);
     if (stale()) return;
     this.args = { level, scope };
     const codes = data.counts;

@@ -4,7 +4,6 @@
 // above the text a strip of where the codes fall through the document
 // (MAXQDA's document portrait). /explore/document lists the documents.
 
-import { gql } from '../lib/api.js';
 import { h, table } from '../lib/ui.js';
 import { colourOf, tint } from '../lib/palette.js';
 import { frame, figure, short } from '../lib/view.js';
@@ -32,7 +31,7 @@ const LIST = `query Documents($filter: CorpusFilter, $first: Int, $after: String
 
 async function showList(el, ctx, stale) {
   const variables = { filter: ctx.filter, first: 50 };
-  const { documents } = await gql(LIST, variables);
+  const { documents } = await ctx.gql(LIST, variables);
   if (stale()) return;
   const { tables } = frame(el, {
     title: 'Documents',
@@ -56,7 +55,7 @@ async function showList(el, ctx, stale) {
   redraw();
   const more = h('button', { type: 'button', class: 'more', hidden: !page.pageInfo.hasNextPage }, 'More documents');
   more.addEventListener('click', async () => {
-    const { documents: next } = await gql(LIST, { ...variables, after: page.pageInfo.endCursor });
+    const { documents: next } = await ctx.gql(LIST, { ...variables, after: page.pageInfo.endCursor });
     page = next;
     rows.push(...next.edges.map((e) => e.node));
     redraw();
@@ -76,7 +75,7 @@ export default {
     const sentences = [];
     let after = null;
     for (let pages = 0; pages < 200; pages++) {
-      const { document: d } = await gql(QUERY, after ? { ...variables, after } : variables);
+      const { document: d } = await ctx.gql(QUERY, after ? { ...variables, after } : variables);
       if (stale()) return;
       if (!d) throw new Error(`No document has the id ${id}.`);
       doc = d;

@@ -4,7 +4,7 @@
 // total or similarity (the API's clustered orders), zoomable for hundreds
 // of columns. A cell lists MatrixCell.sentences; a row the code's.
 
-import { gql, PAGE_FIELDS } from '../lib/api.js';
+import { PAGE_FIELDS } from '../lib/api.js';
 import { h, control, fmt, LEVELS } from '../lib/ui.js';
 import { SEQUENTIAL } from '../lib/palette.js';
 import { frame, figure, short } from '../lib/view.js';
@@ -53,7 +53,7 @@ export default {
     const withOrders = rorder === 'similarity' || corder === 'similarity';
     const variables = { ...args, filter: ctx.filter };
     const q = query(withOrders);
-    const { matrix: m } = await gql(q, variables);
+    const { matrix: m } = await ctx.gql(q, variables);
     if (stale()) return;
     this.args = args;
     this.m = m;

@@ -3,7 +3,7 @@
 // each brings first, and the number of distinct codes so far. A point
 // lists the sentences of that document coded at the codes it brings.
 
-import { gql, PAGE_FIELDS } from '../lib/api.js';
+import { PAGE_FIELDS } from '../lib/api.js';
 import { h, control, table, LEVELS } from '../lib/ui.js';
 import { CATEGORICAL } from '../lib/palette.js';
 import { frame, figure } from '../lib/view.js';
@@ -22,7 +22,7 @@ export default {
   async show(el, ctx, stale) {
     const level = ctx.params.level || 'CATEGORY';
     const variables = { level, filter: ctx.filter };
-    const { saturationCurve: steps } = await gql(QUERY, variables);
+    const { saturationCurve: steps } = await ctx.gql(QUERY, variables);
     if (stale()) return;
     this.steps = steps;
     const total = steps.length ? steps[steps.length - 1].codesSoFar : 0;

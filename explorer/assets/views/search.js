@@ -2,7 +2,7 @@
 // highlighted, grouped by city, and a bar of hits per city among the
 // results shown. A bar lists the city's hits.
 
-import { gql, PAGE_FIELDS } from '../lib/api.js';
+import { PAGE_FIELDS } from '../lib/api.js';
 import { h, table } from '../lib/ui.js';
 import { seriesColour } from '../lib/palette.js';
 import { frame, figure } from '../lib/view.js';
@@ -31,7 +31,7 @@ export default {
       return;
     }
     const variables = { text: q, filter: ctx.filter, first: 100 };
-    const { search } = await gql(QUERY, variables);
+    const { search } = await ctx.gql(QUERY, variables);
     if (stale()) return;
     const hits = search.edges.map((e) => e.node);
     const byCity = new Map();

@@ -4,7 +4,7 @@
 // neighbours. A cell lists the two cities' coded sentences and links to
 // their comparison.
 
-import { gql, PAGE_FIELDS } from '../lib/api.js';
+import { PAGE_FIELDS } from '../lib/api.js';
 import { h, control, table, LEVELS } from '../lib/ui.js';
 import { SEQUENTIAL } from '../lib/palette.js';
 import { frame, figure, short } from '../lib/view.js';
@@ -47,7 +47,7 @@ export default {
     const p = ctx.params;
     const level = p.level || 'MAIN_CATEGORY';
     const variables = { level, filter: ctx.filter };
-    const { cityClusters: cl } = await gql(QUERY, variables);
+    const { cityClusters: cl } = await ctx.gql(QUERY, variables);
     if (stale()) return;
     this.cl = cl;
     const n = cl.cities.length;
