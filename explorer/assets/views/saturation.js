@@ -36,16 +36,19 @@ export default {
       exports: [{ table: 'saturation', params: { level }, filter: ctx.exportFilter, title: 'The curve: one row per document' }],
     });
     const draw = figure(body, { name: 'saturation-' + level.toLowerCase(), height: 440, caption: 'New codes per document and distinct codes so far' });
+    // Past a few hundred documents the bars would be hairlines: the curve
+    // alone is drawn (thinned by ECharts' LTTB sampling), the new codes of
+    // each document stay in the tooltip and the table.
+    const many = steps.length > 400;
     draw({
       tooltip: { trigger: 'axis', formatter: (xs) => { const s = steps[xs[0].dataIndex]; return `#${xs[0].dataIndex + 1} ${escape(s.document.title)}<br>${escape(ctx.name(s.document.city))} · ${s.document.issuedOn || 'undated'}<br>new codes ${s.newCodes.length} · so far ${s.codesSoFar}`; } },
       legend: { top: 0 },
       grid: { left: 60, right: 60, top: 36, bottom: 60 },
       xAxis: { type: 'category', name: 'documents added', nameLocation: 'middle', nameGap: 30, data: steps.map((s, i) => String(i + 1)) },
       yAxis: [{ type: 'value', name: 'codes so far', minInterval: 1 }, { type: 'value', name: 'new codes', minInterval: 1, splitLine: { show: false } }],
-      dataZoom: steps.length > 200 ? [{ type: 'inside' }, { type: 'slider', height: 16, bottom: 4 }] : [],
       series: [
-        { type: 'bar', name: 'new codes', yAxisIndex: 1, data: steps.map((s) => s.newCodes.length), itemStyle: { color: CATEGORICAL[0] } },
-        { type: 'line', name: 'codes so far', step: 'end', symbolSize: steps.length > 200 ? 0 : 6, data: steps.map((s) => s.codesSoFar), itemStyle: { color: CATEGORICAL[4] } },
+        ...(many ? [] : [{ type: 'bar', name: 'new codes', yAxisIndex: 1, data: steps.map((s) => s.newCodes.length), itemStyle: { color: CATEGORICAL[0] } }]),
+        { type: 'line', name: 'codes so far', step: 'end', showSymbol: !many, symbolSize: 6, sampling: many ? 'lttb' : undefined, data: steps.map((s) => s.codesSoFar), itemStyle: { color: CATEGORICAL[4] } },
       ],
     }, { onClick: (x) => ctx.select(steps[x.dataIndex].document.id) });
     tables.append(table([
