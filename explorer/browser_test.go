@@ -436,12 +436,44 @@ func TestExplorerInBrowser(t *testing.T) {
 		}
 	})
 
+	// Enter on a table row lists its sentences: the codebook's first row
+	// (a layer) its Code.sentences, the agreement's worst code its
+	// CodeAgreement.disagreements.
 	t.Run("keyboard", func(t *testing.T) {
-		open(tctx, "/explore/codebook", "codebook")
-		must("focus the first row", chromedp.Do(tctx, chromedp.Focus(chromedp.CSS(`#view table.data tbody tr[tabindex]`))))
-		must("press Enter", chromedp.Do(tctx, chromedp.KeyEvent("\r")))
-		if ids := panelIDs(tctx); len(ids) == 0 {
-			t.Error("Enter on the first row listed no sentence")
+		for _, c := range []struct{ path, view, query string }{
+			{"/explore/codebook", "codebook", `query($code: String!) { code(ref: $code) { sentences(first: 50) { edges { node { id } } } } }`},
+			{"/explore/agreement?a=A&b=B&level=CATEGORY", "agreement", `query($code: ID!) { agreement(coderA: "A", coderB: "B", level: CATEGORY) {
+				byCode(codes: [$code]) { disagreements { id } } } }`},
+		} {
+			open(tctx, c.path, c.view)
+			var key string
+			eval(tctx, "read the first row", `document.querySelector('#view table.data tbody tr[tabindex]').dataset.key`, &key)
+			must("focus the first row", chromedp.Do(tctx, chromedp.Focus(chromedp.CSS(`#view table.data tbody tr[tabindex]`))))
+			must("press Enter", chromedp.Do(tctx, chromedp.KeyEvent("\r")))
+			ids := panelIDs(tctx)
+			var d struct {
+				Code struct {
+					Sentences struct {
+						Edges []struct{ Node struct{ ID string } }
+					}
+				}
+				Agreement struct {
+					ByCode []struct{ Disagreements []struct{ ID string } }
+				}
+			}
+			s.gql(t, c.query, map[string]any{"code": key}, &d)
+			var want []string
+			for _, e := range d.Code.Sentences.Edges {
+				want = append(want, e.Node.ID)
+			}
+			for _, b := range d.Agreement.ByCode {
+				for _, x := range b.Disagreements {
+					want = append(want, x.ID)
+				}
+			}
+			if len(want) == 0 || !slices.Equal(ids, want) {
+				t.Errorf("%s: Enter on %s listed %q; the API says %q", c.path, key, ids, want)
+			}
 		}
 	})
 

@@ -39,16 +39,17 @@ export function fmt(v, kind) {
 
 // table is the table under a chart: columns [{label, get(row), num, title}],
 // one row per item. A row is focusable; Enter or a click runs
-// activate(row) (which lists its sentences). Past limit rows, a button
+// activate(row) (which lists its sentences); key(row) names it in its
+// data-key attribute. Past limit rows, a button
 // shows the rest.
-export function table(columns, rows, { activate, limit = 500, caption, rowTitle } = {}) {
+export function table(columns, rows, { activate, limit = 500, caption, rowTitle, key } = {}) {
   const thead = h('thead', null, h('tr', null, columns.map((c) => h('th', { class: c.num ? 'num' : null, scope: 'col', title: c.title }, c.label))));
   const tbody = h('tbody');
   const add = (from, to) => {
     const frag = document.createDocumentFragment();
     for (let i = from; i < to; i++) {
       const row = rows[i];
-      const tr = h('tr', activate ? { tabindex: '0', title: rowTitle || 'Enter: list the sentences' } : null,
+      const tr = h('tr', activate ? { tabindex: '0', title: rowTitle || 'Enter: list the sentences', 'data-key': key ? key(row) : null } : null,
         columns.map((c) => {
           const v = c.get(row);
           return h('td', { class: c.num ? 'num' : c.cls, style: c.style ? c.style(row) : null }, v instanceof Node ? v : (c.num ? fmt(v, c.kind) : v));

@@ -16,8 +16,15 @@ const QUERY = `query Agreement($a: String!, $b: String!, $level: Level, $filter:
     byCode {
       code { id number name nameZh level path { id } }
       kappa percentAgreement both onlyA onlyB neither
-      disagreements { ${SENTENCE_FIELDS} }
     }
+  }
+}`;
+
+// One code's disagreements (CodeAgreement.disagreements), asked for when
+// its bar is clicked.
+const DISAGREEMENTS = `query Disagreements($a: String!, $b: String!, $level: Level, $filter: CorpusFilter, $code: ID!) {
+  agreement(coderA: $a, coderB: $b, level: $level, filter: $filter) {
+    byCode(codes: [$code]) { disagreements { ${SENTENCE_FIELDS} } }
   }
 }`;
 
@@ -70,8 +77,8 @@ export default {
       { label: 'Neither', num: true, get: (r) => r.neither },
       { label: 'Percent agreement', num: true, kind: 'percent', get: (r) => r.percentAgreement },
       { label: 'Kappa', num: true, get: (r) => r.kappa },
-      { label: 'Disagreements', num: true, get: (r) => r.disagreements.length },
-    ], rows, { activate: (r) => ctx.select(r.code.id) }));
+      { label: 'Disagreements', num: true, get: (r) => r.onlyA + r.onlyB },
+    ], rows, { activate: (r) => ctx.select(r.code.id), key: (r) => r.code.id }));
   },
   select(sel, ctx) {
     const r = this.ag && this.ag.byCode.find((x) => x.code.id === sel);
@@ -79,9 +86,12 @@ export default {
     return ctx.openSentences({
       title: `${ctx.name(r.code)}: the disagreements`,
       note: 'Units one coder coded at the code (or below it) and the other did not (CodeAgreement.disagreements).',
-      query: QUERY,
-      variables: { a: ctx.params.a || 'A', b: ctx.params.b || 'B', level: ctx.params.level || 'CONCEPT', filter: ctx.filter && { ...ctx.filter, coders: undefined } },
-      pick: () => ({ totalCount: r.disagreements.length, pageInfo: { hasNextPage: false }, edges: r.disagreements.map((node) => ({ node })) }),
+      query: DISAGREEMENTS,
+      variables: { a: ctx.params.a || 'A', b: ctx.params.b || 'B', level: ctx.params.level || 'CONCEPT', filter: ctx.filter && { ...ctx.filter, coders: undefined }, code: sel },
+      pick: (d) => {
+        const list = d.agreement.byCode.length ? d.agreement.byCode[0].disagreements : [];
+        return { totalCount: list.length, pageInfo: { hasNextPage: false }, edges: list.map((node) => ({ node })) };
+      },
     });
   },
 };

@@ -118,7 +118,7 @@ export default {
       },
       { label: '参考点 Reference points', num: true, get: (r) => r.n.referencePoints },
       { label: '材料来源 Material sources', num: true, get: (r) => r.n.materialSources },
-    ], rows, { activate: (r) => ctx.select(r.n.code.id), limit: 1000 }));
+    ], rows, { activate: (r) => ctx.select(r.n.code.id), limit: 1000, key: (r) => r.n.code.id }));
     body.append(tables.lastChild);
   },
   select(sel, ctx) {
