@@ -19,6 +19,8 @@ command -v chromium >/dev/null || { echo "bench-explorer: chromium is required (
 
 throwaway_start
 export POLICYKB_NEO4J_URI=$uri
+# Loading tier M on a busy shared machine can outlast the default 30 s per transaction.
+export POLICYKB_NEO4J_TX_TIMEOUT=${POLICYKB_NEO4J_TX_TIMEOUT:-300s}
 
 corpus=$tmp/corpus
 "$bin" generate --tier "$tier" --out "$corpus"

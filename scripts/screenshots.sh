@@ -31,4 +31,4 @@ shot() { # name path
 }
 shot codebook "/explore/codebook?lang=en"
 shot matrix "/explore/matrix?rows=MAIN_CATEGORY&columns=CITY&measure=SHARE&lang=en&sel=main-10%7CXichuan"
-shot document "/explore/document/d02?lang=en&sel=d02%2342"
+shot document "/explore/document/d02?lang=en"

@@ -6,6 +6,7 @@
 import { gql, graphiqlHref } from './api.js';
 import { h } from './ui.js';
 import { colourOf } from './palette.js';
+import { resizeAll } from './chart.js';
 
 const panel = () => document.getElementById('panel');
 let token = 0;
@@ -13,9 +14,11 @@ let token = 0;
 export function closePanel() {
   token++;
   const p = panel();
+  const was = !p.hidden;
   p.hidden = true;
   p.replaceChildren();
   document.body.classList.remove('with-panel');
+  if (was) resizeAll(); // the charts take the panel's room back
 }
 
 // sentenceItem renders one sentence with its place and its codes.
@@ -65,7 +68,10 @@ export async function openSentences(spec, ctx) {
   const mine = ++token;
   const p = panel();
   document.body.classList.add('with-panel');
-  p.hidden = false;
+  if (p.hidden) {
+    p.hidden = false;
+    resizeAll(); // the charts make room for the panel
+  }
   const list = h('ol', { class: 'sentences' });
   const count = h('p', { class: 'count' }, 'Loading…');
   const close = h('button', { type: 'button', class: 'close', 'aria-label': 'Close', onclick: () => ctx.select('') }, '×');

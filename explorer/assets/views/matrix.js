@@ -94,7 +94,7 @@ export default {
     const height = Math.min(760, Math.max(360, Math.min(nr, 30) * 22 + 190));
     const draw = figure(body, { name: `matrix-${args.rows}-${args.columns}-${args.measure}`.toLowerCase(), height, caption: 'Heatmap' });
     draw({
-      grid: { left: 190, right: zoomY ? 110 : 80, top: 16, bottom: zoomX ? 150 : 110 },
+      grid: { left: 190, right: zoomY ? 140 : 110, top: 16, bottom: zoomX ? 150 : 110 },
       tooltip: {
         formatter: (x) => {
           const [cx, cy, v] = x.data;
@@ -104,7 +104,7 @@ export default {
       },
       xAxis: { type: 'category', data: xLabels, axisLabel: { rotate: 50, interval: 0, fontSize: 10, formatter: (s) => short(s, 14) }, splitArea: { show: false } },
       yAxis: { type: 'category', data: yLabels, inverse: true, axisLabel: { fontSize: 10, interval: 0, formatter: (s) => short(s, 26) } },
-      visualMap: { min: 0, max: max || 1, calculable: true, orient: 'vertical', right: zoomY ? 40 : 4, top: 'middle', itemHeight: 160, inRange: { color: SEQUENTIAL }, formatter: (v) => fmt(v, args.measure === 'SHARE' ? 'SHARE' : v >= 10 ? Math.round(v) : v) },
+      visualMap: { min: 0, max: max || 1, calculable: true, orient: 'vertical', right: zoomY ? 40 : 10, top: 'middle', itemHeight: 160, inRange: { color: SEQUENTIAL }, formatter: (v) => fmt(v, args.measure === 'SHARE' ? 'SHARE' : v >= 10 ? Math.round(v) : v) },
       dataZoom: [
         ...(zoomX ? [{ type: 'slider', xAxisIndex: 0, startValue: 0, endValue: 39, bottom: 8, height: 18, filterMode: 'filter' }, { type: 'inside', xAxisIndex: 0, filterMode: 'filter' }] : []),
         ...(zoomY ? [{ type: 'slider', yAxisIndex: 0, startValue: 0, endValue: 29, right: 8, width: 18, filterMode: 'filter' }] : []),
