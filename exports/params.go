@@ -79,10 +79,19 @@ func ParseRequest(table string, q url.Values) (Request, error) {
 		if slices.Contains(filterParams, k) || slices.Contains(tableParams[t], k) {
 			continue
 		}
-		for other, ps := range tableParams {
-			if slices.Contains(ps, k) {
-				return req, policykb.InvalidArgument(k, "exports: %s applies to the %s table, not to %s", k, other, t)
+		var others []string
+		for _, other := range Tables {
+			if slices.Contains(tableParams[other], k) {
+				others = append(others, string(other))
 			}
+		}
+		switch len(others) {
+		case 0:
+		case 1:
+			return req, policykb.InvalidArgument(k, "exports: %s applies to the %s table, not to %s", k, others[0], t)
+		default:
+			return req, policykb.InvalidArgument(k, "exports: %s applies to the %s and %s tables, not to %s",
+				k, strings.Join(others[:len(others)-1], ", "), others[len(others)-1], t)
 		}
 		all := append(append([]string{}, tableParams[t]...), filterParams...)
 		return req, policykb.InvalidArgument(k, "exports: unknown parameter %q: the %s table takes %s", k, t, strings.Join(all, ", "))

@@ -100,7 +100,6 @@ func (o Options) withDefaults() (Options, error) {
 //	GET  /healthz               200 while the process runs
 //	GET  /readyz                200 when Neo4j answers, else 503
 //	GET  /export/T.F?...        table T (codings, counts, matrix) as F (csv, xlsx, json); see export_http.go
-//	GET  /explore/...           the visual explorer, when Options.Explorer is set
 //
 // Responses to /graphql are application/json. The status is 200 once the
 // query ran (errors, if any, are in the body); a request refused before it

@@ -24,12 +24,14 @@ const VIEWS = { codebook, matrix, compare, similarity, cooccurrence, saturation,
 const NAV = ['codebook', 'matrix', 'compare', 'similarity', 'cooccurrence', 'saturation', 'agreement', 'document', 'search'];
 
 // What every view needs besides its own data: the cities and document
-// types for the filter bar, the main categories for the colours.
+// types for the filter bar, the main categories for the colours. (Not
+// Query.stats: it counts every sentence, which at national scale takes
+// longer than a view may.)
 const META = `query ExplorerMeta {
   cities { name nameZh province }
   codes(level: MAIN_CATEGORY) { id name nameZh }
   docTypes: matrix(rows: LAYER, columns: DOC_TYPE) { columns }
-  stats { cities documents sentences codedSentences }
+  documents(first: 1) { totalCount }
 }`;
 let metaPromise = null;
 function meta() {
@@ -67,6 +69,7 @@ function makeCtx(st, metaP) {
     gql: async (query, variables) => {
       const [data, m] = await Promise.all([gql(query, variables), metaP]);
       ctx.meta = m;
+      performance.mark('policykb:data');
       return data;
     },
     metaReady: metaP,
@@ -145,7 +148,7 @@ function filterBar(st, ctx, m) {
     field('coder', 'Coders', st.params.coder, { placeholder: 'all', size: 5 }),
     h('button', { type: 'submit' }, 'Apply'),
     h('button', { type: 'button', class: 'quiet', onclick: () => ctx.set(Object.fromEntries(FILTER_KEYS.map((k) => [k, '']))) }, 'Clear'),
-    h('span', { class: 'stats' }, `${m.stats.cities.toLocaleString('en')} cities · ${m.stats.documents.toLocaleString('en')} documents · ${m.stats.sentences.toLocaleString('en')} sentences`),
+    h('span', { class: 'stats' }, `${m.cities.length.toLocaleString('en')} cities · ${m.documents.totalCount.toLocaleString('en')} documents`),
   );
   form.onsubmit = (e) => {
     e.preventDefault();
@@ -195,6 +198,7 @@ async function render() {
     return;
   }
   if (mine !== seq) return;
+  performance.mark('policykb:rendered');
   document.body.dataset.rendered = st.view;
   await showSelection();
 }

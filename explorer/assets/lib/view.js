@@ -26,6 +26,7 @@ export function figure(container, { name, height = 480, caption, cls }) {
   container.append(h('figure', { class: 'figure ' + (cls || '') }, bar, el));
   return (option, opts) => {
     c = draw(el, option, opts);
+    performance.mark('policykb:chart:' + name);
     return c;
   };
 }

@@ -101,7 +101,7 @@ export default {
         xAxis: { type: 'category', data: labels, axisLabel: { rotate: 60, interval: 0, fontSize: 9, formatter: (s) => short(s, 16) } },
         yAxis: { type: 'category', data: labels, inverse: true, axisLabel: { interval: 0, fontSize: 9, formatter: (s) => short(s, 22) } },
         visualMap: { min: 0, max: maxCount, calculable: true, right: 4, top: 'middle', inRange: { color: SEQUENTIAL } },
-        series: [{ type: 'heatmap', data: cells }],
+        series: [{ type: 'heatmap', data: cells, progressive: 0 }],
       }, { onClick: click });
     }
     tables.append(table([

@@ -111,7 +111,7 @@ export default {
       tooltip: { formatter: (x) => `#${x.value[0]} · ${escape(mainName.get(mains[x.value[1]]) || mains[x.value[1]])}` },
       xAxis: { type: 'value', min: 0, max: Math.max(1, sentences.length - 1), name: 'sentence', nameLocation: 'middle', nameGap: 18, axisLabel: { fontSize: 9 } },
       yAxis: { type: 'category', inverse: true, data: mains.map((m) => short(mainName.get(m) || m, 24)), axisLabel: { fontSize: 9, interval: 0 } },
-      series: [{ type: 'scatter', symbol: 'rect', symbolSize: [Math.max(2, 600 / Math.max(1, sentences.length)), 11], data: marks }],
+      series: [{ type: 'scatter', progressive: 0, symbol: 'rect', symbolSize: [Math.max(2, 600 / Math.max(1, sentences.length)), 11], data: marks }],
     }, { onClick: (x) => ctx.select(x.data.sid) });
     // The text.
     const reader = h('div', { class: 'reader' });

@@ -110,37 +110,49 @@ export default {
         ...(zoomY ? [{ type: 'slider', yAxisIndex: 0, startValue: 0, endValue: 29, right: 8, width: 18, filterMode: 'filter' }] : []),
       ],
       series: [{
-        type: 'heatmap', data,
+        type: 'heatmap', data, progressive: 0,
         label: { show: nr * Math.min(nc, 40) <= 480, fontSize: 9, formatter: (x) => (x.data[2] ? fmt(x.data[2], args.measure === 'SHARE' ? 'SHARE' : undefined) : '') },
         emphasis: { itemStyle: { borderColor: '#000', borderWidth: 1 } },
       }],
     }, { onClick: (x) => ctx.select(`${m.rows[ri[x.data[1]]].id}|${m.columns[ci[x.data[0]]]}`) });
 
     // The table: every cell, with the totals; a row (Enter) lists the
-    // code's sentences, a cell (click) the cell's.
-    const head = h('tr', null, h('th', { scope: 'col' }, 'Code'), h('th', { class: 'num', scope: 'col' }, 'Row total'),
-      ci.map((j) => h('th', { class: 'num', scope: 'col', title: m.columns[j] }, colName(m.columns[j]))));
-    const frag = document.createDocumentFragment();
-    for (const i of ri) {
-      const code = m.rows[i];
-      const tr = h('tr', { tabindex: '0', 'data-row': code.id, title: 'Enter: the code\'s sentences; click a cell: the cell\'s' },
-        h('th', { scope: 'row' }, ctx.name(code)), h('td', { class: 'num total' }, fmt(m.rowTotals[i], args.measure)));
-      for (const j of ci) tr.append(h('td', { class: 'num cell', 'data-col': m.columns[j] }, fmt(m.cells[i][j], args.measure)));
-      frag.append(tr);
-    }
-    const totals = h('tr', { class: 'totals' }, h('th', { scope: 'row' }, 'Column total'), h('td'), ci.map((j) => h('td', { class: 'num' }, fmt(m.columnTotals[j], args.measure))));
-    const tbl = h('table', { class: 'data matrix' }, h('thead', null, head), h('tbody', null, frag, totals));
-    tbl.addEventListener('click', (e) => {
+    // code's sentences, a cell (click) the cell's. Past 60 columns it
+    // starts with the first 60 (in the chosen order) and a button shows
+    // the rest: building every cell of 300 columns costs a second.
+    const wrap = h('div', { class: 'table-wrap wide' });
+    const drawTable = (cols) => {
+      const head = h('tr', null, h('th', { scope: 'col' }, 'Code'), h('th', { class: 'num', scope: 'col' }, 'Row total'),
+        cols.map((j) => h('th', { class: 'num', scope: 'col', title: m.columns[j] }, colName(m.columns[j]))));
+      const frag = document.createDocumentFragment();
+      for (const i of ri) {
+        const code = m.rows[i];
+        const tr = h('tr', { tabindex: '0', 'data-row': code.id, title: 'Enter: the code\'s sentences; click a cell: the cell\'s' },
+          h('th', { scope: 'row' }, ctx.name(code)), h('td', { class: 'num total' }, fmt(m.rowTotals[i], args.measure)));
+        for (const j of cols) tr.append(h('td', { class: 'num cell', 'data-col': m.columns[j] }, fmt(m.cells[i][j], args.measure)));
+        frag.append(tr);
+      }
+      const totals = h('tr', { class: 'totals' }, h('th', { scope: 'row' }, 'Column total'), h('td'), cols.map((j) => h('td', { class: 'num' }, fmt(m.columnTotals[j], args.measure))));
+      wrap.replaceChildren(h('table', { class: 'data matrix' }, h('thead', null, head), h('tbody', null, frag, totals)));
+    };
+    const cap = 60;
+    drawTable(ci.slice(0, cap));
+    wrap.addEventListener('click', (e) => {
       const td = e.target.closest('td.cell');
       const tr = e.target.closest('tr[data-row]');
       if (td && tr) ctx.select(`${tr.dataset.row}|${td.dataset.col}`);
       else if (tr) ctx.select(tr.dataset.row);
     });
-    tbl.addEventListener('keydown', (e) => {
+    wrap.addEventListener('keydown', (e) => {
       const tr = e.target.closest('tr[data-row]');
       if (e.key === 'Enter' && tr) { e.preventDefault(); ctx.select(tr.dataset.row); }
     });
-    tables.append(h('div', { class: 'table-wrap wide' }, tbl));
+    tables.append(wrap);
+    if (ci.length > cap) {
+      const more = h('button', { type: 'button', class: 'more' }, `Show all ${ci.length} columns (the first ${cap} are shown)`);
+      more.addEventListener('click', () => { drawTable(ci); more.remove(); });
+      tables.append(more);
+    }
   },
   select(sel, ctx) {
     const [row, column] = sel.split('|');

@@ -81,7 +81,7 @@ export default {
         { type: 'slider', xAxisIndex: 0, startValue: 0, endValue: 49, bottom: 8, height: 16, filterMode: 'filter' },
         { type: 'slider', yAxisIndex: 0, startValue: 0, endValue: 49, right: 40, width: 14, filterMode: 'filter' },
       ] : [],
-      series: [{ type: 'heatmap', data, emphasis: { itemStyle: { borderColor: '#000', borderWidth: 1 } } }],
+      series: [{ type: 'heatmap', data, progressive: 0, emphasis: { itemStyle: { borderColor: '#000', borderWidth: 1 } } }],
     }, { onClick: (x) => ctx.select(`${cl.cities[cl.order[x.data[1]]].name}|${cl.cities[cl.order[x.data[0]]].name}`) });
     // Nearest neighbours of the chosen city.
     const chosen = Math.max(0, cl.cities.findIndex((c) => c.name === p.city));
@@ -94,11 +94,22 @@ export default {
       { label: 'Cosine similarity', num: true, get: (x) => x.s },
       { label: 'Compare', get: (x) => h('a', { href: ctx.link('compare', '', { cities: `${cl.cities[chosen].name},${x.c.name}`, level }) }, 'side by side') },
     ], neighbours, { activate: (x) => ctx.select(`${cl.cities[chosen].name}|${x.c.name}`), caption: 'Nearest neighbours' }));
-    // The matrix's numbers, in the clustered order.
-    tables.append(table([
+    // The matrix's numbers, in the clustered order: past 60 cities the
+    // first 60 rows and columns, and a button for the rest (the CSV and
+    // XLSX hold them all).
+    const cap = 60;
+    const box = h('div');
+    const drawTable = (k) => box.replaceChildren(table([
       { label: 'City', get: (i) => ctx.name(cl.cities[i]) },
-      ...cl.order.map((j) => ({ label: ctx.name(cl.cities[j]), num: true, get: (i) => cl.similarity[i][j] })),
-    ], cl.order, { caption: 'Cosine similarity (clustered order)', limit: 60 }));
+      ...cl.order.slice(0, k).map((j) => ({ label: ctx.name(cl.cities[j]), num: true, get: (i) => cl.similarity[i][j] })),
+    ], cl.order, { caption: 'Cosine similarity (clustered order)', limit: k }));
+    drawTable(cap);
+    tables.append(box);
+    if (n > cap) {
+      const more = h('button', { type: 'button', class: 'more' }, `Show all ${n} cities (the first ${cap} are shown)`);
+      more.addEventListener('click', () => { drawTable(n); more.remove(); });
+      tables.append(more);
+    }
   },
   select(sel, ctx) {
     const [a, b] = sel.split('|');
@@ -107,7 +118,8 @@ export default {
     const label = cities.map((c) => ctx.name(find(c) || { name: c })).join(' & ');
     return ctx.openSentences({
       title: label,
-      note: `The coded sentences of ${cities.length > 1 ? 'both cities' : 'the city'}: their codes make up the profiles whose cosine the cell shows. Compare them: ${ctx.link('compare', '', { cities: cities.join(','), level: ctx.params.level || 'MAIN_CATEGORY' })}`,
+      note: h('span', null, `The coded sentences of ${cities.length > 1 ? 'both cities' : 'the city'}: their codes make up the profiles whose cosine the cell shows. `,
+        h('a', { href: ctx.link('compare', '', { cities: cities.join(','), level: ctx.params.level || 'MAIN_CATEGORY' }) }, 'Compare them side by side')),
       query: PAIR,
       variables: { cities, first: 50 },
       pick: (d) => d.sentences,
