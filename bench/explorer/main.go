@@ -59,6 +59,10 @@ type result struct {
 	Min  float64   `json:"min_ms"`
 	Max  float64   `json:"max_ms"`
 	Runs []float64 `json:"runs_ms"`
+	// Failed counts the timed runs whose view rendered an error (say, the
+	// API's TIMEOUT) instead of itself; they are left out of the figures.
+	Failed int    `json:"failed"`
+	Error  string `json:"error,omitempty"`
 }
 
 type results struct {
@@ -113,9 +117,18 @@ func run(o options) error {
 	res.Load[0] = loadAverage()
 	for _, v := range views {
 		var samples []time.Duration
+		failed, lastErr := 0, ""
 		for i := 0; i <= o.runs; i++ {
 			d, err := timeView(tab, srv.base+v.Path, v.mark)
-			if err != nil {
+			var rendered *wrongView
+			switch {
+			case errors.As(err, &rendered):
+				if i > 0 {
+					failed++
+					lastErr = rendered.Error()
+				}
+				continue
+			case err != nil:
 				return fmt.Errorf("%s (%s): %w", v.Name, v.Path, err)
 			}
 			if i > 0 { // the first run warms up
@@ -123,11 +136,11 @@ func run(o options) error {
 			}
 		}
 		r := result{view: v, P50: ms(percentile(samples, 50)), P95: ms(percentile(samples, 95)),
-			Min: ms(percentile(samples, 0)), Max: ms(percentile(samples, 100))}
+			Min: ms(percentile(samples, 0)), Max: ms(percentile(samples, 100)), Failed: failed, Error: lastErr}
 		for _, s := range samples {
 			r.Runs = append(r.Runs, ms(s))
 		}
-		fmt.Fprintf(os.Stderr, "%-14s p50 %7.0f ms  p95 %7.0f ms\n", v.Name, r.P50, r.P95)
+		fmt.Fprintf(os.Stderr, "%-14s p50 %7.0f ms  p95 %7.0f ms  failed %d\n", v.Name, r.P50, r.P95, failed)
 		res.Views = append(res.Views, r)
 	}
 	res.Load[1] = loadAverage()
@@ -163,9 +176,17 @@ func timeView(tab context.Context, u, mark string) (time.Duration, error) {
 	d := time.Since(start)
 	if got != mark {
 		msg, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('view').innerText.slice(0, 300)`))
-		return 0, fmt.Errorf("rendered %q, want %q: %s", got, mark, msg)
+		return 0, &wrongView{got, mark, msg}
 	}
 	return d, nil
+}
+
+// wrongView is a run whose page rendered something else than the view:
+// an error.
+type wrongView struct{ got, want, text string }
+
+func (w *wrongView) Error() string {
+	return fmt.Sprintf("rendered %q, want %q: %s", w.got, w.want, strings.Join(strings.Fields(w.text), " "))
 }
 
 // pickViews asks the API for what the views need: three cities, the
@@ -335,13 +356,18 @@ func write(dir string, r results) error {
 	var md strings.Builder
 	fmt.Fprintf(&md, "# Explorer: time to a rendered view, tier %s\n\n%s · %s · load average %.1f before, %.1f after · %d runs per view after one warm-up; target p50 ≤ %.0f ms\n\n",
 		r.Tier, r.Machine, r.When, r.Load[0], r.Load[1], r.Runs, r.Target)
-	md.WriteString("| view | URL | p50 ms | p95 ms | min ms | max ms | target |\n|---|---|---:|---:|---:|---:|---|\n")
+	md.WriteString("| view | URL | p50 ms | p95 ms | min ms | max ms | failed runs | target |\n|---|---|---:|---:|---:|---:|---:|---|\n")
 	for _, v := range r.Views {
 		ok := "met"
-		if v.P50 > r.Target {
+		if v.P50 > r.Target || len(v.Runs) == 0 {
 			ok = "missed"
 		}
-		fmt.Fprintf(&md, "| %s | `%s` | %.0f | %.0f | %.0f | %.0f | %s |\n", v.Name, v.Path, v.P50, v.P95, v.Min, v.Max, ok)
+		fmt.Fprintf(&md, "| %s | `%s` | %.0f | %.0f | %.0f | %.0f | %d | %s |\n", v.Name, v.Path, v.P50, v.P95, v.Min, v.Max, v.Failed, ok)
+	}
+	for _, v := range r.Views {
+		if v.Error != "" {
+			fmt.Fprintf(&md, "\n%s: %d of %d runs failed, e.g. %s\n", v.Name, v.Failed, r.Runs, v.Error)
+		}
 	}
 	return os.WriteFile(filepath.Join(dir, "explorer-"+r.Tier+".md"), []byte(md.String()), 0o644)
 }

@@ -45,6 +45,11 @@ export default {
     try {
       ({ agreement: ag } = await ctx.gql(QUERY, variables));
     } catch (e) {
+      // Only the user's own input (an unknown coder, the same coder twice)
+      // leaves the form up to fix it; a failure of the server is the
+      // view's failure.
+      const code = e.errors && e.errors[0] && e.errors[0].extensions ? e.errors[0].extensions.code : '';
+      if (code !== 'BAD_USER_INPUT') throw e;
       if (stale()) return;
       frame(el, { title: 'Inter-coder agreement', subtitle: 'Choose two coders who coded the same documents.', controls, name: 'agreement', graphql: { query: QUERY, variables } });
       el.append(h('p', { class: 'error' }, e.message));
