@@ -3,11 +3,11 @@ GO      ?= go
 BIN     := bin/policykb
 SOURCES := $(shell find . -name '*.go' -not -path './.policykb/*') go.mod go.sum
 
-.PHONY: run test build vet fuzz soak-load bench bench-go bench-compare bench-load bench-words audit soak neo4j-stop clean
+.PHONY: run test build vet fuzz soak-load bench bench-go bench-compare bench-load bench-words bench-explorer audit soak neo4j-stop clean
 
 build: $(BIN)
 
-$(BIN): $(SOURCES) $(shell find data resolvers/graphiql schema graph/neo4jserver -type f -not -name '*.go' 2>/dev/null)
+$(BIN): $(SOURCES) $(shell find data resolvers/graphiql explorer schema graph/neo4jserver -type f -not -name '*.go' 2>/dev/null)
 	$(GO) build -o $(BIN) ./cmd/policykb
 
 ## run: start the bundled Neo4j (fetched by Maven on first use), load the sample study, serve GraphiQL on :8080
@@ -50,6 +50,10 @@ soak: build
 ## written to bench/results/<tier>-words.json
 bench-words: build
 	TIER=$(if $(filter command line environment,$(origin TIER)),$(TIER),M) scripts/bench-words.sh
+## bench-explorer: time to a rendered view of the explorer in headless Chromium, per view, on tier
+## $(TIER) when given, else M; written to bench/results/explorer-<tier>.json and .md (RUNS=n per view)
+bench-explorer: build
+	TIER=$(if $(filter command line environment,$(origin TIER)),$(TIER),M) scripts/bench-explorer.sh
 
 vet:
 	$(GO) vet ./...

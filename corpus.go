@@ -89,6 +89,9 @@ type CorpusFilter struct {
 	// Coders is empty. Without it, and without Coders naming automatic
 	// coders, every count is of human codings only.
 	IncludeAutomatic bool
+	// DocTypes admits documents whose docType is one of these,
+	// case-insensitively.
+	DocTypes []string
 }
 
 // OriginAuto is the origin of codings made by automatic coding; their

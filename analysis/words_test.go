@@ -73,7 +73,7 @@ func TestCowordMeasures(t *testing.T) {
 	}
 }
 
-func TestCowordAverageLinkage(t *testing.T) {
+func TestClusterCowordDistances(t *testing.T) {
 	dist := [][]float64{
 		{0, 0.1, 0.5, 0.9},
 		{0.1, 0, 0.4, 0.8},
@@ -83,16 +83,20 @@ func TestCowordAverageLinkage(t *testing.T) {
 	// 0+1 at 0.1 (cluster 4), 2+3 at 0.3 (cluster 5), then 4+5 at the mean
 	// of the four distances between them: (0.5+0.9+0.4+0.8)/4 = 0.65.
 	want := []Merge{{0, 1, 0.1, 2}, {2, 3, 0.3, 2}, {4, 5, 0.65, 4}}
-	got := CowordAverageLinkage(dist)
+	d, err := Cluster(dist)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := d.Merges
 	if len(got) != 3 {
 		t.Fatalf("merges %+v", got)
 	}
 	for i := range want {
-		if got[i].Left != want[i].Left || got[i].Right != want[i].Right || got[i].Size != want[i].Size || !near(got[i].Distance, want[i].Distance) {
+		if got[i].A != want[i].A || got[i].B != want[i].B || got[i].Size != want[i].Size || !near(got[i].Height, want[i].Height) {
 			t.Errorf("merge %d: %+v, want %+v", i, got[i], want[i])
 		}
 	}
-	if CowordAverageLinkage([][]float64{{0}}) != nil {
+	if one, _ := Cluster([][]float64{{0}}); len(one.Merges) != 0 {
 		t.Error("one word has merges")
 	}
 }

@@ -30,6 +30,7 @@ var Frames embed.FS
 //
 //go:embed pmc
 var PMC embed.FS
+
 // Words holds words/userdict.txt (policy terms the segmenter keeps whole),
 // words/stopwords.txt (words left out of word statistics) and words/t2s.txt
 // (traditional → simplified characters, from ICU).

@@ -11,8 +11,7 @@ import (
 	"github.com/policykb/policykb"
 )
 
-// ParseTable accepts a table's name (codings, counts, matrix, words,
-// keywords, coword), case-insensitively.
+// ParseTable accepts the name of one of Tables, case-insensitively.
 func ParseTable(s string) (Table, error) {
 	t := Table(strings.ToLower(strings.TrimSpace(s)))
 	if slices.Contains(Tables, t) {
@@ -21,7 +20,7 @@ func ParseTable(s string) (Table, error) {
 	return "", policykb.InvalidArgument("table", "exports: unknown table %q: expected %s", s, tableNames())
 }
 
-// tableNames lists the tables' names for messages: "codings, counts, … or coword".
+// tableNames lists the tables for messages: "codings, counts, ... or coword".
 func tableNames() string {
 	names := make([]string, len(Tables))
 	for i, t := range Tables {
@@ -31,15 +30,21 @@ func tableNames() string {
 }
 
 // The parameters every table takes: the corpus filter. city, province,
-// document and coder may be repeated, or hold a comma-separated list; from
+// document, coder and doctype may be repeated, or hold a comma-separated list; from
 // and to are dates (YYYY-MM-DD), inclusive.
-var filterParams = []string{"city", "province", "document", "coder", "from", "to", "automatic"}
+var filterParams = []string{"city", "province", "document", "coder", "doctype", "from", "to", "automatic"}
 
 // tableParams are the parameters of each table beyond the filter.
 var tableParams = map[Table][]string{
-	Codings:  nil,
-	Counts:   {"level"},
-	Matrix:   {"rows", "columns", "measure"},
+	Codings: nil,
+	Counts:  {"level"},
+	Matrix:  {"rows", "columns", "measure"},
+	// The analyses' tables (analyses.go).
+	Similarity:   {"level"},
+	Cooccurrence: {"level", "scope", "min"},
+	Saturation:   {"level"},
+	Agreement:    {"a", "b", "level"},
+	// The word tables (words.go).
 	Words:    {"top", "min_length"},
 	Keywords: {"of", "level", "unit", "top", "min_length"},
 	Coword:   {"top", "min_length", "measure", "scope"},
@@ -53,6 +58,12 @@ var tableParams = map[Table][]string{
 //	         YEAR or DOC_TYPE; default CITY), measure (REFERENCE_POINTS,
 //	         MATERIAL_SOURCES, SHARE, PER_1000_SENTENCES or PRESENCE;
 //	         default REFERENCE_POINTS)
+//	similarity:   level (required): city × city cosine similarity
+//	cooccurrence: level (required), scope (SENTENCE or DOCUMENT; default
+//	              SENTENCE), min (the least count, default 1)
+//	saturation:   level (default CATEGORY)
+//	agreement:    a and b (the coders; required), level (default CONCEPT);
+//	              coder is not allowed
 //	words:   top (default 100), min_length (default 2)
 //	keywords: of (document, city or code; required), level (for code;
 //	         default MAIN_CATEGORY), unit (repeatable: ids or names),
@@ -60,8 +71,8 @@ var tableParams = map[Table][]string{
 //	coword:  top (default 50), min_length (default 2), measure (OCHIAI,
 //	         JACCARD, COSINE or COUNT; default OCHIAI), scope (SENTENCE or
 //	         DOCUMENT; default SENTENCE)
-//	all:     city, province, document, coder, from, to (the CorpusFilter),
-//	         automatic (true: count automatic codings too)
+//	all:          city, province, document, coder, doctype, from, to (the CorpusFilter),
+//	              automatic (true: count automatic codings too)
 //
 // Enum values are case-insensitive. An unknown parameter, one that the
 // table does not take, a bad value or a missing required one is a
@@ -86,10 +97,19 @@ func ParseRequest(table string, q url.Values) (Request, error) {
 			return req, policykb.InvalidArgument("query", "exports: a parameter without a name (=%s): the %s table takes %s",
 				strings.Join(q[k], ","), t, strings.Join(append(append([]string{}, tableParams[t]...), filterParams...), ", "))
 		}
-		for _, other := range Tables { // in order, so that the message is always the same
+		var others []string
+		for _, other := range Tables {
 			if slices.Contains(tableParams[other], k) {
-				return req, policykb.InvalidArgument(k, "exports: %s applies to the %s table, not to %s", k, other, t)
+				others = append(others, string(other))
 			}
+		}
+		switch len(others) {
+		case 0:
+		case 1:
+			return req, policykb.InvalidArgument(k, "exports: %s applies to the %s table, not to %s", k, others[0], t)
+		default:
+			return req, policykb.InvalidArgument(k, "exports: %s applies to the %s and %s tables, not to %s",
+				k, strings.Join(others[:len(others)-1], ", "), others[len(others)-1], t)
 		}
 		all := append(append([]string{}, tableParams[t]...), filterParams...)
 		return req, policykb.InvalidArgument(k, "exports: unknown parameter %q: the %s table takes %s", k, t, strings.Join(all, ", "))
@@ -108,6 +128,10 @@ func ParseRequest(table string, q url.Values) (Request, error) {
 		return req, err
 	}
 	switch t {
+	case Similarity, Cooccurrence, Saturation, Agreement:
+		if err := parseAnalysis(&req, q, one); err != nil {
+			return req, err
+		}
 	case Counts:
 		s, err := one("level")
 		if err != nil {
@@ -169,6 +193,7 @@ func ParseRequest(table string, q url.Values) (Request, error) {
 		}
 		f.IncludeAutomatic = b
 	}
+	f.DocTypes = list("doctype")
 	for _, d := range []struct {
 		key string
 		to  **time.Time

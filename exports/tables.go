@@ -17,16 +17,22 @@ type Table string
 
 // The tables.
 const (
-	Codings  Table = "codings"  // one row per coding
-	Counts   Table = "counts"   // one row per code of a level
-	Matrix   Table = "matrix"   // codes × the cases of a dimension
+	Codings Table = "codings" // one row per coding
+	Counts  Table = "counts"  // one row per code of a level
+	Matrix  Table = "matrix"  // codes × the cases of a dimension
+	// The analyses' tables (analyses.go).
+	Similarity   Table = "similarity"   // city × city cosine similarity, clustered order
+	Cooccurrence Table = "cooccurrence" // one row per co-occurring pair of codes
+	Saturation   Table = "saturation"   // one row per document: the saturation curve
+	Agreement    Table = "agreement"    // one row per code: two coders' agreement
+	// The word tables (words.go).
 	Words    Table = "words"    // one row per high-frequency word
 	Keywords Table = "keywords" // one row per keyword of a document, city or code
 	Coword   Table = "coword"   // the square co-word matrix of the top words
 )
 
 // Tables lists every table, in the order to show them.
-var Tables = []Table{Codings, Counts, Matrix, Words, Keywords, Coword}
+var Tables = []Table{Codings, Counts, Matrix, Similarity, Cooccurrence, Saturation, Agreement, Words, Keywords, Coword}
 
 // Request is one export: a table, its parameters and the corpus filter.
 type Request struct {
@@ -37,7 +43,12 @@ type Request struct {
 	Rows    policykb.Level
 	Columns policykb.Dimension
 	Measure policykb.Measure
-	Filter  policykb.CorpusFilter
+	// Scope and MinCount shape the cooccurrence table (Level its level);
+	// CoderA and CoderB the agreement table.
+	Scope          policykb.Scope
+	MinCount       int
+	CoderA, CoderB string
+	Filter         policykb.CorpusFilter
 	// Words shapes the word tables (words, keywords, coword).
 	Words WordsRequest
 }
@@ -47,8 +58,12 @@ type Request struct {
 func (r Request) FileName(f Format) string {
 	parts := []string{string(r.Table)}
 	switch r.Table {
-	case Counts:
+	case Counts, Similarity, Saturation:
 		parts = append(parts, r.Level.String())
+	case Cooccurrence:
+		parts = append(parts, r.Level.String(), r.Scope.String())
+	case Agreement:
+		parts = append(parts, r.CoderA, r.CoderB, r.Level.String())
 	case Matrix:
 		parts = append(parts, r.Rows.String(), r.Columns.String(), r.Measure.String())
 	case Keywords:
@@ -69,6 +84,11 @@ type Source interface {
 	Counts(ctx context.Context, level policykb.Level, f policykb.CorpusFilter) ([]policykb.Count, error)
 	EachCodingBatch(ctx context.Context, f policykb.CorpusFilter, docsPerBatch int, fn func([]graph.CodingRow) error) error
 	Matrix(ctx context.Context, q graph.MatrixQuery) (graph.Matrix, error)
+	Cities(ctx context.Context) ([]policykb.City, error)
+	CountsByCity(ctx context.Context, level policykb.Level, f policykb.CorpusFilter) (map[string][]policykb.Count, error)
+	Cooccurrence(ctx context.Context, level policykb.Level, scope policykb.Scope, minCount int, f policykb.CorpusFilter) ([]graph.CodePair, error)
+	CodedDocuments(ctx context.Context, level policykb.Level, f policykb.CorpusFilter) (graph.CodedDocuments, error)
+	Agreement(ctx context.Context, coderA, coderB string, level policykb.Level, f policykb.CorpusFilter) (graph.Agreement, error)
 	Words(ctx context.Context, q graph.WordQuery) (graph.WordStats, error)
 	Keywords(ctx context.Context, q graph.KeywordQuery) ([]graph.KeywordTable, error)
 	Coword(ctx context.Context, q graph.CowordQuery) (graph.Coword, error)
@@ -100,6 +120,14 @@ func Write(ctx context.Context, src Source, req Request, f Format, w io.Writer) 
 		n, err = writeCounts(ctx, src, req.Level, req.Filter, tw)
 	case Matrix:
 		n, err = writeMatrix(ctx, src, graph.MatrixQuery{Rows: req.Rows, Columns: req.Columns, Measure: req.Measure, Filter: req.Filter}, tw)
+	case Similarity:
+		n, err = writeSimilarity(ctx, src, req, tw)
+	case Cooccurrence:
+		n, err = writeCooccurrence(ctx, src, req, tw)
+	case Saturation:
+		n, err = writeSaturation(ctx, src, req, tw)
+	case Agreement:
+		n, err = writeAgreement(ctx, src, req, tw)
 	case Words:
 		n, err = writeWords(ctx, src, req, tw)
 	case Keywords:

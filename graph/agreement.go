@@ -50,11 +50,19 @@ const codersPresent = `
 UNWIND $coders AS coder
 RETURN coder, EXISTS { MATCH ()-[r:CODED_AS]->() WHERE r.coder = coder }`
 
-// agreementDocuments lists the admitted documents both coders coded in,
-// with their number of sentences.
+// agreementDocuments lists the admitted documents (the filter's WHERE
+// goes in %s) both coders coded in, with their number of sentences. It
+// starts from coderB's codings, found through the index coded_as_coder
+// (a second coder has usually coded a sample of the corpus), and keeps
+// the documents where coderA coded too.
 const agreementDocuments = `
-WHERE EXISTS { MATCH (d)-[:HAS_SENTENCE]->(:Sentence)-[ra:CODED_AS]->() WHERE ra.coder = $coderA }
-  AND EXISTS { MATCH (d)-[:HAS_SENTENCE]->(:Sentence)-[rb:CODED_AS]->() WHERE rb.coder = $coderB }
+MATCH (s:Sentence)-[rb:CODED_AS]->() WHERE rb.coder = $coderB
+WITH DISTINCT s
+MATCH (d:Document)-[:HAS_SENTENCE]->(s)
+WITH DISTINCT d
+MATCH (city:City)-[:ISSUED]->(d)
+WHERE %s
+  AND EXISTS { MATCH (d)-[:HAS_SENTENCE]->(:Sentence)-[ra:CODED_AS]->() WHERE ra.coder = $coderA }
 RETURN d.id, COUNT { (d)-[:HAS_SENTENCE]->(:Sentence) }
 ORDER BY city.name, d.issuedOn, d.id`
 
@@ -100,7 +108,7 @@ func (s *Store) Agreement(ctx context.Context, coderA, coderB string, level poli
 	if err != nil {
 		return res, fmt.Errorf("graph: agreement: %w", err)
 	}
-	docsQ := admittedDocuments + filterClause(f, params, false) + "\nWITH city, d" + agreementDocuments
+	docsQ := fmt.Sprintf(agreementDocuments, filterClause(f, params, false))
 	present := map[string]bool{}
 	var recs []*neo4j.Record
 	_, err = s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {

@@ -47,7 +47,7 @@ func (s *Store) CompareCoders(ctx context.Context, reference, candidate string, 
 	if err != nil {
 		return c, err
 	}
-	docsQ := admittedDocuments + filterClause(f, params, false) + "\nWITH city, d" + agreementDocuments
+	docsQ := fmt.Sprintf(agreementDocuments, filterClause(f, params, false))
 	present := map[string]bool{}
 	_, err = s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		c.Documents, c.Units = nil, nil

@@ -19,6 +19,9 @@ var schemaStatements = []string{
 	"CREATE INDEX code_level IF NOT EXISTS FOR (n:Code) ON (n.level)",
 	"CREATE INDEX document_issued IF NOT EXISTS FOR (n:Document) ON (n.issuedOn)",
 	"CREATE INDEX city_province IF NOT EXISTS FOR (n:City) ON (n.province)",
+	// A coder's codings (agreement.go): found by index, not by scanning
+	// every coding.
+	"CREATE INDEX coded_as_coder IF NOT EXISTS FOR ()-[r:CODED_AS]-() ON (r.coder)",
 	// Full-text search over sentences (Store.Search); the CJK analyzer
 	// indexes Chinese as pairs of characters.
 	"CREATE FULLTEXT INDEX " + sentenceTextIndex + " IF NOT EXISTS FOR (s:Sentence) ON EACH [s.text] " +

@@ -75,6 +75,14 @@ func filterClause(f policykb.CorpusFilter, params map[string]any, withCoders boo
 		params["fTo"] = neo4j.DateOf(*f.IssuedTo)
 		conds = append(conds, "d.issuedOn <= $fTo")
 	}
+	if len(f.DocTypes) > 0 {
+		keys := make([]string, len(f.DocTypes))
+		for i, t := range f.DocTypes {
+			keys[i] = policykb.NameKey(t)
+		}
+		params["fDocTypes"] = keys
+		conds = append(conds, "toLower(trim(coalesce(d.docType, ''))) IN $fDocTypes")
+	}
 	if withCoders {
 		if c := coderCond(f, params, "r"); c != "true" {
 			conds = append(conds, c)
@@ -170,7 +178,7 @@ func (s *Store) filterParams(ctx context.Context, f policykb.CorpusFilter, param
 // cityLevel reports whether the filter admits or rejects whole cities
 // only (or nothing), so that the city rollups can answer under it.
 func cityLevel(f policykb.CorpusFilter) bool {
-	return len(f.Documents) == 0 && f.IssuedFrom == nil && f.IssuedTo == nil && !sentenceLevel(f)
+	return len(f.Documents) == 0 && f.IssuedFrom == nil && f.IssuedTo == nil && len(f.DocTypes) == 0 && !sentenceLevel(f)
 }
 
 // cityRollupMatch matches the city rollups of type rel (CITY_ROLLUP or

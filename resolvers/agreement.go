@@ -3,6 +3,8 @@ package resolvers
 import (
 	"context"
 
+	graphql "github.com/graph-gophers/graphql-go"
+
 	"github.com/policykb/policykb"
 	"github.com/policykb/policykb/graph"
 )
@@ -44,17 +46,36 @@ type agreementResolver struct {
 	byCode []*codeAgreementResolver
 }
 
-func (a *agreementResolver) CoderA() string                   { return a.a.CoderA }
-func (a *agreementResolver) CoderB() string                   { return a.a.CoderB }
-func (a *agreementResolver) Level() string                    { return a.a.Level.String() }
-func (a *agreementResolver) Units() int32                     { return int32(a.a.Units) }
-func (a *agreementResolver) PercentAgreement() float64        { return a.a.Pooled.PercentAgreement() }
-func (a *agreementResolver) Kappa() float64                   { return a.a.Pooled.Kappa() }
-func (a *agreementResolver) Holsti() float64                  { return a.a.Pooled.Holsti() }
-func (a *agreementResolver) CodingsA() int32                  { return int32(a.a.Pooled.Both + a.a.Pooled.OnlyA) }
-func (a *agreementResolver) CodingsB() int32                  { return int32(a.a.Pooled.Both + a.a.Pooled.OnlyB) }
-func (a *agreementResolver) Matched() int32                   { return int32(a.a.Pooled.Both) }
-func (a *agreementResolver) ByCode() []*codeAgreementResolver { return a.byCode }
+func (a *agreementResolver) CoderA() string            { return a.a.CoderA }
+func (a *agreementResolver) CoderB() string            { return a.a.CoderB }
+func (a *agreementResolver) Level() string             { return a.a.Level.String() }
+func (a *agreementResolver) Units() int32              { return int32(a.a.Units) }
+func (a *agreementResolver) PercentAgreement() float64 { return a.a.Pooled.PercentAgreement() }
+func (a *agreementResolver) Kappa() float64            { return a.a.Pooled.Kappa() }
+func (a *agreementResolver) Holsti() float64           { return a.a.Pooled.Holsti() }
+func (a *agreementResolver) CodingsA() int32           { return int32(a.a.Pooled.Both + a.a.Pooled.OnlyA) }
+func (a *agreementResolver) CodingsB() int32           { return int32(a.a.Pooled.Both + a.a.Pooled.OnlyB) }
+func (a *agreementResolver) Matched() int32            { return int32(a.a.Pooled.Both) }
+
+type byCodeArgs struct{ Codes *[]graphql.ID }
+
+// ByCode is every code's entry, or those of the codes asked for.
+func (a *agreementResolver) ByCode(args byCodeArgs) []*codeAgreementResolver {
+	if args.Codes == nil {
+		return a.byCode
+	}
+	want := map[string]bool{}
+	for _, id := range *args.Codes {
+		want[string(id)] = true
+	}
+	out := []*codeAgreementResolver{}
+	for _, c := range a.byCode {
+		if want[c.c.CodeID] {
+			out = append(out, c)
+		}
+	}
+	return out
+}
 func (a *agreementResolver) Documents(ctx context.Context) ([]*documentResolver, error) {
 	return documentsInOrder(ctx, a.a.Documents)
 }

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	graphql "github.com/graph-gophers/graphql-go"
+
 	"github.com/policykb/policykb"
 	"github.com/policykb/policykb/graph"
 )
@@ -14,6 +16,7 @@ type cooccurrenceArgs struct {
 	Scope    string
 	MinCount int32
 	Filter   *corpusFilterInput
+	Codes    *[]graphql.ID
 }
 
 // Cooccurrence lists the co-occurring pairs in one graph call. The pairs
@@ -43,6 +46,22 @@ func (*queryResolver) Cooccurrence(ctx context.Context, args cooccurrenceArgs) (
 	pairs, err := r.store.Cooccurrence(ctx, level, scope, int(args.MinCount), f)
 	if err != nil {
 		return nil, r.fail(ctx, err)
+	}
+	if args.Codes != nil {
+		among := map[string]bool{}
+		var ids []string
+		for _, id := range *args.Codes {
+			among[string(id)] = true
+			ids = append(ids, string(id))
+		}
+		kept := pairs[:0:0]
+		for _, p := range pairs {
+			if among[p.A] && among[p.B] {
+				kept = append(kept, p)
+			}
+		}
+		pairs = kept
+		key += "|codes:" + strings.Join(ids, ",")
 	}
 	group := &pairGroup{
 		name:  strings.Join([]string{"pairEvidence", level.String(), scope.String(), strconv.Itoa(int(args.MinCount)), key}, "|"),

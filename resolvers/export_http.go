@@ -30,7 +30,7 @@ func (h *Handler) serveExport(w http.ResponseWriter, r *http.Request) {
 	table, ext, ok := strings.Cut(file, ".")
 	if !ok {
 		h.refuse(w, http.StatusNotFound, &apiError{Code: policykb.ENotFound,
-			Message: "no such export: use /export/{" + strings.Join(exportTables(), "|") + "}.{csv|xlsx|json}"})
+			Message: "no such export: use /export/{table}.{csv|xlsx|json}, table one of " + exportTables()})
 		return
 	}
 	format, err := exports.ParseFormat(ext)
@@ -41,7 +41,7 @@ func (h *Handler) serveExport(w http.ResponseWriter, r *http.Request) {
 	}
 	if _, err := exports.ParseTable(table); err != nil {
 		h.refuse(w, http.StatusNotFound, &apiError{Code: policykb.ENotFound,
-			Message: "no such export table " + table + ": use " + strings.Join(exportTables(), ", ")})
+			Message: "no such export table " + table + ": use " + exportTables()})
 		return
 	}
 	src, ok := h.store.(exports.Source)
@@ -101,6 +101,15 @@ func (h *Handler) serveExport(w http.ResponseWriter, r *http.Request) {
 	h.log.DebugContext(ctx, "export", "file", name, "rows", n, "took", time.Since(start).Round(time.Millisecond))
 }
 
+// exportTables lists the export tables for messages.
+func exportTables() string {
+	names := make([]string, len(exports.Tables))
+	for i, t := range exports.Tables {
+		names[i] = string(t)
+	}
+	return strings.Join(names, ", ")
+}
+
 // exportWriter holds back the first exportCommitSize bytes of a response.
 type exportWriter struct {
 	w         http.ResponseWriter
@@ -135,12 +144,4 @@ func (e *exportWriter) finish() error {
 		return nil
 	}
 	return e.commit()
-}
-
-func exportTables() []string {
-	out := make([]string, len(exports.Tables))
-	for i, t := range exports.Tables {
-		out[i] = string(t)
-	}
-	return out
 }

@@ -60,6 +60,9 @@ type Options struct {
 	// MaxConcurrent is how many requests may run at once (default 32);
 	// more are answered 503 with Retry-After.
 	MaxConcurrent int
+	// Explorer, when set, is served at /explore/ (normally package
+	// explorer's handler), behind the same middleware as the API.
+	Explorer http.Handler
 }
 
 // minDepth is the depth of GraphiQL 4's introspection query
@@ -177,6 +180,9 @@ func NewHandler(store Store, opts Options) (*Handler, error) {
 		return nil, err
 	}
 	h.handler = safe.wrap(h.mux)
+	if opts.Explorer != nil {
+		h.mux.Handle("/explore/", opts.Explorer)
+	}
 	return h, nil
 }
 

@@ -52,6 +52,7 @@ type corpusFilterInput struct {
 	Coders     *[]string
 	// IncludeAutomatic is extended onto CorpusFilter by schema/autocode.graphql.
 	IncludeAutomatic *bool
+	DocTypes         *[]string
 }
 
 // filter converts the input (nil: no restriction), checks the names it
@@ -80,6 +81,7 @@ func (in *corpusFilterInput) convert() (policykb.CorpusFilter, string, error) {
 		f.Provinces = deref(in.Provinces)
 		f.Coders = deref(in.Coders)
 		f.IncludeAutomatic = in.IncludeAutomatic != nil && *in.IncludeAutomatic
+		f.DocTypes = deref(in.DocTypes)
 		if in.Documents != nil {
 			for _, id := range *in.Documents {
 				f.Documents = append(f.Documents, string(id))

@@ -68,6 +68,7 @@ type matrixResolver struct {
 	m        graph.Matrix
 	rows     []*codeResolver
 	row, col map[string]int // code id → row, column name → column
+	ord      matrixOrders   // explore.go
 }
 
 func (m *matrixResolver) Rows() []*codeResolver   { return nonNil(m.rows) }

@@ -39,6 +39,7 @@ type Store interface {
 	PairEvidence(ctx context.Context, pairs [][2]string, f policykb.CorpusFilter, n int) (map[[2]string][]policykb.Sentence, error)
 	PairDocumentEvidence(ctx context.Context, pairs [][2]string, f policykb.CorpusFilter, n int) (map[[2]string][]policykb.Sentence, error)
 	Saturation(ctx context.Context, heldOut []string, level policykb.Level, f policykb.CorpusFilter) (graph.Saturation, error)
+	CodedDocuments(ctx context.Context, level policykb.Level, f policykb.CorpusFilter) (graph.CodedDocuments, error)
 	Agreement(ctx context.Context, coderA, coderB string, level policykb.Level, f policykb.CorpusFilter) (graph.Agreement, error)
 	Search(ctx context.Context, text string, f policykb.CorpusFilter, p graph.Page) ([]policykb.Sentence, int, error)
 	Cypher(ctx context.Context, statement string, params map[string]any, opts graph.CypherOptions) (graph.CypherResult, error)
@@ -178,6 +179,12 @@ func (b boundStore) Stats(ctx context.Context) (policykb.Stats, error) {
 	ctx, cancel := b.bound(ctx)
 	defer cancel()
 	return b.Store.Stats(ctx)
+}
+
+func (b boundStore) CodedDocuments(ctx context.Context, level policykb.Level, f policykb.CorpusFilter) (graph.CodedDocuments, error) {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
+	return b.Store.CodedDocuments(ctx, level, f)
 }
 
 func (b boundStore) Saturation(ctx context.Context, heldOut []string, level policykb.Level, f policykb.CorpusFilter) (graph.Saturation, error) {

@@ -309,13 +309,16 @@ func (c *cowordResolver) Units() int32                 { return int32(c.cw.Units
 func (c *cowordResolver) Words() []*cowordWordResolver { return c.words }
 func (c *cowordResolver) Pairs() []*wordPairResolver   { return c.pairs }
 func (c *cowordResolver) Matrix() [][]float64          { return c.cw.Counts.Matrix(c.measure) }
-func (c *cowordResolver) Clusters() []*clusterMergeResolver {
-	merges := analysis.CowordAverageLinkage(c.cw.Counts.Distances(c.measure))
-	out := make([]*clusterMergeResolver, len(merges))
-	for i, m := range merges {
+func (c *cowordResolver) Clusters() ([]*clusterMergeResolver, error) {
+	d, err := analysis.Cluster(c.cw.Counts.Distances(c.measure))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*clusterMergeResolver, len(d.Merges))
+	for i, m := range d.Merges {
 		out[i] = &clusterMergeResolver{m}
 	}
-	return out
+	return out, nil
 }
 
 type cowordWordResolver struct {
@@ -350,9 +353,9 @@ func (p *wordPairResolver) Sentences(ctx context.Context, args pageArgs) (*conne
 
 type clusterMergeResolver struct{ m analysis.Merge }
 
-func (c *clusterMergeResolver) Left() int32       { return int32(c.m.Left) }
-func (c *clusterMergeResolver) Right() int32      { return int32(c.m.Right) }
-func (c *clusterMergeResolver) Distance() float64 { return c.m.Distance }
+func (c *clusterMergeResolver) Left() int32       { return int32(c.m.A) }
+func (c *clusterMergeResolver) Right() int32      { return int32(c.m.B) }
+func (c *clusterMergeResolver) Distance() float64 { return c.m.Height }
 func (c *clusterMergeResolver) Size() int32       { return int32(c.m.Size) }
 
 type concordanceArgs struct {

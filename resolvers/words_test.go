@@ -2,7 +2,6 @@ package resolvers_test
 
 import (
 	"context"
-	"encoding/json"
 	"math"
 	"net/http"
 	"sync"
@@ -158,10 +157,13 @@ func TestWordQueries(t *testing.T) {
 				t.Errorf("pairs not by value: %g after %g", c.Pairs[k].Value, c.Pairs[k-1].Value)
 			}
 		}
-		merges := analysis.CowordAverageLinkage(cw.Counts.Distances(analysis.CowordJaccard))
-		for k, m := range merges {
+		d, err := analysis.Cluster(cw.Counts.Distances(analysis.CowordJaccard))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, m := range d.Merges {
 			g := c.Clusters[k]
-			if g.Left != m.Left || g.Right != m.Right || g.Size != m.Size || math.Abs(g.Distance-m.Distance) > 1e-12 {
+			if g.Left != m.A || g.Right != m.B || g.Size != m.Size || math.Abs(g.Distance-m.Height) > 1e-12 {
 				t.Errorf("merge %d: %+v, want %+v", k, g, m)
 			}
 		}
@@ -244,11 +246,4 @@ func TestWordQueries(t *testing.T) {
 			assertError(t, r, http.StatusOK, "BAD_USER_INPUT", c.arg)
 		}
 	})
-}
-
-func unmarshal(t *testing.T, data json.RawMessage, v any) {
-	t.Helper()
-	if err := json.Unmarshal(data, v); err != nil {
-		t.Fatalf("%v in %s", err, data)
-	}
 }

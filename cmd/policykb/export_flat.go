@@ -28,8 +28,8 @@ func init() {
 func (a *app) exportFlatCmd(format exports.Format) *cobra.Command {
 	var output string
 	cmd := &cobra.Command{
-		Use:   string(format) + " codings|counts|matrix|words|keywords|coword",
-		Short: "Write a flat table (codings, counts, a matrix, words, keywords, a co-word matrix) as " + strings.ToUpper(string(format)),
+		Use:   string(format) + " codings|counts|matrix|similarity|cooccurrence|saturation|agreement|words|keywords|coword",
+		Short: "Write a flat table (codings, counts, a matrix, an analysis, words, keywords, a co-word matrix) as " + strings.ToUpper(string(format)),
 		Long: `Write a flat table of the knowledge base as ` + strings.ToUpper(string(format)) + `, the same as GET /export/TABLE.` + string(format) + `:
 
   codings   one row per coding: city, document, sentence, the code and its
@@ -45,31 +45,29 @@ func (a *app) exportFlatCmd(format exports.Format) *cobra.Command {
             --measure OCHIAI (default), JACCARD, COSINE or COUNT, --scope
             SENTENCE (default) or DOCUMENT: what clustering and network
             tools read
+  similarity    city × city cosine similarity at --level, clustered order
+  cooccurrence  co-occurring pairs of codes of --level (--scope, --min)
+  saturation    the saturation curve at --level: one row per document
+  agreement     coders --a and --b compared per code of --level
 
 Words shorter than --min-length (default 2) and stop words are not counted.
 Filters (repeatable, or comma-separated): --city, --province, --document,
---coder; --from and --to bound the issue date (YYYY-MM-DD); --automatic
+--coder, --doctype; --from and --to bound the issue date (YYYY-MM-DD); --automatic
 counts automatic codings too.`,
 		Example: "  policykb export csv codings -o codings.csv\n" +
 			"  policykb export xlsx counts --level MAIN_CATEGORY --city Linlan -o counts.xlsx\n" +
 			"  policykb export json matrix --rows MAIN_CATEGORY --columns CITY --measure SHARE",
-		Args: cobra.ExactArgs(1),
-		ValidArgs: func() []string {
-			var out []string
-			for _, t := range exports.Tables {
-				out = append(out, string(t))
-			}
-			return out
-		}(),
+		Args:      cobra.ExactArgs(1),
+		ValidArgs: tableNames(),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			q := url.Values{}
-			for _, name := range []string{"level", "rows", "columns", "measure", "from", "to", "top", "min-length", "of", "scope", "automatic"} {
+			for _, name := range []string{"level", "rows", "columns", "measure", "scope", "min", "a", "b", "from", "to", "top", "min-length", "of", "automatic"} {
 				if cmd.Flags().Changed(name) {
 					v := cmd.Flags().Lookup(name).Value.String()
 					q.Set(strings.ReplaceAll(name, "-", "_"), v)
 				}
 			}
-			for _, name := range []string{"city", "province", "document", "coder", "unit"} {
+			for _, name := range []string{"city", "province", "document", "coder", "doctype", "unit"} {
 				if cmd.Flags().Changed(name) {
 					vs, _ := cmd.Flags().GetStringSlice(name)
 					q[name] = vs
@@ -104,7 +102,10 @@ counts automatic codings too.`,
 	}
 	f := cmd.Flags()
 	f.StringVarP(&output, "output", "o", "", "output file (default: standard output; for xlsx, TABLE-....xlsx in the current directory)")
-	f.String("level", "", "counts, keywords of codes: the level (LAYER, MAIN_CATEGORY, CATEGORY, CONCEPT)")
+	f.String("level", "", "counts, similarity, cooccurrence, saturation, agreement, keywords of codes: the level (LAYER, MAIN_CATEGORY, CATEGORY, CONCEPT)")
+	f.String("min", "", "cooccurrence: the least count of a pair (default 1)")
+	f.String("a", "", "agreement: the first coder")
+	f.String("b", "", "agreement: the second coder")
 	f.String("rows", "", "matrix: the level of the rows")
 	f.String("columns", "", "matrix: CITY (default), PROVINCE, DOCUMENT, YEAR or DOC_TYPE")
 	f.String("measure", "", "matrix: REFERENCE_POINTS (default), MATERIAL_SOURCES, SHARE, PER_1000_SENTENCES or PRESENCE; coword: OCHIAI (default), JACCARD, COSINE or COUNT")
@@ -112,15 +113,24 @@ counts automatic codings too.`,
 	f.Int("min-length", 2, "words, keywords, coword: leave out words shorter than this (characters)")
 	f.String("of", "", "keywords: document, city or code")
 	f.StringSlice("unit", nil, "keywords: only these documents, cities or codes")
-	f.String("scope", "", "coword: SENTENCE (default) or DOCUMENT")
+	f.String("scope", "", "cooccurrence, coword: SENTENCE (default) or DOCUMENT")
 	f.Bool("automatic", false, "count automatic codings too")
 	f.StringSlice("city", nil, "only these cities (English or Chinese name)")
 	f.StringSlice("province", nil, "only these provinces")
 	f.StringSlice("document", nil, "only these document ids")
 	f.StringSlice("coder", nil, "only the codings of these coders")
+	f.StringSlice("doctype", nil, "only documents of these document types")
 	f.String("from", "", "only documents issued on or after this date (YYYY-MM-DD)")
 	f.String("to", "", "only documents issued on or before this date (YYYY-MM-DD)")
 	return cmd
+}
+
+func tableNames() []string {
+	out := make([]string, len(exports.Tables))
+	for i, t := range exports.Tables {
+		out[i] = string(t)
+	}
+	return out
 }
 
 // flagError names a bad parameter as the flag the user typed.

@@ -98,7 +98,7 @@ func TestExportFlat(t *testing.T) {
 	t.Run("bad flags name the flag", func(t *testing.T) {
 		for args, want := range map[string]string{
 			"export csv counts --level LAYR":                        "--level: level: unknown level",
-			"export csv codings --level LAYER":                      "--level: level applies to the counts table, not to codings",
+			"export csv codings --level LAYER":                      "--level: level applies to the counts, similarity, cooccurrence, saturation, agreement and keywords tables, not to codings",
 			"export json matrix":                                    "--rows: matrix needs rows",
 			"export csv codes":                                      `unknown table "codes"`,
 			"export csv codings --from 2023-1-1":                    `--from: from: "2023-1-1" is not a date`,

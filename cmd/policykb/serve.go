@@ -12,13 +12,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/policykb/policykb/explorer"
 	"github.com/policykb/policykb/resolvers"
 )
 
 func (a *app) serveCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve GraphiQL at /, GraphQL at /graphql, and /healthz and /readyz",
+		Short: "Serve GraphiQL at /, GraphQL at /graphql, the explorer at /explore/, and /healthz and /readyz",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -38,7 +39,7 @@ func (a *app) serveCmd() *cobra.Command {
 				Timeout: s.Timeout, MaxBodyBytes: s.MaxBodyBytes, MaxParallelism: s.MaxParallelism, Log: a.log,
 				Cypher:  resolvers.CypherOptions{Enabled: a.cfg.Cypher.Enabled, MaxRows: a.cfg.Cypher.MaxRows, Timeout: a.cfg.Cypher.Timeout},
 				MaxCost: s.MaxCost, MaxConcurrent: s.MaxConcurrent, AllowedHosts: hosts, AllowedOrigins: s.AllowedOrigins,
-				Token: s.Token,
+				Token: s.Token, Explorer: explorer.New(),
 			})
 			if err != nil {
 				return err
@@ -49,7 +50,7 @@ func (a *app) serveCmd() *cobra.Command {
 			}
 			srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second,
 				ReadTimeout: 30 * time.Second, WriteTimeout: s.Timeout + 30*time.Second, IdleTimeout: 2 * time.Minute}
-			fmt.Fprintf(cmd.ErrOrStderr(), "policykb serves GraphiQL at http://%s/ (GraphQL at /graphql); Ctrl-C stops it\n", ln.Addr())
+			fmt.Fprintf(cmd.ErrOrStderr(), "policykb serves GraphiQL at http://%[1]s/ (GraphQL at /graphql) and the explorer at http://%[1]s/explore/; Ctrl-C stops it\n", ln.Addr())
 			switch {
 			case s.Token != "":
 				fmt.Fprintln(cmd.ErrOrStderr(), "every request but /healthz needs the access token (server.token): Authorization: Bearer TOKEN, or open a page once with ?token=TOKEN")

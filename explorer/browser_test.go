@@ -1,0 +1,508 @@
+package explorer_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"github.com/policykb/policykb/explorer"
+	"github.com/policykb/policykb/internal/testneo4j"
+	"github.com/policykb/policykb/loaders"
+	"github.com/policykb/policykb/resolvers"
+)
+
+// chromiumPath finds Debian's chromium (or POLICYKB_CHROMIUM). Missing, the
+// test fails, unless -short.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, p := range []string{os.Getenv("POLICYKB_CHROMIUM"), "chromium", "/usr/bin/chromium"} {
+		if p == "" {
+			continue
+		}
+		if path, err := exec.LookPath(p); err == nil {
+			return path
+		}
+	}
+	if testing.Short() {
+		t.Skip("SKIP (-short): the explorer's browser test needs chromium (apt-get install chromium)")
+	}
+	t.Fatal("chromium is not installed: the explorer's browser test needs it (apt-get install chromium), or run with -short")
+	return ""
+}
+
+// site is the explorer and the API over the sample study (with its second
+// coder) on a loopback test server.
+type site struct {
+	srv *httptest.Server
+}
+
+func (s site) gql(t *testing.T, query string, vars map[string]any, out any) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	resp, err := http.Post(s.srv.URL+"/graphql", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var r struct {
+		Data   json.RawMessage
+		Errors []any
+	}
+	if err := json.Unmarshal(b, &r); err != nil || len(r.Errors) > 0 || resp.StatusCode != 200 {
+		t.Fatalf("query failed (%d): %s", resp.StatusCode, b)
+	}
+	if err := json.Unmarshal(r.Data, out); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestExplorerInBrowser drives the explorer in headless Chromium over the
+// sample study: every view renders with no console error and no request
+// off the test server; the matrix shows the API's number for Fund Support
+// × Linlan (and × Xichuan) and a click lists exactly the cell's sentences; the URL
+// brings the same state back in a new browser context; the back button
+// undoes a selection; the reader highlights exactly the coded sentences;
+// the SVG download parses and holds the chart's labels; Enter on a table
+// row opens its sentences; "Open in GraphiQL" opens the view's query.
+func TestExplorerInBrowser(t *testing.T) {
+	store := testneo4j.EmptyStore(t, 0)
+	chrome := chromiumPath(t)
+	ctx := context.Background()
+	if _, err := loaders.Load(ctx, store, loaders.SampleInput("../data/sample"), loaders.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loaders.Load(ctx, store, loaders.Input{Codings: []string{"../data/sample/second-coder.csv"}}, loaders.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := resolvers.NewHandler(store, resolvers.Options{Explorer: explorer.New()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := site{httptest.NewServer(h)} // listens on 127.0.0.1
+	defer s.srv.Close()
+	base := s.srv.URL
+
+	var mu sync.Mutex
+	var urls, problems []string
+	listen := func(ev any) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch ev := ev.(type) {
+		case *network.EventRequestWillBeSent:
+			urls = append(urls, ev.Request.URL)
+		case *runtime.EventExceptionThrown:
+			problems = append(problems, "exception: "+ev.ExceptionDetails.Text+" "+ev.ExceptionDetails.URL)
+			if ev.ExceptionDetails.Exception != nil {
+				problems = append(problems, ev.ExceptionDetails.Exception.Description)
+			}
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeWarning {
+				var parts []string
+				for _, a := range ev.Args {
+					parts = append(parts, string(a.Value)+a.Description)
+				}
+				problems = append(problems, "console: "+strings.Join(parts, " "))
+			}
+		case *log.EventEntryAdded:
+			// Chromium asks for /favicon.ico on its own; a 404 there is no fault of the page.
+			if ev.Entry.Level == log.EntryLevelError && !strings.HasSuffix(ev.Entry.URL, "/favicon.ico") {
+				problems = append(problems, "log: "+ev.Entry.Text+" "+ev.Entry.URL)
+			}
+		}
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(chrome),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 800),
+	)
+	defer cancelAlloc()
+	tab, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithListener(listen))
+	defer cancelTab()
+	if err := chromedp.Do(tab); err != nil { // starts the browser, with no deadline
+		t.Fatalf("start chromium: %v", err)
+	}
+	tctx, cancel := context.WithTimeout(tab, 120*time.Second)
+	defer cancel()
+	downloads := t.TempDir()
+	must := func(step string, err error) {
+		t.Helper()
+		if err != nil {
+			if buf, e := chromedp.Run(tctx, chromedp.CaptureScreenshot()); e == nil {
+				p := filepath.Join(os.TempDir(), "policykb-explorer-failed.png")
+				_ = os.WriteFile(p, buf, 0o644)
+				t.Logf("screenshot: %s", p)
+			}
+			mu.Lock()
+			t.Fatalf("%s: %v\nproblems: %q", step, err, problems)
+		}
+	}
+	_, err = chromedp.CallBrowser(tctx, browser.SetDownloadBehavior,
+		browser.SetDownloadBehaviorParams{Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads})
+	must("allow downloads", err)
+
+	// open navigates a tab and waits until the explorer marks the view rendered.
+	open := func(ctx context.Context, path, view string) {
+		t.Helper()
+		must("open "+path, chromedp.Do(ctx, chromedp.Navigate(base+path)))
+		got, err := chromedp.Run(ctx, chromedp.Poll[string](`document.body.dataset.rendered || false`, chromedp.WithPollingTimeout(20*time.Second)))
+		must("render "+path, err)
+		if got != view {
+			msg, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('view').innerText.slice(0, 400)`))
+			t.Fatalf("%s: rendered %q, want %q: %s", path, got, view, msg)
+		}
+	}
+	eval := func(ctx context.Context, step, js string, out any) {
+		t.Helper()
+		raw, err := chromedp.Run(ctx, chromedp.Evaluate[json.RawMessage](js))
+		must(step, err)
+		if err := json.Unmarshal(raw, out); err != nil {
+			t.Fatalf("%s: %v in %s", step, err, raw)
+		}
+	}
+	panelIDs := func(ctx context.Context) []string {
+		t.Helper()
+		_, err := chromedp.Run(ctx, chromedp.Poll[bool](`!!document.getElementById('panel').dataset.loaded`, chromedp.WithPollingTimeout(15*time.Second)))
+		must("wait for the sentences", err)
+		var ids []string
+		eval(ctx, "read the sentences", `Array.from(document.querySelectorAll('#panel li.sentence')).map(li => li.dataset.id)`, &ids)
+		return ids
+	}
+
+	t.Run("every view renders", func(t *testing.T) {
+		for _, v := range []struct{ path, view string }{
+			{"/explore/", "codebook"},
+			{"/explore/codebook?chart=treemap&lang=zh", "codebook"},
+			{"/explore/matrix?rows=CATEGORY&columns=DOCUMENT&measure=PER_1000_SENTENCES&rorder=similarity&corder=similarity", "matrix"},
+			{"/explore/matrix?rows=MAIN_CATEGORY&columns=YEAR&measure=SHARE&city=Linlan,Xichuan", "matrix"},
+			{"/explore/compare?cities=Linlan,Xichuan,Tingyang&level=MAIN_CATEGORY", "compare"},
+			{"/explore/similarity?level=CATEGORY", "similarity"},
+			{"/explore/cooccurrence?level=CATEGORY&scope=SENTENCE", "cooccurrence"},
+			{"/explore/cooccurrence?level=MAIN_CATEGORY&scope=DOCUMENT&chart=matrix&min=3", "cooccurrence"},
+			{"/explore/saturation?level=CATEGORY&doctype=work+plan,implementation+plan", "saturation"},
+			{"/explore/agreement?a=A&b=B&level=CATEGORY", "agreement"},
+			{"/explore/document/d02", "document"},
+			{"/explore/document", "document"},
+			{"/explore/search?q=%E8%B5%84%E9%87%91", "search"},
+		} {
+			open(tctx, v.path, v.view)
+			var n int
+			eval(tctx, "count the figures", `document.querySelectorAll('#view .chart svg').length + document.querySelectorAll('#view table.data').length`, &n)
+			if n == 0 {
+				t.Errorf("%s: no figure and no table", v.path)
+			}
+		}
+	})
+
+	// The API's own answers for Fund Support × Linlan (empty in the
+	// sample) and × Xichuan (the README's worked example).
+	var m struct {
+		Matrix struct {
+			Rows    []struct{ ID, Name string }
+			Columns []string
+			Cells   [][]float64
+		}
+	}
+	s.gql(t, `{ matrix(rows: MAIN_CATEGORY, columns: CITY, measure: REFERENCE_POINTS) { rows { id name } columns cells } }`, nil, &m)
+	fund := slices.IndexFunc(m.Matrix.Rows, func(r struct{ ID, Name string }) bool { return r.Name == "Fund Support" })
+	if fund < 0 {
+		t.Fatalf("no Fund Support row in %+v", m.Matrix.Rows)
+	}
+	fundID := m.Matrix.Rows[fund].ID
+	cellSentences := func(column string) []string {
+		var cell struct {
+			Matrix struct {
+				Cell struct {
+					Sentences struct {
+						TotalCount int
+						Edges      []struct{ Node struct{ ID string } }
+					}
+				}
+			}
+		}
+		s.gql(t, `query($row: ID!, $column: String!) { matrix(rows: MAIN_CATEGORY, columns: CITY, measure: REFERENCE_POINTS) {
+			cell(row: $row, column: $column) { sentences(first: 50) { totalCount edges { node { id } } } } } }`,
+			map[string]any{"row": fundID, "column": column}, &cell)
+		ids := []string{}
+		for _, e := range cell.Matrix.Cell.Sentences.Edges {
+			ids = append(ids, e.Node.ID)
+		}
+		if cell.Matrix.Cell.Sentences.TotalCount != len(ids) {
+			t.Fatalf("%s: %d of %d sentences: the test wants the cell on one page", column, len(ids), cell.Matrix.Cell.Sentences.TotalCount)
+		}
+		return ids
+	}
+	var selURL string
+	var wantIDs []string
+	var want float64
+
+	t.Run("matrix cell", func(t *testing.T) {
+		for _, column := range []string{"Linlan", "Xichuan"} {
+			j := slices.Index(m.Matrix.Columns, column)
+			if j < 0 {
+				t.Fatalf("no column %s", column)
+			}
+			want, wantIDs = m.Matrix.Cells[fund][j], cellSentences(column)
+			open(tctx, "/explore/matrix?rows=MAIN_CATEGORY&columns=CITY&measure=REFERENCE_POINTS", "matrix")
+			var shown string
+			eval(tctx, "read the cell", fmt.Sprintf(`document.querySelector('tr[data-row=%q] td[data-col=%q]').textContent`, fundID, column), &shown)
+			if shown != fmt.Sprint(want) {
+				t.Errorf("the table shows %q for Fund Support × %s; the matrix query returns %v", shown, column, want)
+			}
+			// The figure labels the cell with the same number (empty cells go unlabelled).
+			var labels []string
+			eval(tctx, "read the heatmap labels", `Array.from(document.querySelectorAll('#view .chart svg text')).map(e => e.textContent)`, &labels)
+			if !slices.Contains(labels, "Fund Support") || !slices.Contains(labels, column) || (want > 0 && !slices.Contains(labels, fmt.Sprint(want))) {
+				t.Errorf("the heatmap's labels lack Fund Support, %s or %v", column, want)
+			}
+			must("click the cell", chromedp.Do(tctx, chromedp.Click(chromedp.CSS(fmt.Sprintf(`tr[data-row=%q] td[data-col=%q]`, fundID, column)))))
+			ids := panelIDs(tctx)
+			if !slices.Equal(ids, wantIDs) {
+				t.Errorf("Fund Support × %s: the panel lists %q; cell.sentences are %q", column, ids, wantIDs)
+			}
+			var total string
+			eval(tctx, "read the total", `document.querySelector('#panel .total').dataset.total`, &total)
+			if total != fmt.Sprint(len(wantIDs)) {
+				t.Errorf("the panel says %s sentences, totalCount is %d", total, len(wantIDs))
+			}
+		}
+		if len(wantIDs) == 0 {
+			t.Fatal("Fund Support × Xichuan has no sentence: the sample changed")
+		}
+		eval(tctx, "read the URL", `location.href`, &selURL)
+		u, _ := url.Parse(selURL)
+		if q := u.Query(); q.Get("sel") != fundID+"|Xichuan" || q.Get("rows") != "MAIN_CATEGORY" || q.Get("measure") != "REFERENCE_POINTS" {
+			t.Errorf("the URL %s does not hold the state", selURL)
+		}
+		// A sentence links to its document in the reader.
+		var href string
+		eval(tctx, "read a sentence's link", `document.querySelector('#panel li.sentence .where a').getAttribute('href')`, &href)
+		if !strings.HasPrefix(href, "/explore/document/") || !strings.Contains(href, url.QueryEscape(wantIDs[0])) {
+			t.Errorf("the first sentence links to %q", href)
+		}
+		// Back undoes the selection.
+		must("go back", chromedp.Do(tctx, chromedp.NavigateBack()))
+		_, err := chromedp.Run(tctx, chromedp.Poll[bool](`document.body.dataset.rendered === 'matrix' && document.getElementById('panel').hidden && !location.search.includes('sel=')`,
+			chromedp.WithPollingTimeout(15*time.Second)))
+		must("the selection is undone", err)
+	})
+
+	t.Run("URL restores the state in a new browser context", func(t *testing.T) {
+		if selURL == "" {
+			t.Skip("no URL: the matrix cell step failed")
+		}
+		other, cancelOther := chromedp.NewContext(tab, chromedp.WithNewBrowserContext(), chromedp.WithListener(listen))
+		defer cancelOther()
+		octx, cancel := context.WithTimeout(other, 40*time.Second)
+		defer cancel()
+		path := strings.TrimPrefix(selURL, base)
+		open(octx, path, "matrix")
+		ids := panelIDs(octx)
+		if !slices.Equal(ids, wantIDs) {
+			t.Errorf("reopened, the panel lists %q; cell.sentences are %q", ids, wantIDs)
+		}
+		var controls []string
+		eval(octx, "read the controls", `Array.from(document.querySelectorAll('#view .controls select')).map(s => s.value)`, &controls)
+		if len(controls) < 3 || controls[0] != "MAIN_CATEGORY" || controls[1] != "CITY" || controls[2] != "REFERENCE_POINTS" {
+			t.Errorf("reopened, the controls are %q", controls)
+		}
+	})
+
+	t.Run("document reader", func(t *testing.T) {
+		var coded []string
+		for after := ""; ; {
+			var d struct {
+				Document struct {
+					Sentences struct {
+						PageInfo struct {
+							HasNextPage bool
+							EndCursor   string
+						}
+						Edges []struct {
+							Node struct {
+								ID      string
+								Codings []struct{ Code struct{ ID string } }
+							}
+						}
+					}
+				}
+			}
+			vars := map[string]any{"after": nil}
+			if after != "" {
+				vars["after"] = after
+			}
+			s.gql(t, `query($after: String) { document(id: "d02") { sentences(first: 50, after: $after) {
+				pageInfo { hasNextPage endCursor } edges { node { id codings { code { id } } } } } } }`, vars, &d)
+			for _, e := range d.Document.Sentences.Edges {
+				if len(e.Node.Codings) > 0 {
+					coded = append(coded, e.Node.ID)
+				}
+			}
+			if !d.Document.Sentences.PageInfo.HasNextPage {
+				break
+			}
+			after = d.Document.Sentences.PageInfo.EndCursor
+		}
+		open(tctx, "/explore/document/d02?sel=d02%2342", "document")
+		var shown struct {
+			Coded, Plain []string
+			Selected     string
+		}
+		eval(tctx, "read the reader", `({
+			coded: Array.from(document.querySelectorAll('.reader .sent.coded')).filter(e => e.style.backgroundColor).map(e => e.dataset.id),
+			plain: Array.from(document.querySelectorAll('.reader .sent:not(.coded)')).filter(e => e.style.backgroundColor).map(e => e.dataset.id),
+			selected: (document.querySelector('.reader .sent.selected') || {dataset: {}}).dataset.id || ''
+		})`, &shown)
+		if !slices.Equal(shown.Coded, coded) || len(shown.Plain) > 0 {
+			t.Errorf("highlighted %q (and uncoded %q); the API's coded sentences are %q", shown.Coded, shown.Plain, coded)
+		}
+		if shown.Selected != "d02#42" {
+			t.Errorf("sel=d02#42 selected %q", shown.Selected)
+		}
+	})
+
+	t.Run("SVG download", func(t *testing.T) {
+		open(tctx, "/explore/matrix?rows=MAIN_CATEGORY&columns=CITY&measure=REFERENCE_POINTS", "matrix")
+		must("click SVG", chromedp.Do(tctx, chromedp.Click(chromedp.CSS(`#view figure button.dl-svg`))))
+		path := filepath.Join(downloads, "matrix-main_category-city-reference_points.svg")
+		var b []byte
+		for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			if b, err = os.ReadFile(path); err == nil && len(b) > 0 {
+				break
+			}
+		}
+		if len(b) == 0 {
+			entries, _ := os.ReadDir(downloads)
+			t.Fatalf("no %s (downloads: %v)", path, entries)
+		}
+		dec := xml.NewDecoder(bytes.NewReader(b))
+		var texts []string
+		var root string
+		inText := false
+		for {
+			tok, err := dec.Token()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				line := strings.Split(string(b), "\n")
+				t.Fatalf("the SVG does not parse: %v\n%.600s", err, strings.Join(line[:min(len(line), 6)], "\n"))
+			}
+			switch tok := tok.(type) {
+			case xml.StartElement:
+				if root == "" {
+					root = tok.Name.Local
+				}
+				inText = tok.Name.Local == "text" || tok.Name.Local == "tspan"
+			case xml.CharData:
+				if inText {
+					texts = append(texts, strings.TrimSpace(string(tok)))
+				}
+			case xml.EndElement:
+				inText = false
+			}
+		}
+		if root != "svg" || !slices.Contains(texts, "Fund Support") || !slices.Contains(texts, "Linlan") || !slices.Contains(texts, fmt.Sprint(want)) {
+			t.Errorf("root <%s>, texts %q: want an <svg> with Fund Support, Linlan and %v", root, texts, want)
+		}
+	})
+
+	// Enter on a table row lists its sentences: the codebook's first row
+	// (a layer) its Code.sentences, the agreement's worst code its
+	// CodeAgreement.disagreements.
+	t.Run("keyboard", func(t *testing.T) {
+		for _, c := range []struct{ path, view, query string }{
+			{"/explore/codebook", "codebook", `query($code: String!) { code(ref: $code) { sentences(first: 50) { edges { node { id } } } } }`},
+			{"/explore/agreement?a=A&b=B&level=CATEGORY", "agreement", `query($code: ID!) { agreement(coderA: "A", coderB: "B", level: CATEGORY) {
+				byCode(codes: [$code]) { disagreements { id } } } }`},
+		} {
+			open(tctx, c.path, c.view)
+			var key string
+			eval(tctx, "read the first row", `document.querySelector('#view table.data tbody tr[tabindex]').dataset.key`, &key)
+			must("focus the first row", chromedp.Do(tctx, chromedp.Focus(chromedp.CSS(`#view table.data tbody tr[tabindex]`))))
+			must("press Enter", chromedp.Do(tctx, chromedp.KeyEvent("\r")))
+			ids := panelIDs(tctx)
+			var d struct {
+				Code struct {
+					Sentences struct {
+						Edges []struct{ Node struct{ ID string } }
+					}
+				}
+				Agreement struct {
+					ByCode []struct{ Disagreements []struct{ ID string } }
+				}
+			}
+			s.gql(t, c.query, map[string]any{"code": key}, &d)
+			var want []string
+			for _, e := range d.Code.Sentences.Edges {
+				want = append(want, e.Node.ID)
+			}
+			for _, b := range d.Agreement.ByCode {
+				for _, x := range b.Disagreements {
+					want = append(want, x.ID)
+				}
+			}
+			if len(want) == 0 || !slices.Equal(ids, want) {
+				t.Errorf("%s: Enter on %s listed %q; the API says %q", c.path, key, ids, want)
+			}
+		}
+	})
+
+	t.Run("Open in GraphiQL", func(t *testing.T) {
+		open(tctx, "/explore/cooccurrence?level=CATEGORY", "cooccurrence")
+		var href string
+		eval(tctx, "read the link", `document.querySelector('#view a.graphiql').getAttribute('href')`, &href)
+		u, err := url.Parse(href)
+		if err != nil || u.Path != "/" || !strings.Contains(u.Query().Get("query"), "cooccurrence(level: $level") {
+			t.Fatalf("Open in GraphiQL links to %q", href)
+		}
+		must("open GraphiQL", chromedp.Do(tctx, chromedp.Navigate(base+href)))
+		_, err = chromedp.Run(tctx, chromedp.Poll[bool](`(() => {
+			const cm = document.querySelector('.graphiql-query-editor .CodeMirror');
+			return !!cm && cm.CodeMirror.getValue().includes('cooccurrence(level: $level');
+		})()`, chromedp.WithPollingTimeout(30*time.Second)))
+		must("GraphiQL shows the view's query", err)
+	})
+
+	mu.Lock()
+	defer mu.Unlock()
+	for _, u := range urls {
+		switch {
+		case strings.HasPrefix(u, base+"/"), strings.HasPrefix(u, "data:"), strings.HasPrefix(u, "blob:"), u == "about:blank":
+		default:
+			t.Errorf("a request left the test server: %s", u)
+		}
+	}
+	for _, p := range problems {
+		t.Errorf("page problem: %s", p)
+	}
+}

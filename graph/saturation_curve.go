@@ -1,0 +1,93 @@
+package graph
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/policykb/policykb"
+)
+
+// CodedDocuments are the documents a filter admits in issue order, each
+// with the codes of a level coded in it: what a saturation curve is drawn
+// from (analysis.SaturationCurve).
+type CodedDocuments struct {
+	Level policykb.Level
+	// Documents are every admitted document (with coders: every document
+	// they coded a sentence in), by issue date (undated ones
+	// last), then id.
+	Documents []policykb.Document
+	// Codes[i] are the ids of the codes of the level coded in Documents[i]
+	// (at the code or below it; by the filter's coders when it names some),
+	// in codebook order; empty for a document with no such coding.
+	Codes [][]string
+}
+
+const codedDocumentsOrder = `
+RETURN ` + documentFields + `
+ORDER BY d.issuedOn IS NULL, d.issuedOn, d.id`
+
+// CodedDocuments reads the documents the filter admits in issue order with
+// the codes of the level coded in each, from the document rollups (or,
+// when the filter names coders, from the codings), in one transaction.
+func (s *Store) CodedDocuments(ctx context.Context, level policykb.Level, f policykb.CorpusFilter) (CodedDocuments, error) {
+	res := CodedDocuments{Level: level}
+	codes, err := s.Codes(ctx)
+	if err != nil {
+		return res, fmt.Errorf("graph: coded documents: %w", err)
+	}
+	rank := map[string]int{}
+	for i, c := range codes {
+		rank[c.ID] = i
+	}
+	params, err := s.filterParams(ctx, f, map[string]any{"level": level.String()})
+	if err != nil {
+		return res, fmt.Errorf("graph: coded documents: %w", err)
+	}
+	docsQ := admittedDocuments + filterClause(f, params, false) + " AND " + coderDocCondition(f, params) + codedDocumentsOrder
+	var codesQ string
+	if sentenceLevel(f) {
+		codesQ = codedPath + "\nWHERE k.level = $level AND " + filterClause(f, params, true) +
+			"\nRETURN d.id, collect(DISTINCT k.id)"
+	} else {
+		codesQ = rollupMatch("ROLLUP", "ru", "k.level = $level", f, params, false) +
+			"\nRETURN d.id, collect(k.id)"
+	}
+	byDoc := map[string][]string{}
+	_, err = s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		res.Documents, byDoc = nil, map[string][]string{}
+		recs, err := collect(ctx, tx, docsQ, params)
+		if err != nil {
+			return nil, err
+		}
+		for _, rec := range recs {
+			res.Documents = append(res.Documents, documentOf(rec.Values))
+		}
+		recs, err = collect(ctx, tx, codesQ, params)
+		if err != nil {
+			return nil, err
+		}
+		for _, rec := range recs {
+			ids, _ := rec.Values[1].([]any)
+			list := make([]string, 0, len(ids))
+			for _, id := range ids {
+				list = append(list, str(id))
+			}
+			byDoc[str(rec.Values[0])] = list
+		}
+		return nil, nil
+	})
+	if err != nil {
+		return res, fmt.Errorf("graph: coded documents: %w", err)
+	}
+	res.Codes = make([][]string, len(res.Documents))
+	for i, d := range res.Documents {
+		list := byDoc[d.ID]
+		slices.SortFunc(list, func(a, b string) int { return cmp.Compare(rank[a], rank[b]) })
+		res.Codes[i] = list
+	}
+	return res, nil
+}
