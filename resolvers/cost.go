@@ -25,8 +25,11 @@ import (
 //   - a list field multiplies the cost of its selection by its expected
 //     length: its first argument when it has one (its default when not
 //     given, capped by the maximum page size), else the page size of the
-//     connection it belongs to (edges), else the estimate of listEstimates
-//     for that field, else defaultListEstimate;
+//     connection it belongs to (edges) or the top argument of the field
+//     above it (words(top) { words }, keywords(top) { keywords }), else the
+//     estimate of listEstimates for that field, else defaultListEstimate;
+//     a list that takes the codes it lists (byCode(codes: [...])) is as long
+//     as that list;
 //   - introspection lists (__schema.types, __Type.fields, …) count what the
 //     schema holds: its number of types, the average number of fields per
 //     type, and so on;
@@ -257,11 +260,17 @@ func (w *costWalk) field(f *ast.Field, parent *ast.Definition, page int, top boo
 		}
 		defer func() { w.level = outer }()
 	}
+	// A top argument (words, keywords, coword) is the length of the lists
+	// right below the field, as a connection's first is its edges'.
+	topN, hasTop := w.sized(f, fd, "top")
 	if fd.Type.Elem == nil {
 		// An object: a connection passes its page size to its edges.
 		childPage := 0
-		if hasFirst {
+		switch {
+		case hasFirst:
 			childPage = first
+		case hasTop:
+			childPage = topN
 		}
 		return own.add(w.selections(f.SelectionSet, child, childPage, false))
 	}
@@ -280,6 +289,12 @@ func (w *costWalk) field(f *ast.Field, parent *ast.Definition, page int, top boo
 	case !known:
 		n = defaultListEstimate
 	}
+	if a := f.Arguments.ForName("codes"); a != nil {
+		// byCode(codes: [...]), cooccurrence(codes: [...]): one item a code.
+		if list, ok := w.value(a.Value).([]any); ok {
+			n = len(list)
+		}
+	}
 	if limit, ok := recursionCaps[key]; ok {
 		if w.nesting[key] >= limit {
 			n = 0
@@ -287,7 +302,7 @@ func (w *costWalk) field(f *ast.Field, parent *ast.Definition, page int, top boo
 		w.nesting[key]++
 		defer func() { w.nesting[key]-- }()
 	}
-	return own.add(w.selections(f.SelectionSet, child, 0, false).times(int64(n)))
+	return own.add(w.selections(f.SelectionSet, child, topN, false).times(int64(n)))
 }
 
 // levelArgument is the field's level argument (matrix calls it rows).
@@ -301,12 +316,19 @@ func levelArgument(f *ast.Field) *ast.Argument {
 // first is the value of the field's first argument (given, from a variable,
 // or the schema's default), capped by the maximum page size.
 func (w *costWalk) first(f *ast.Field, fd *ast.FieldDefinition) (int, bool) {
-	ad := fd.Arguments.ForName("first")
+	return w.sized(f, fd, "first")
+}
+
+// sized is the value of the field's argument called name (given, from a
+// variable, or the schema's default), capped by the maximum page size; false
+// when the field has no such argument.
+func (w *costWalk) sized(f *ast.Field, fd *ast.FieldDefinition, name string) (int, bool) {
+	ad := fd.Arguments.ForName(name)
 	if ad == nil {
 		return 0, false
 	}
 	var v any
-	if a := f.Arguments.ForName("first"); a != nil {
+	if a := f.Arguments.ForName(name); a != nil {
 		v = w.value(a.Value)
 	} else if ad.DefaultValue != nil {
 		v = w.value(ad.DefaultValue)
@@ -336,6 +358,12 @@ func (w *costWalk) value(v *ast.Value) any {
 	switch v.Kind {
 	case ast.IntValue, ast.EnumValue, ast.StringValue:
 		return v.Raw
+	case ast.ListValue:
+		list := make([]any, len(v.Children))
+		for i, c := range v.Children {
+			list[i] = w.value(c.Value)
+		}
+		return list
 	}
 	return nil
 }

@@ -71,6 +71,13 @@ func TestCost(t *testing.T) {
 		{`query($l: Level!) { counts(level: $l) { referencePoints } }`, map[string]any{"l": "CONCEPT"}, 10 + 90},
 		// A fragment counts where it is spread.
 		{`query { a: stats { ...S } b: stats { ...S } } fragment S on Stats { cities documents }`, nil, 2 * (10 + 2)},
+		// A top argument is the length of the lists right below it: 10 + 1 + 3 × 2.
+		{`{ words(top: 3) { words { word frequency } } }`, nil, 10 + 1 + 3*(1+1)},
+		// ... its default when not given (50).
+		{`{ words { words { word } } }`, nil, 10 + 1 + 50*1},
+		// A list of the codes asked for is as long as that list: one code, not 90.
+		{`query($c: ID!) { agreement(coderA: "A", coderB: "B", level: CONCEPT) { byCode(codes: [$c]) { kappa } } }`,
+			map[string]any{"c": "con-1"}, 10 + 10 + 1*1},
 		// A code's children are 3 levels deep at most.
 		{`{ codebook { children { children { children { children { id } } } } } }`, nil,
 			10 + 4*(1+4*(1+4*(1+4*(1+0*1))))},

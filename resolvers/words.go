@@ -309,14 +309,14 @@ func (c *cowordResolver) Units() int32                 { return int32(c.cw.Units
 func (c *cowordResolver) Words() []*cowordWordResolver { return c.words }
 func (c *cowordResolver) Pairs() []*wordPairResolver   { return c.pairs }
 func (c *cowordResolver) Matrix() [][]float64          { return c.cw.Counts.Matrix(c.measure) }
-func (c *cowordResolver) Clusters() ([]*clusterMergeResolver, error) {
+func (c *cowordResolver) Clusters() ([]*clusterMerge, error) {
 	d, err := analysis.Cluster(c.cw.Counts.Distances(c.measure))
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*clusterMergeResolver, len(d.Merges))
+	out := make([]*clusterMerge, len(d.Merges))
 	for i, m := range d.Merges {
-		out[i] = &clusterMergeResolver{m}
+		out[i] = &clusterMerge{m}
 	}
 	return out, nil
 }
@@ -350,13 +350,6 @@ func (p *wordPairResolver) Value() float64         { return p.value }
 func (p *wordPairResolver) Sentences(ctx context.Context, args pageArgs) (*connection[*sentenceResolver], error) {
 	return wordSentencePage(ctx, graph.WordSentenceQuery{Filter: p.a.filter, Words: []string{p.a.w.Word, p.b.w.Word}, Scope: p.a.scope}, args)
 }
-
-type clusterMergeResolver struct{ m analysis.Merge }
-
-func (c *clusterMergeResolver) Left() int32       { return int32(c.m.A) }
-func (c *clusterMergeResolver) Right() int32      { return int32(c.m.B) }
-func (c *clusterMergeResolver) Distance() float64 { return c.m.Height }
-func (c *clusterMergeResolver) Size() int32       { return int32(c.m.Size) }
 
 type concordanceArgs struct {
 	Word   string

@@ -128,14 +128,16 @@ func TestWordQueries(t *testing.T) {
 				}
 				Matrix   [][]float64
 				Clusters []struct {
-					Left, Right, Size int
-					Distance          float64
+					Left     int `json:"a"`
+					Right    int `json:"b"`
+					Size     int
+					Distance float64 `json:"height"`
 				}
 			}
 		}
 		unmarshal(t, e.ok(t, `{ coword(top: 8, measure: JACCARD) { measure scope units words { index word units }
 			pairs { a { index } b { index } count value sentences(first: 1) { totalCount } }
-			matrix clusters { left right distance size } } }`, nil), &got)
+			matrix clusters { a b height size } } }`, nil), &got)
 		cw, err := s.Coword(ctx, graph.CowordQuery{Top: 8, MinLength: 2, Scope: policykb.ScopeSentence})
 		if err != nil {
 			t.Fatal(err)

@@ -112,7 +112,7 @@ func run(ctx context.Context, tier, uri, out string, reps, train int) error {
 	defer srv.Close()
 	for _, q := range []string{
 		`{ words(top: 50) { words { word frequency documents sentenceCount } tokens } }`,
-		`{ coword(top: 100) { units words { word units } pairs { a { index } b { index } count value } clusters { left right distance size } } }`,
+		`{ coword(top: 100) { units words { word units } pairs { a { index } b { index } count value } clusters { a b height size } } }`,
 		`{ words(top: 50, filter: {provinces: ["Zhejiang"]}) { words { word frequency } } }`,
 		`{ keywords(of: CITY, top: 10) { unit keywords { word tfidf } } }`,
 	} {

@@ -19,6 +19,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/policykb/policykb"
 	"github.com/policykb/policykb/graph"
@@ -49,21 +50,40 @@ type Snapshot struct {
 // Take reads a snapshot of the knowledge base. It reads every document
 // once (in batches), so it costs about what an export of the codings does.
 func Take(ctx context.Context, s *graph.Store) (*Snapshot, error) {
-	snap := &Snapshot{Answers: map[string]any{}, Recount: map[string]policykb.Count{}, PerDocument: map[string][2]int{}}
-	var err error
-	if snap.Stats, err = s.Stats(ctx); err != nil {
-		return nil, err
-	}
-	codes, err := s.Codes(ctx)
-	if err != nil {
-		return nil, err
-	}
-	cities, err := s.Cities(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := snap.recount(ctx, s, codes); err != nil {
-		return nil, err
+	// A load killed a moment ago may still have a transaction committing on
+	// the server (its commit was sent before the kill), so the snapshot is
+	// read until the stats before and after the recount agree: then no
+	// write landed in between, and the recount and the stats describe the
+	// same knowledge base.
+	var snap *Snapshot
+	var codes []policykb.Code
+	var cities []policykb.City
+	for attempt := 0; ; attempt++ {
+		snap = &Snapshot{Answers: map[string]any{}, Recount: map[string]policykb.Count{}, PerDocument: map[string][2]int{}}
+		var err error
+		if snap.Stats, err = s.Stats(ctx); err != nil {
+			return nil, err
+		}
+		if codes, err = s.Codes(ctx); err != nil {
+			return nil, err
+		}
+		if cities, err = s.Cities(ctx); err != nil {
+			return nil, err
+		}
+		if err := snap.recount(ctx, s, codes); err != nil {
+			return nil, err
+		}
+		after, err := s.Stats(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if after == snap.Stats {
+			break
+		}
+		if attempt == 20 {
+			return nil, fmt.Errorf("soak: the knowledge base kept changing while its snapshot was read (stats %+v, then %+v)", snap.Stats, after)
+		}
+		time.Sleep(250 * time.Millisecond)
 	}
 	// A few cities and provinces for the filtered questions: the first,
 	// the middle and the last, so that the choice does not depend on the
