@@ -81,4 +81,7 @@ type Code struct {
 	// ("table1", "table2", ...), "derived" for codes the study names but does
 	// not list, or the tool a codebook was imported from.
 	Source string
+	// Study is the id of the study the code belongs to; ids are unique
+	// within a study. Empty when writing: the study the write is for.
+	Study string
 }

@@ -63,6 +63,9 @@ func SentenceID(documentID string, index int) string {
 type Coding struct {
 	SentenceID string
 	CodeID     string
+	// Study is the id of the study whose code CodeID is; empty when
+	// writing: the study the write is made for (graph.Store resolves it).
+	Study      string
 	Coder      string
 	Origin     string
 	At         time.Time
@@ -92,6 +95,10 @@ type CorpusFilter struct {
 	// DocTypes admits documents whose docType is one of these,
 	// case-insensitively.
 	DocTypes []string
+	// Study restricts counting to one study's codes and the documents it
+	// includes; empty: the whole knowledge base, which is right while it
+	// holds one study (graph.Store.ResolveStudy gives "" then).
+	Study string
 }
 
 // OriginAuto is the origin of codings made by automatic coding; their

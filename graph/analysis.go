@@ -155,7 +155,7 @@ func (s *Store) matrix(ctx context.Context, q MatrixQuery, exact bool) (Matrix, 
 	_, err = s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		clear(columns)
 		var err error
-		if codes, err = s.codesIn(ctx, tx); err != nil {
+		if codes, err = s.studyCodesIn(ctx, tx, q.Filter.Study); err != nil {
 			return nil, err
 		}
 		recs, err := collect(ctx, tx, both, params)
@@ -442,7 +442,7 @@ RETURN cc.a AS a, k.id AS b, sum(cc.sentences) AS n`
 	var own, found []any
 	_, err = s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		var err error
-		if codes, err = s.codesIn(ctx, tx); err != nil {
+		if codes, err = s.studyCodesIn(ctx, tx, f.Study); err != nil {
 			return nil, err
 		}
 		recs, err := collect(ctx, tx, both, params)

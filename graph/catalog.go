@@ -109,12 +109,14 @@ func (c *versioned[T]) drop() {
 // catalog is what the store keeps between requests. The slices held are
 // never modified: Codes and Cities return copies.
 type catalog struct {
-	codes  versioned[[]policykb.Code]
-	cities versioned[[]policykb.City]
-	coders versioned[[]string]
+	codes   versioned[[]policykb.Code]
+	cities  versioned[[]policykb.City]
+	coders  versioned[[]string]
+	studies versioned[[]policykb.Study]
 }
 
 func (c *catalog) drop() {
+	c.studies.drop()
 	c.codes.drop()
 	c.cities.drop()
 	c.coders.drop()
@@ -125,6 +127,35 @@ func (c *catalog) drop() {
 // slice is shared: callers must not modify it.
 func (s *Store) codesIn(ctx context.Context, tx neo4j.ManagedTransaction) ([]policykb.Code, error) {
 	return s.catalog.codes.get(ctx, tx, s.cfg.CatalogMaxAge, func() ([]policykb.Code, error) { return readCodes(ctx, tx) })
+}
+
+// studyCodesIn returns the coding scheme of one study as of tx (every
+// code when study is "", the whole base), from the catalog as codesIn.
+// Codes of a study keep the catalog's order; the slice is shared when
+// study is "" and new otherwise: callers must not modify it.
+func (s *Store) studyCodesIn(ctx context.Context, tx neo4j.ManagedTransaction, study string) ([]policykb.Code, error) {
+	codes, err := s.codesIn(ctx, tx)
+	if err != nil || study == "" {
+		return codes, err
+	}
+	return codesOfStudy(codes, study), nil
+}
+
+func codesOfStudy(codes []policykb.Code, study string) []policykb.Code {
+	out := []policykb.Code{}
+	for _, c := range codes {
+		if c.Study == study {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// studiesIn returns every study as of tx, ordered by id, from the catalog
+// when it is fresh or the knowledge base has not changed since they were
+// read. The slice is shared: callers must not modify it.
+func (s *Store) studiesIn(ctx context.Context, tx neo4j.ManagedTransaction) ([]policykb.Study, error) {
+	return s.catalog.studies.get(ctx, tx, s.cfg.CatalogMaxAge, func() ([]policykb.Study, error) { return readStudies(ctx, tx) })
 }
 
 // citiesIn returns every city as of tx, ordered by name, from the catalog

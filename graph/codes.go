@@ -14,10 +14,11 @@ import (
 const allCodes = `
 MATCH (c:Code)
 OPTIONAL MATCH (c)-[:BELONGS_TO]->(p:Code)
-RETURN c.id, c.level, c.number, c.name, c.nameZh, c.source, p.id, c.ord`
+RETURN c.id, c.level, c.number, c.name, c.nameZh, c.source, p.id, c.ord, coalesce(c.study, '')`
 
-// Codes returns the whole coding scheme in depth-first tree order: each code
-// is followed by its children, siblings in the order they were loaded (then
+// Codes returns the coding schemes of every study, one study after the
+// other (by study id), each in depth-first tree order: each code is
+// followed by its children, siblings in the order they were loaded (then
 // by number and name).
 func (s *Store) Codes(ctx context.Context) ([]policykb.Code, error) {
 	codes, err := readShared(ctx, s, &s.catalog.codes, s.codesIn)
@@ -25,6 +26,16 @@ func (s *Store) Codes(ctx context.Context) ([]policykb.Code, error) {
 		return nil, fmt.Errorf("graph: codes: %w", err)
 	}
 	return codes, nil
+}
+
+// StudyCodes returns the coding scheme of one study in the order of Codes;
+// study "" (see ResolveStudy): every code.
+func (s *Store) StudyCodes(ctx context.Context, study string) ([]policykb.Code, error) {
+	codes, err := s.Codes(ctx)
+	if err != nil || study == "" {
+		return codes, err
+	}
+	return codesOfStudy(codes, study), nil
 }
 
 // readCodes reads the coding scheme in tx, in the order Codes returns.
@@ -37,7 +48,9 @@ func readCodes(ctx context.Context, tx neo4j.ManagedTransaction) ([]policykb.Cod
 		code policykb.Code
 		ord  int
 	}
+	// Codes are keyed by study and id: ids are unique within a study.
 	children := map[string][]node{}
+	var studies []string
 	for _, rec := range recs {
 		v := rec.Values
 		level, err := policykb.ParseLevel(str(v[1]))
@@ -45,9 +58,14 @@ func readCodes(ctx context.Context, tx neo4j.ManagedTransaction) ([]policykb.Cod
 			return nil, fmt.Errorf("code %s: %w", str(v[0]), err)
 		}
 		n := node{policykb.Code{ID: str(v[0]), Level: level, Number: optInt(v[2]), Name: str(v[3]),
-			NameZh: str(v[4]), Source: str(v[5]), Parent: str(v[6])}, integer(v[7])}
-		children[n.code.Parent] = append(children[n.code.Parent], n)
+			NameZh: str(v[4]), Source: str(v[5]), Parent: str(v[6]), Study: str(v[8])}, integer(v[7])}
+		if !slices.Contains(studies, n.code.Study) {
+			studies = append(studies, n.code.Study)
+		}
+		key := n.code.Study + "\x00" + n.code.Parent
+		children[key] = append(children[key], n)
 	}
+	slices.Sort(studies)
 	var codes []policykb.Code
 	var walk func(parent string)
 	walk = func(parent string) {
@@ -70,10 +88,12 @@ func readCodes(ctx context.Context, tx neo4j.ManagedTransaction) ([]policykb.Cod
 		})
 		for _, k := range kids {
 			codes = append(codes, k.code)
-			walk(k.code.ID)
+			walk(k.code.Study + "\x00" + k.code.ID)
 		}
 	}
-	walk("")
+	for _, st := range studies {
+		walk(st + "\x00")
+	}
 	return codes, nil
 }
 

@@ -50,13 +50,13 @@ func cityRollupCounts(group string) string {
 
 // runCounts runs a counting statement (grouped: ending with countsReturn
 // of a group) and, when withCodes is set,
-// reads the coding scheme in the same transaction.
-func (s *Store) runCounts(ctx context.Context, cypher string, params map[string]any, grouped, withCodes bool) ([]policykb.Code, map[string]map[string]policykb.Count, error) {
+// reads the study's coding scheme in the same transaction.
+func (s *Store) runCounts(ctx context.Context, study, cypher string, params map[string]any, grouped, withCodes bool) ([]policykb.Code, map[string]map[string]policykb.Count, error) {
 	var codes []policykb.Code
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		if withCodes {
 			var err error
-			if codes, err = s.codesIn(ctx, tx); err != nil {
+			if codes, err = s.studyCodesIn(ctx, tx, study); err != nil {
 				return nil, err
 			}
 		}
@@ -99,7 +99,7 @@ func (s *Store) counts(ctx context.Context, level policykb.Level, f policykb.Cor
 	if err != nil {
 		return nil, err
 	}
-	codes, got, err := s.runCounts(ctx, countsCypher("k.level = $level", f, params, "", exact), params, false, true)
+	codes, got, err := s.runCounts(ctx, f.Study, countsCypher("k.level = $level", f, params, "", exact), params, false, true)
 	if err != nil {
 		return nil, fmt.Errorf("graph: counts: %w", err)
 	}
@@ -127,7 +127,7 @@ func (s *Store) codeCounts(ctx context.Context, codeIDs []string, f policykb.Cor
 	if err != nil {
 		return nil, err
 	}
-	_, got, err := s.runCounts(ctx, countsCypher("k.id IN $ids", f, params, "", exact), params, false, false)
+	_, got, err := s.runCounts(ctx, f.Study, countsCypher("k.id IN $ids", f, params, "", exact), params, false, false)
 	if err != nil {
 		return nil, fmt.Errorf("graph: code counts: %w", err)
 	}
@@ -152,7 +152,7 @@ func (s *Store) countsByCity(ctx context.Context, level policykb.Level, f policy
 	if err != nil {
 		return nil, err
 	}
-	codes, got, err := s.runCounts(ctx, countsCypher("k.level = $level", f, params, "city.name", exact), params, true, true)
+	codes, got, err := s.runCounts(ctx, f.Study, countsCypher("k.level = $level", f, params, "city.name", exact), params, true, true)
 	if err != nil {
 		return nil, fmt.Errorf("graph: counts by city: %w", err)
 	}
@@ -163,16 +163,32 @@ func (s *Store) countsByCity(ctx context.Context, level policykb.Level, f policy
 // the level's codes in it, in codebook order (material sources is 1).
 // Answered from the rollups.
 func (s *Store) CountsByDocument(ctx context.Context, level policykb.Level, docIDs []string) (map[string][]policykb.Count, error) {
-	return s.countsByDocument(ctx, level, docIDs, false)
+	return s.countsByDocument(ctx, "", level, docIDs, false)
 }
 
-func (s *Store) countsByDocument(ctx context.Context, level policykb.Level, docIDs []string, exact bool) (map[string][]policykb.Count, error) {
+// StudyCountsByDocument is CountsByDocument at one study's codes (study ""
+// is the whole base, see ResolveStudy). Answered from the rollups, which
+// are per code and so per study.
+func (s *Store) StudyCountsByDocument(ctx context.Context, study string, level policykb.Level, docIDs []string) (map[string][]policykb.Count, error) {
+	return s.countsByDocument(ctx, study, level, docIDs, false)
+}
+
+func (s *Store) countsByDocument(ctx context.Context, study string, level policykb.Level, docIDs []string, exact bool) (map[string][]policykb.Count, error) {
 	params := map[string]any{"level": level.String()}
-	f := policykb.CorpusFilter{Documents: docIDs}
+	f := policykb.CorpusFilter{Documents: docIDs, Study: study}
+	if !exact {
+		// The rollups answer per code: only the codes need the study.
+		f.Study = ""
+		params["fStudy"] = study
+	}
 	if len(docIDs) == 0 {
 		return map[string][]policykb.Count{}, nil
 	}
-	codes, got, err := s.runCounts(ctx, countsCypher("k.level = $level", f, params, "d.id", exact), params, true, true)
+	keyCond := "k.level = $level"
+	if study != "" && !exact {
+		keyCond += " AND k.study = $fStudy"
+	}
+	codes, got, err := s.runCounts(ctx, study, countsCypher(keyCond, f, params, "d.id", exact), params, true, true)
 	if err != nil {
 		return nil, fmt.Errorf("graph: counts by document: %w", err)
 	}

@@ -22,7 +22,7 @@ func (s *Store) CountsByCityExact(ctx context.Context, level policykb.Level, f p
 }
 
 func (s *Store) CountsByDocumentExact(ctx context.Context, level policykb.Level, ids []string) (map[string][]policykb.Count, error) {
-	return s.countsByDocument(ctx, level, ids, true)
+	return s.countsByDocument(ctx, "", level, ids, true)
 }
 
 func (s *Store) CitationsExact(ctx context.Context, code string, f policykb.CorpusFilter) ([]Citation, error) {

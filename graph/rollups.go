@@ -58,19 +58,19 @@ CALL (d, sets) {
   WITH k, count(*) AS n
   MERGE (d)-[r:ROLLUP]->(k)
   SET r.sentences = n
-  RETURN collect(k.id) AS kept
+  RETURN collect(k) AS kept
 }
 CALL (d, kept) {
-  MATCH (d)-[old:ROLLUP]->(x:Code) WHERE NOT x.id IN kept
+  MATCH (d)-[old:ROLLUP]->(x:Code) WHERE NOT x IN kept
   DELETE old
 }
 CALL (d, sets) {` + rollupPairs + `
   MERGE (d)-[r:COOCCURRENCE {a: a.id}]->(b)
   SET r.sentences = n
-  RETURN collect(a.id + ' ' + b.id) AS keptPairs
+  RETURN collect(elementId(b) + ' ' + a.id) AS keptPairs
 }
 CALL (d, keptPairs) {
-  MATCH (d)-[old:COOCCURRENCE]->(x:Code) WHERE NOT old.a + ' ' + x.id IN keptPairs
+  MATCH (d)-[old:COOCCURRENCE]->(x:Code) WHERE NOT elementId(x) + ' ' + old.a IN keptPairs
   DELETE old
 }` + rollupsDone
 
@@ -92,7 +92,7 @@ const rollupPairs = `
   UNWIND sets AS ks
   UNWIND ks AS a
   UNWIND ks AS b
-  WITH a, b WHERE a.level = b.level AND a.id < b.id
+  WITH a, b WHERE a.level = b.level AND a.id < b.id AND a.study = b.study
   WITH a, b, count(*) AS n`
 
 // rollupsDone marks d's city stale (its city rollups are refreshed before
@@ -134,10 +134,10 @@ CALL (city) {
   WITH k, sum(ru.sentences) AS n, count(d) AS m
   MERGE (city)-[r:CITY_ROLLUP]->(k)
   SET r.sentences = n, r.documents = m
-  RETURN collect(k.id) AS kept
+  RETURN collect(k) AS kept
 }
 CALL (city, kept) {
-  MATCH (city)-[old:CITY_ROLLUP]->(x:Code) WHERE NOT x.id IN kept
+  MATCH (city)-[old:CITY_ROLLUP]->(x:Code) WHERE NOT x IN kept
   DELETE old
 }
 CALL (city) {
@@ -145,10 +145,10 @@ CALL (city) {
   WITH co.a AS a, k, sum(co.sentences) AS n
   MERGE (city)-[r:CITY_COOCCURRENCE {a: a}]->(k)
   SET r.sentences = n
-  RETURN collect(a + ' ' + k.id) AS keptPairs
+  RETURN collect(elementId(k) + ' ' + a) AS keptPairs
 }
 CALL (city, keptPairs) {
-  MATCH (city)-[old:CITY_COOCCURRENCE]->(x:Code) WHERE NOT old.a + ' ' + x.id IN keptPairs
+  MATCH (city)-[old:CITY_COOCCURRENCE]->(x:Code) WHERE NOT elementId(x) + ' ' + old.a IN keptPairs
   DELETE old
 }
 CALL (city) {
@@ -178,12 +178,12 @@ CALL (d) {
 }
 CALL (d, row) {
   UNWIND row.rollups AS r
-  MATCH (k:Code {id: r.code})
+  MATCH (k:Code {study: row.study, id: r.code})
   CREATE (d)-[:ROLLUP {sentences: r.n}]->(k)
 }
 CALL (d, row) {
   UNWIND row.pairs AS p
-  MATCH (b:Code {id: p.b})
+  MATCH (b:Code {study: row.study, id: p.b})
   CREATE (d)-[:COOCCURRENCE {a: p.a, sentences: p.n}]->(b)
 }` + markCityStale + `
 SET d.codedSentences = row.coded, d.rollups = $rollups`
@@ -249,12 +249,15 @@ func (s *Store) refreshRollups(ctx context.Context, tx neo4j.ManagedTransaction,
 // documents, or documents with a new text): computed here from the
 // codings in hand and the coding scheme, which is what refreshRollups
 // would find in the graph, without reading it back.
-func (s *Store) createRollups(ctx context.Context, tx neo4j.ManagedTransaction, docs []DocumentBundle) error {
-	codes, err := s.codesIn(ctx, tx)
+func (s *Store) createRollups(ctx context.Context, tx neo4j.ManagedTransaction, study string, docs []DocumentBundle) error {
+	codes, err := s.studyCodesIn(ctx, tx, study)
 	if err != nil {
 		return err
 	}
 	rows := rollupRows(codes, docs)
+	for _, r := range rows {
+		r["study"] = study
+	}
 	for _, batch := range chunks(rows, max(1, s.cfg.BatchSize/100)) {
 		if err := exec(ctx, tx, createRollupsOfRows, rollupArgs(map[string]any{"rows": batch})); err != nil {
 			return fmt.Errorf("create rollups: %w", err)
@@ -385,7 +388,14 @@ func (s *Store) backfillRollups(ctx context.Context) error {
 // sentenceLevel reports whether counts under f must be taken sentence by
 // sentence: rollups hold human codings only, so a filter that names coders
 // or includes automatic codings looks inside documents.
-func sentenceLevel(f policykb.CorpusFilter) bool { return len(f.Coders) > 0 || f.IncludeAutomatic }
+//
+// Under a study in a base of several (f.Study set), counts are taken
+// sentence by sentence too: the per-level numbers of documents and cities
+// (d.codedSentences, city.sentences, ...) sum every study's codings, and a
+// study includes only some of a city's documents.
+func sentenceLevel(f policykb.CorpusFilter) bool {
+	return len(f.Coders) > 0 || f.IncludeAutomatic || f.Study != ""
+}
 
 func rollupCountsQuery(keyCond string, f policykb.CorpusFilter, params map[string]any, groupBy string) string {
 	if cityLevel(f) && !readsDocument(groupBy) {

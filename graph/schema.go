@@ -13,7 +13,13 @@ var schemaStatements = []string{
 	"CREATE CONSTRAINT city_name IF NOT EXISTS FOR (n:City) REQUIRE n.name IS UNIQUE",
 	"CREATE CONSTRAINT document_id IF NOT EXISTS FOR (n:Document) REQUIRE n.id IS UNIQUE",
 	"CREATE CONSTRAINT sentence_id IF NOT EXISTS FOR (n:Sentence) REQUIRE n.id IS UNIQUE",
-	"CREATE CONSTRAINT code_id IF NOT EXISTS FOR (n:Code) REQUIRE n.id IS UNIQUE",
+	// A code's id is unique within its study (study.go); the key of a
+	// base written before studies, unique over the whole base, goes.
+	"DROP CONSTRAINT code_id IF EXISTS",
+	"CREATE CONSTRAINT code_study_id IF NOT EXISTS FOR (n:Code) REQUIRE (n.study, n.id) IS UNIQUE",
+	"CREATE CONSTRAINT study_id IF NOT EXISTS FOR (n:Study) REQUIRE n.id IS UNIQUE",
+	"CREATE INDEX code_study IF NOT EXISTS FOR (n:Code) ON (n.study)",
+	"CREATE INDEX document_sha256 IF NOT EXISTS FOR (n:Document) ON (n.sha256)",
 	// The one node holding the knowledge base's version (catalog.go).
 	"CREATE CONSTRAINT meta_id IF NOT EXISTS FOR (n:Meta) REQUIRE n.id IS UNIQUE",
 	"CREATE INDEX code_level IF NOT EXISTS FOR (n:Code) ON (n.level)",
@@ -29,7 +35,8 @@ var schemaStatements = []string{
 }
 
 // EnsureSchema creates the constraints and indexes if they are missing and
-// waits for them to come online, then computes the rollups of documents
+// waits for them to come online, makes what a base written before studies
+// holds one study (migrateStudies, logged), then computes the rollups of documents
 // stored without them (see rollups.go), and, when the store has Words, the
 // words of documents stored without them or with words of another version
 // (words_write.go). It is idempotent.
@@ -43,6 +50,14 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 	}
 	if _, err := sess.Run(ctx, "CALL db.awaitIndexes(300)", nil); err != nil {
 		return fmt.Errorf("graph: await indexes: %w", s.classify(ctx, err))
+	}
+	id, codes, docs, err := s.migrateStudies(ctx)
+	if err != nil {
+		return fmt.Errorf("graph: migrate to studies: %w", err)
+	}
+	if id != "" {
+		s.log.Info(fmt.Sprintf("graph: %d codes and %d documents stored without a study are now the study %q", codes, docs, id),
+			"study", id, "codes", codes, "documents", docs)
 	}
 	if err := s.backfillRollups(ctx); err != nil {
 		return err

@@ -20,16 +20,28 @@ RETURN COUNT { (:City) }, COUNT { (:Document) }, COUNT { (:Sentence) },
        COUNT { (:Layer) }, COUNT { (:MainCategory) }, COUNT { (:Category) }, COUNT { (:Concept) },
        COUNT { ()-[r:CODED_AS]->() WHERE NOT (` + human + `) }`
 
-// Stats counts the nodes and codings of the knowledge base; coded sentences
+// Stats counts the nodes and codings of the knowledge base; StudyStats
+// those of a study (see ResolveStudy): the documents it includes, their
+// cities and sentences, its codes and the codings at them. Coded sentences
 // and codings are human ones (automatic codings are not counted).
-func (s *Store) Stats(ctx context.Context) (policykb.Stats, error) {
+func (s *Store) Stats(ctx context.Context) (policykb.Stats, error) { return s.StudyStats(ctx, "") }
+
+// StudyStats is Stats of one study; study "" is the whole base.
+func (s *Store) StudyStats(ctx context.Context, study string) (policykb.Stats, error) {
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		if study != "" {
+			return collect(ctx, tx, studyStatsQuery, map[string]any{"study": study})
+		}
 		return collect(ctx, tx, statsQuery, nil)
 	})
 	if err != nil {
 		return policykb.Stats{}, fmt.Errorf("graph: stats: %w", err)
 	}
-	v := out.([]*neo4j.Record)[0].Values
+	recs := out.([]*neo4j.Record)
+	if len(recs) == 0 {
+		return policykb.Stats{}, fmt.Errorf("graph: stats: %w", ErrNotFound)
+	}
+	v := recs[0].Values
 	return policykb.Stats{Cities: integer(v[0]), Documents: integer(v[1]), Sentences: integer(v[2]),
 		CodedSentences: integer(v[3]), Codings: integer(v[4]), Layers: integer(v[5]),
 		MainCategories: integer(v[6]), Categories: integer(v[7]), Concepts: integer(v[8]),

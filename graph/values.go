@@ -83,6 +83,10 @@ func filterClause(f policykb.CorpusFilter, params map[string]any, withCoders boo
 		params["fDocTypes"] = keys
 		conds = append(conds, "toLower(trim(coalesce(d.docType, ''))) IN $fDocTypes")
 	}
+	if f.Study != "" {
+		params["fStudy"] = f.Study
+		conds = append(conds, "EXISTS { (:Study {id: $fStudy})-[:INCLUDES]->(d) }")
+	}
 	if withCoders {
 		if c := coderCond(f, params, "r"); c != "true" {
 			conds = append(conds, c)
@@ -99,15 +103,37 @@ func filterClause(f policykb.CorpusFilter, params map[string]any, withCoders boo
 // automatic), else every coding when it includes automatic ones, else the
 // human codings only (origin not "auto"), so that counts stay human unless
 // asked otherwise.
+//
+// Under a study (f.Study), only codings at the study's codes count: codes
+// belong to one study and BELONGS_TO never leaves it, so the code coded
+// decides.
 func coderCond(f policykb.CorpusFilter, params map[string]any, r string) string {
+	cond := "coalesce(" + r + ".origin, '') <> '" + policykb.OriginAuto + "'"
 	switch {
 	case len(f.Coders) > 0:
 		params["fCoders"] = f.Coders
-		return r + ".coder IN $fCoders"
+		cond = r + ".coder IN $fCoders"
 	case f.IncludeAutomatic:
-		return "true"
+		cond = "true"
 	}
-	return "coalesce(" + r + ".origin, '') <> '" + policykb.OriginAuto + "'"
+	if f.Study == "" {
+		return cond
+	}
+	params["fStudy"] = f.Study
+	if cond == "true" {
+		return "endNode(" + r + ").study = $fStudy"
+	}
+	return cond + " AND endNode(" + r + ").study = $fStudy"
+}
+
+// studyKey adds to keyCond, a condition on the code k, that k is one of
+// the study's codes when f names a study.
+func studyKey(keyCond string, f policykb.CorpusFilter, params map[string]any) string {
+	if f.Study == "" {
+		return keyCond
+	}
+	params["fStudy"] = f.Study
+	return keyCond + " AND k.study = $fStudy"
 }
 
 // cityConds are the filter's conditions on the variable city. The names
@@ -186,7 +212,7 @@ func cityLevel(f policykb.CorpusFilter) bool {
 // admits (cityLevel(f) must hold) at the codes k meeting keyCond, binding
 // city, rv and k.
 func cityRollupMatch(rel, rv, keyCond string, f policykb.CorpusFilter, params map[string]any) string {
-	conds := append([]string{keyCond}, cityConds(f, params)...)
+	conds := append([]string{studyKey(keyCond, f, params)}, cityConds(f, params)...)
 	return "\nMATCH (city:City)-[" + rv + ":" + rel + "]->(k:Code)\nWHERE " + strings.Join(conds, " AND ")
 }
 
@@ -202,7 +228,7 @@ func cityRollupMatch(rel, rv, keyCond string, f policykb.CorpusFilter, params ma
 // times more.
 func rollupMatch(rel, rv, keyCond string, f policykb.CorpusFilter, params map[string]any, withCity bool) string {
 	rest := "(d)-[" + rv + ":" + rel + "]->(k:Code)"
-	where := keyCond + " AND " + filterClause(f, params, false)
+	where := studyKey(keyCond, f, params) + " AND " + filterClause(f, params, false)
 	cities := cityConds(f, params)
 	switch {
 	case len(cities) > 0:

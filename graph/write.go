@@ -13,6 +13,10 @@ import (
 // DocumentBundle is one document with everything that must land with it:
 // its city, its sentences and the codings on them.
 type DocumentBundle struct {
+	// Study is the id of the study the document is written for (it comes
+	// to include it, and the codings are at its codes); empty: see
+	// Store.WriteDocuments.
+	Study     string
 	City      policykb.City
 	Document  policykb.Document
 	Sentences []policykb.Sentence
@@ -24,6 +28,10 @@ type DocumentBundle struct {
 type WriteSummary struct {
 	NodesCreated, NodesDeleted, RelationshipsCreated, RelationshipsDeleted, PropertiesSet int
 	Codes, Documents, Sentences, Codings                                                  int
+	// Included is the number of documents the write's study came to
+	// include (INCLUDES created; not in RelationshipsCreated): a document
+	// already stored for another study is shared, not written again.
+	Included int
 }
 
 // Add returns the sum of two summaries.
@@ -35,6 +43,7 @@ func (s WriteSummary) Add(o WriteSummary) WriteSummary {
 		PropertiesSet:        s.PropertiesSet + o.PropertiesSet,
 		Codes:                s.Codes + o.Codes, Documents: s.Documents + o.Documents,
 		Sentences: s.Sentences + o.Sentences, Codings: s.Codings + o.Codings,
+		Included: s.Included + o.Included,
 	}
 }
 
@@ -78,7 +87,7 @@ func init() {
 	for _, l := range policykb.Levels {
 		upsertCodes[l] = `
 UNWIND $rows AS row
-MERGE (c:Code {id: row.id})
+MERGE (c:Code {study: $study, id: row.id})
 SET c:` + l.Label() + `, c.level = row.level, c.number = row.number, c.name = row.name,
     c.nameZh = row.nameZh, c.source = row.source, c.ord = row.ord`
 	}
@@ -87,20 +96,26 @@ SET c:` + l.Label() + `, c.level = row.level, c.number = row.number, c.name = ro
 // A code whose parent changed loses its old BELONGS_TO.
 const linkCodes = `
 UNWIND $rows AS row
-MATCH (c:Code {id: row.id})
+MATCH (c:Code {study: $study, id: row.id})
 OPTIONAL MATCH (c)-[old:BELONGS_TO]->(p:Code) WHERE p.id <> row.parent
 DELETE old
 WITH DISTINCT c, row
-MATCH (p:Code {id: row.parent})
+MATCH (p:Code {study: $study, id: row.parent})
 MERGE (c)-[:BELONGS_TO]->(p)`
 
-// WriteCodebook writes the whole coding scheme in one transaction: every
-// code (MERGE on id, properties overwritten) and its BELONGS_TO link to its
-// parent. Codes must come parents first, as loaders order them; ord keeps
+// WriteCodebook writes a study's whole coding scheme in one transaction:
+// every code (MERGE on study and id, properties overwritten) and its
+// BELONGS_TO link to its parent. The codes' Study (all the same) names the
+// study; empty, the base's one study, or a new study "default" in a base
+// without studies (several studies: BAD_USER_INPUT). Codes must come parents first, as loaders order them; ord keeps
 // that order for listing. Codes already stored but absent here are kept.
 // When a code moves to another parent, the rollups of every document are
 // recomputed in the same transaction. Idempotent.
 func (s *Store) WriteCodebook(ctx context.Context, codes []policykb.Code) (WriteSummary, error) {
+	study, err := s.oneStudy(ctx, len(codes), func(i int) string { return codes[i].Study })
+	if err != nil {
+		return WriteSummary{}, fmt.Errorf("graph: write codebook: %w", err)
+	}
 	byLevel := map[policykb.Level][]map[string]any{}
 	var links []map[string]any
 	for i, c := range codes {
@@ -120,14 +135,14 @@ func (s *Store) WriteCodebook(ctx context.Context, codes []policykb.Code) (Write
 		var c counter
 		for _, l := range policykb.Levels {
 			for _, rows := range chunks(byLevel[l], s.cfg.BatchSize) {
-				if err := c.run(ctx, tx, upsertCodes[l], map[string]any{"rows": rows}); err != nil {
+				if err := c.run(ctx, tx, upsertCodes[l], map[string]any{"rows": rows, "study": study}); err != nil {
 					return nil, err
 				}
 			}
 		}
 		before := c.sum
 		for _, rows := range chunks(links, s.cfg.BatchSize) {
-			if err := c.run(ctx, tx, linkCodes, map[string]any{"rows": rows}); err != nil {
+			if err := c.run(ctx, tx, linkCodes, map[string]any{"rows": rows, "study": study}); err != nil {
 				return nil, err
 			}
 		}
@@ -163,7 +178,7 @@ MERGE (d)-[:HAS_SENTENCE]->(s)`
 const upsertCodings = `
 UNWIND $rows AS row
 MATCH (s:Sentence {id: row.sentence})
-MATCH (k:Code {id: row.code})
+MATCH (k:Code {study: row.study, id: row.code})
 MERGE (s)-[r:CODED_AS {coder: row.coder}]->(k)
 ON CREATE SET r.origin = row.origin, r.at = row.at
 SET r.start = row.start, r.end = row.end`
@@ -185,8 +200,18 @@ const groupBatches = 8
 // number of documents written so far. Idempotent. A document given twice,
 // or a coding on a sentence not among its bundle's Sentences, is an error
 // returned before anything is written.
+//
+// The bundles' Study (all the same, empty as for WriteCodebook) names the
+// study the documents are written for: it comes to include them, and their
+// codings are at its codes. A stored document of another study is shared:
+// with the same text it is linked, nothing of it rewritten; with another
+// text it is an error naming both, before anything of the group is written.
 func (s *Store) WriteDocuments(ctx context.Context, docs []DocumentBundle, progress func(done, total int)) (WriteSummary, error) {
 	if err := checkBundles(docs); err != nil {
+		return WriteSummary{}, fmt.Errorf("graph: write documents: %w", err)
+	}
+	study, err := s.oneStudy(ctx, len(docs), func(i int) string { return docs[i].Study })
+	if err != nil {
 		return WriteSummary{}, fmt.Errorf("graph: write documents: %w", err)
 	}
 	var groups [][]DocumentBundle
@@ -204,7 +229,7 @@ func (s *Store) WriteDocuments(ctx context.Context, docs []DocumentBundle, progr
 	var total WriteSummary
 	done := 0
 	for i, g := range groups {
-		sum, err := s.writeDocumentGroup(ctx, g, words(i))
+		sum, err := s.writeDocumentGroup(ctx, study, g, words(i))
 		if err != nil {
 			return total, fmt.Errorf("graph: write documents %s..%s: %w", g[0].Document.ID, g[len(g)-1].Document.ID, err)
 		}
@@ -221,11 +246,17 @@ func (s *Store) WriteDocuments(ctx context.Context, docs []DocumentBundle, progr
 // transaction per BatchSize codings. Codings whose sentence or code is
 // missing are skipped by the MATCH; loaders check both before writing.
 // The rollups of the documents a transaction touches are recomputed in it.
+// The codings' Study (all the same, empty as for WriteCodebook) names the
+// study whose codes they are at; it comes to include their documents.
 // Idempotent.
 func (s *Store) WriteCodings(ctx context.Context, codings []policykb.Coding) (WriteSummary, error) {
+	study, err := s.oneStudy(ctx, len(codings), func(i int) string { return codings[i].Study })
+	if err != nil {
+		return WriteSummary{}, fmt.Errorf("graph: write codings: %w", err)
+	}
 	rows := make([]map[string]any, len(codings))
 	for i, c := range codings {
-		rows[i] = codingRow(c)
+		rows[i] = codingRow(study, c)
 	}
 	var total WriteSummary
 	for _, batch := range chunks(rows, s.cfg.BatchSize) {
@@ -234,6 +265,11 @@ func (s *Store) WriteCodings(ctx context.Context, codings []policykb.Coding) (Wr
 			if err := c.run(ctx, tx, upsertCodings, map[string]any{"rows": batch}); err != nil {
 				return nil, err
 			}
+			included, err := includeIn(ctx, tx, includeCodedDocuments, map[string]any{"rows": batch, "study": study})
+			if err != nil {
+				return nil, err
+			}
+			c.sum.Included += included
 			if err := refreshRollupsOfCodings(ctx, tx, batch); err != nil {
 				return nil, err
 			}
@@ -248,12 +284,29 @@ func (s *Store) WriteCodings(ctx context.Context, codings []policykb.Coding) (Wr
 	return total, nil
 }
 
-func codingRow(c policykb.Coding) map[string]any {
+// oneStudy returns the study a write of n items is for (see writeStudy):
+// the one study(i) names, all the same.
+func (s *Store) oneStudy(ctx context.Context, n int, study func(i int) string) (string, error) {
+	id := ""
+	for i := range n {
+		st := study(i)
+		if st == "" {
+			continue
+		}
+		if id != "" && st != id {
+			return "", policykb.InvalidArgument("study", "one write is for one study, not for %s and %s", id, st)
+		}
+		id = st
+	}
+	return s.writeStudy(ctx, id)
+}
+
+func codingRow(study string, c policykb.Coding) map[string]any {
 	at := c.At
 	if at.IsZero() {
 		at = time.Now()
 	}
-	row := map[string]any{"sentence": c.SentenceID, "code": c.CodeID, "coder": c.Coder,
+	row := map[string]any{"sentence": c.SentenceID, "code": c.CodeID, "coder": c.Coder, "study": study,
 		"origin": c.Origin, "at": at.UTC(), "start": nil, "end": nil}
 	if c.Start != nil && c.End != nil {
 		row["start"], row["end"] = int64(*c.Start), int64(*c.End)

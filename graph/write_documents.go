@@ -63,7 +63,7 @@ CALL (d, row) {
     end: st.end, kind: st.kind})
   WITH s, st
   UNWIND st.codings AS k
-  MATCH (c:Code {id: k.code})
+  MATCH (c:Code {study: $study, id: k.code})
   CREATE (s)-[:CODED_AS {coder: k.coder, origin: k.origin, at: k.at, start: k.start, end: k.end}]->(c)
 }`
 
@@ -104,7 +104,7 @@ type groupRows struct {
 
 // newGroupRows builds the rows of a group of documents; words are their
 // d.words (words_write.go), ignored when version is "" (no Words).
-func newGroupRows(docs []DocumentBundle, words []string, version string) *groupRows {
+func newGroupRows(study string, docs []DocumentBundle, words []string, version string) *groupRows {
 	g := &groupRows{}
 	seenCity := map[string]bool{}
 	for di, b := range docs {
@@ -145,7 +145,7 @@ func newGroupRows(docs []DocumentBundle, words []string, version string) *groupR
 		coded := make([][]map[string]any, len(b.Sentences)) // the codings to create, per sentence
 		merged := map[string]map[string]any{}               // sentence, code, coder: one CODED_AS
 		for i, c := range b.Codings {
-			codings[i] = codingRow(c)
+			codings[i] = codingRow(study, c)
 			key := c.SentenceID + "\x00" + c.CodeID + "\x00" + c.Coder
 			if first, dup := merged[key]; dup {
 				// As upsertCodings would: the first coding's origin and
@@ -173,21 +173,29 @@ func newGroupRows(docs []DocumentBundle, words []string, version string) *groupR
 
 // writeDocumentGroup writes a group of documents in one transaction, with
 // their words (one per document, from wordsPipeline).
-func (s *Store) writeDocumentGroup(ctx context.Context, docs []DocumentBundle, words []string) (WriteSummary, error) {
+func (s *Store) writeDocumentGroup(ctx context.Context, study string, docs []DocumentBundle, words []string) (WriteSummary, error) {
 	version := ""
 	if s.cfg.Words != nil {
 		version = s.cfg.Words.Version()
 	}
-	g := newGroupRows(docs, words, version)
+	g := newGroupRows(study, docs, words, version)
 	out, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		var c counter
 		if err := c.run(ctx, tx, upsertCities, map[string]any{"rows": g.cities}); err != nil {
+			return nil, err
+		}
+		if err := checkConflicts(ctx, tx, study, g.documents); err != nil {
 			return nil, err
 		}
 		recs, err := c.collect(ctx, tx, upsertDocuments, map[string]any{"rows": g.documents})
 		if err != nil {
 			return nil, err
 		}
+		included, err := includeIn(ctx, tx, includeDocuments, map[string]any{"ids": g.ids, "study": study})
+		if err != nil {
+			return nil, err
+		}
+		c.sum.Included += included
 		fresh := make(map[string]bool, len(recs))
 		for _, r := range recs {
 			id, _ := r.Values[0].(string)
@@ -203,7 +211,7 @@ func (s *Store) writeDocumentGroup(ctx context.Context, docs []DocumentBundle, w
 			codings = append(codings, g.codings[i]...)
 		}
 		if len(content) > 0 {
-			if err := c.run(ctx, tx, createContent, map[string]any{"rows": content}); err != nil {
+			if err := c.run(ctx, tx, createContent, map[string]any{"rows": content, "study": study}); err != nil {
 				return nil, err
 			}
 		}
@@ -226,7 +234,7 @@ func (s *Store) writeDocumentGroup(ctx context.Context, docs []DocumentBundle, w
 				merged = append(merged, b.Document.ID)
 			}
 		}
-		if err := s.createRollups(ctx, tx, created); err != nil {
+		if err := s.createRollups(ctx, tx, study, created); err != nil {
 			return nil, err
 		}
 		if err := s.refreshRollups(ctx, tx, merged); err != nil {
