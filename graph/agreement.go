@@ -100,7 +100,7 @@ func (s *Store) Agreement(ctx context.Context, coderA, coderB string, level poli
 	case coderA == coderB:
 		return res, policykb.InvalidArgument("coderB", "coderB is coderA (%q): compare two different coders", coderA)
 	}
-	codes, err := s.Codes(ctx)
+	codes, err := s.StudyCodes(ctx, f.Study)
 	if err != nil {
 		return res, fmt.Errorf("graph: agreement: %w", err)
 	}

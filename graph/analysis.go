@@ -350,7 +350,8 @@ func (s *Store) MatrixCellSentences(ctx context.Context, q MatrixQuery, rowCodeI
 // it and the codes below it.
 func (s *Store) pageSentences(ctx context.Context, count, where string, params map[string]any) ([]policykb.Sentence, int, error) {
 	if code, ok := params["code"].(string); ok {
-		codes, err := s.Codes(ctx)
+		study, _ := params["fStudy"].(string) // bound by the filter's conditions under a study
+		codes, err := s.StudyCodes(ctx, study)
 		if err != nil {
 			return nil, 0, err
 		}

@@ -57,7 +57,7 @@ func (s *Store) Saturation(ctx context.Context, heldOut []string, level policykb
 	if len(res.HeldOut) == 0 {
 		return res, policykb.InvalidArgument("heldOut", "hold out at least one document")
 	}
-	codes, err := s.Codes(ctx)
+	codes, err := s.StudyCodes(ctx, f.Study)
 	if err != nil {
 		return res, fmt.Errorf("graph: saturation: %w", err)
 	}

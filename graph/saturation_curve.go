@@ -35,7 +35,7 @@ ORDER BY d.issuedOn IS NULL, d.issuedOn, d.id`
 // when the filter names coders, from the codings), in one transaction.
 func (s *Store) CodedDocuments(ctx context.Context, level policykb.Level, f policykb.CorpusFilter) (CodedDocuments, error) {
 	res := CodedDocuments{Level: level}
-	codes, err := s.Codes(ctx)
+	codes, err := s.StudyCodes(ctx, f.Study)
 	if err != nil {
 		return res, fmt.Errorf("graph: coded documents: %w", err)
 	}

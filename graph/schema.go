@@ -71,7 +71,7 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 // codes, whose degree grows with the corpus), then every relationship
 // leaving a document or a city (ISSUED and the rollups, however many a
 // document or city has), then the documents, a few at a time for their
-// text, then the cities and codes. Each statement deletes at most $limit
+// text, then the cities, codes and studies. Each statement deletes at most $limit
 // nodes or relationships and returns how many it deleted; a step is
 // repeated until it deletes nothing.
 var wipeSteps = []struct {
@@ -94,14 +94,14 @@ WITH d LIMIT $limit
 DETACH DELETE d
 RETURN count(*)`, func(batch int) int { return max(1, batch/4) }},
 	{`
-MATCH (n) WHERE n:City OR n:Code
+MATCH (n) WHERE n:City OR n:Code OR n:Study
 WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*)`, func(batch int) int { return 5 * batch }},
 }
 
 // Wipe deletes every node of the knowledge base (cities, documents,
-// sentences, codes and their relationships, rollups included), in
+// sentences, codes, studies and their relationships, rollups included), in
 // transactions of a bounded size, so that neither a large base nor a code
 // coded tens of thousands of times needs one huge transaction.
 // Constraints and indexes stay.

@@ -120,11 +120,11 @@ func (s *Store) SentencesByID(ctx context.Context, ids []string) (map[string]pol
 
 const codingsOfSentences = `
 MATCH (s:Sentence)-[r:CODED_AS]->(k:Code) WHERE s.id IN $ids
-RETURN s.id, k.id, r.coder, r.origin, r.at, r.start, r.end, r.confidence
+RETURN s.id, k.id, r.coder, r.origin, r.at, r.start, r.end, r.confidence, k.study
 ORDER BY s.id, k.ord, k.id, r.coder`
 
-// CodingsBySentence returns the codings of each sentence, ordered by code
-// (codebook order) then coder.
+// CodingsBySentence returns the codings of each sentence (of every study,
+// each with its Study), ordered by code (codebook order) then coder.
 func (s *Store) CodingsBySentence(ctx context.Context, sentenceIDs []string) (map[string][]policykb.Coding, error) {
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return collect(ctx, tx, codingsOfSentences, map[string]any{"ids": sentenceIDs})
@@ -137,7 +137,7 @@ func (s *Store) CodingsBySentence(ctx context.Context, sentenceIDs []string) (ma
 		v := rec.Values
 		at, _ := v[4].(time.Time)
 		c := policykb.Coding{SentenceID: str(v[0]), CodeID: str(v[1]), Coder: str(v[2]), Origin: str(v[3]),
-			At: at, Start: optInt(v[5]), End: optInt(v[6]), Confidence: optFloat(v[7])}
+			At: at, Start: optInt(v[5]), End: optInt(v[6]), Confidence: optFloat(v[7]), Study: str(v[8])}
 		res[c.SentenceID] = append(res[c.SentenceID], c)
 	}
 	return res, nil

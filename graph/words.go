@@ -411,7 +411,7 @@ func (s *Store) keywordUnits(ctx context.Context, idx *wordIndex, q KeywordQuery
 		if !q.Level.Valid() {
 			return nil, policykb.InvalidArgument("level", "keywords of codes need a level")
 		}
-		codes, err := s.Codes(ctx)
+		codes, err := s.StudyCodes(ctx, q.Filter.Study)
 		if err != nil {
 			return nil, err
 		}

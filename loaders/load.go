@@ -26,6 +26,9 @@ type Input struct {
 	// folder (by .., an absolute path or a symbolic link); without it such
 	// a row is a problem.
 	AllowOutsidePaths bool
+	// Study is the study the load is for (see study.go): its name (the id
+	// is its slug), or its id. Empty: the base's one study.
+	Study string
 }
 
 // SampleInput returns the Input for a directory laid out like data/sample:
@@ -40,7 +43,11 @@ func SampleInput(dir string) Input {
 
 // Plan is a validated input, ready to be written.
 type Plan struct {
-	CodebookName string
+	// Study is the id of the study the plan is written for; empty: the
+	// base's one study (graph.Store.WriteCodebook says which). StudyName
+	// and StudySource, when set, are the study's name and source.
+	Study, StudyName, StudySource string
+	CodebookName                  string
 	// Codes in tree order (each code before its children, siblings in file
 	// order), as graph.Store.WriteCodebook wants them.
 	Codes []policykb.Code
@@ -82,7 +89,7 @@ func Validate(ctx context.Context, store *graph.Store, in Input) (*Plan, error) 
 	if in.Codebook == "" && in.Manifest == "" && len(in.Codings) == 0 {
 		return nil, policykb.InvalidArgument("input", "loaders: nothing to load: give a codebook, a documents manifest or codings")
 	}
-	v := &validation{store: store, at: time.Now().UTC().Truncate(time.Second), plan: &Plan{},
+	v := &validation{store: store, at: time.Now().UTC().Truncate(time.Second), plan: newStudyPlan(in.Study, "load"),
 		loadCodes: map[string]policykb.Code{}, docs: map[string]*docEntry{}, allowOutside: in.AllowOutsidePaths}
 	if err := v.fetchStored(ctx, in); err != nil {
 		return nil, err
@@ -94,6 +101,9 @@ func Validate(ctx context.Context, store *graph.Store, in Input) (*Plan, error) 
 	if in.Manifest != "" {
 		entries = v.manifest(in.Manifest)
 		if err := v.checkStoredDocuments(ctx, entries); err != nil {
+			return nil, err
+		}
+		if err := v.checkSharedDocuments(ctx, in.Manifest, entries); err != nil {
 			return nil, err
 		}
 	}
@@ -128,8 +138,8 @@ func Validate(ctx context.Context, store *graph.Store, in Input) (*Plan, error) 
 		return nil, v.c.sorted()
 	}
 	for i, e := range entries {
-		v.plan.Documents = append(v.plan.Documents, graph.DocumentBundle{
-			City: e.city, Document: e.doc, Sentences: e.sentences, Codings: codings[i]})
+		v.plan.Documents = append(v.plan.Documents, v.shared(graph.DocumentBundle{
+			City: e.city, Document: e.doc, Sentences: e.sentences, Codings: codings[i]}))
 	}
 	v.plan.Notes = append(v.plan.Notes, v.unchecked()...)
 	return v.plan, nil
@@ -157,6 +167,7 @@ type validation struct {
 	haveCodebook, haveManifest bool
 
 	uncheckedCodes, uncheckedDocs map[string]int // offline: references not checked
+	aliases                       map[string]string // a document of this load → the stored one with its text (study.go)
 }
 
 type storedDoc struct {
@@ -171,9 +182,9 @@ func (v *validation) fetchStored(ctx context.Context, in Input) error {
 	}
 	v.storedDocs = map[string]*storedDoc{}
 	if in.Codebook != "" || len(in.Codings) > 0 {
-		codes, err := v.store.Codes(ctx)
+		codes, err := v.studyCodes(ctx)
 		if err != nil {
-			return fmt.Errorf("loaders: read stored codes: %w", err)
+			return err
 		}
 		v.storedCodes = map[string]policykb.Code{}
 		for _, k := range codes {
@@ -561,6 +572,9 @@ func WritePlan(ctx context.Context, store *graph.Store, plan *Plan, opts Options
 
 func writePlan(ctx context.Context, store *graph.Store, plan *Plan, opts Options, log *slog.Logger, began time.Time) (Summary, error) {
 	if err := store.EnsureSchema(ctx); err != nil {
+		return Summary{}, fmt.Errorf("loaders: load: %w", err)
+	}
+	if err := plan.ensureStudy(ctx, store); err != nil {
 		return Summary{}, fmt.Errorf("loaders: load: %w", err)
 	}
 	var sum graph.WriteSummary

@@ -36,6 +36,10 @@ type ImportOptions struct {
 	// MaxBytes caps the bytes the archive may expand to (0: the default
 	// refiqda.DefaultMaxBytes).
 	MaxBytes int64
+	// Study is the study the import is for (a name or an id); empty: a
+	// study named after the project (or the codebook's file), so that an
+	// import never adds to another study unless asked.
+	Study string
 }
 
 // ImportReport says what an import took from a file and what it left,
@@ -176,7 +180,8 @@ func PlanQDC(ctx context.Context, store *graph.Store, file string, opts ImportOp
 	p := res.Project
 	rep := &ImportReport{File: file, Origin: p.Origin, Tool: refiqda.Tool(p.Origin), Warnings: res.Warnings}
 	cm := mapCodes(p.Codes, opts.Levels, codeSource(p.Origin), rep)
-	plan := &Plan{CodebookName: strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)), Codes: cm.codes}
+	plan := importPlan(opts.Study, strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)), "import:"+rep.Tool)
+	plan.Codes = cm.codes
 	if err := checkStoredLevels(ctx, store, file, plan); err != nil {
 		return nil, rep, err
 	}
@@ -196,7 +201,7 @@ func checkStoredLevels(ctx context.Context, store *graph.Store, file string, pla
 	if store == nil || len(plan.Codes) == 0 {
 		return nil
 	}
-	stored, err := store.Codes(ctx)
+	stored, err := store.StudyCodes(ctx, plan.Study)
 	if err != nil {
 		return fmt.Errorf("loaders: read stored codes: %w", err)
 	}
@@ -255,7 +260,12 @@ func PlanQDPX(ctx context.Context, store *graph.Store, file string, opts ImportO
 		rep.Codings += s.CodingCount
 	}
 	cm := mapCodes(p.Codes, opts.Levels, codeSource(p.Origin), rep)
-	plan := &Plan{CodebookName: p.Name, Codes: cm.codes}
+	name := strings.TrimSpace(p.Name)
+	if name == "" {
+		name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+	}
+	plan := importPlan(opts.Study, name, "import:"+tool)
+	plan.CodebookName, plan.Codes = p.Name, cm.codes
 
 	places, err := placesOf(p, opts.Cities, rep)
 	if err != nil {

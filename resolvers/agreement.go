@@ -10,6 +10,7 @@ import (
 )
 
 type agreementArgs struct {
+	studyArg
 	CoderA, CoderB string
 	Level          string
 	Filter         *corpusFilterInput
@@ -18,6 +19,9 @@ type agreementArgs struct {
 // Agreement resolves Query.agreement (see graph.Store.Agreement).
 func (*queryResolver) Agreement(ctx context.Context, args agreementArgs) (*agreementResolver, error) {
 	r := requestFrom(ctx)
+	if err := r.useStudy(ctx, args.Study); err != nil {
+		return nil, err
+	}
 	level, f, err := levelAndFilter(ctx, args.Level, "level", args.Filter)
 	if err != nil {
 		return nil, err

@@ -12,6 +12,7 @@ import (
 )
 
 type cooccurrenceArgs struct {
+	studyArg
 	Level    string
 	Scope    string
 	MinCount int32
@@ -24,6 +25,9 @@ type cooccurrenceArgs struct {
 // their codes one group for any counts asked of them.
 func (*queryResolver) Cooccurrence(ctx context.Context, args cooccurrenceArgs) ([]*codePairResolver, error) {
 	r := requestFrom(ctx)
+	if err := r.useStudy(ctx, args.Study); err != nil {
+		return nil, err
+	}
 	level, err := parseLevel(args.Level, "level")
 	if err != nil {
 		return nil, err

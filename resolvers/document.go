@@ -119,7 +119,10 @@ func (d *documentResolver) Sentences(ctx context.Context, args pageArgs) (*conne
 	}, nil
 }
 
-type levelArgs struct{ Level string }
+type levelArgs struct {
+	studyArg
+	Level string
+}
 
 // Codes returns the document's non-zero counts at a level, most reference
 // points first, then codebook order.
@@ -133,8 +136,9 @@ func (d *documentResolver) Codes(ctx context.Context, args levelArgs) ([]*codeCo
 	if err != nil {
 		return nil, err
 	}
-	l := loaderFor(r, "documentCodes|"+level.String(), &r.docKeys, func(ctx context.Context, ids []string) (map[string][]policykb.Count, error) {
-		return r.store.CountsByDocument(ctx, level, ids)
+	study := r.studyID()
+	l := loaderFor(r, "documentCodes|"+level.String()+"|"+study, &r.docKeys, func(ctx context.Context, ids []string) (map[string][]policykb.Count, error) {
+		return r.store.StudyCountsByDocument(ctx, study, level, ids)
 	})
 	counts, _, err := l.load(ctx, d.d.ID)
 	if err != nil {
@@ -219,7 +223,7 @@ func (s *sentenceResolver) Codings(ctx context.Context) ([]*codingResolver, erro
 	if err != nil {
 		return nil, r.fail(ctx, err)
 	}
-	cs = append([]policykb.Coding(nil), cs...)
+	cs = append([]policykb.Coding(nil), r.codingsInStudy(cs)...)
 	sort.SliceStable(cs, func(i, j int) bool {
 		oi, oj := cb.order[cs[i].CodeID], cb.order[cs[j].CodeID]
 		if oi != oj {

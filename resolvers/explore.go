@@ -76,6 +76,7 @@ func int32s(in []int) []int32 {
 }
 
 type saturationCurveArgs struct {
+	studyArg
 	Level  string
 	Filter *corpusFilterInput
 }
@@ -84,6 +85,9 @@ type saturationCurveArgs struct {
 // documents and their codes, the curve from analysis.SaturationCurve.
 func (*queryResolver) SaturationCurve(ctx context.Context, args saturationCurveArgs) ([]*saturationStep, error) {
 	r := requestFrom(ctx)
+	if err := r.useStudy(ctx, args.Study); err != nil {
+		return nil, err
+	}
 	level, f, err := levelAndFilter(ctx, args.Level, "level", args.Filter)
 	if err != nil {
 		return nil, err
@@ -120,6 +124,7 @@ func (s *saturationStep) NewCodes() []*codeResolver   { return s.codes }
 func (s *saturationStep) CodesSoFar() int32           { return s.total }
 
 type cityClustersArgs struct {
+	studyArg
 	Level  string
 	Filter *corpusFilterInput
 }
@@ -128,6 +133,9 @@ type cityClustersArgs struct {
 // CountsByCity, shared with similarity and City.profile in the request).
 func (*queryResolver) CityClusters(ctx context.Context, args cityClustersArgs) (*cityClustering, error) {
 	r := requestFrom(ctx)
+	if err := r.useStudy(ctx, args.Study); err != nil {
+		return nil, err
+	}
 	level, f, err := levelAndFilter(ctx, args.Level, "level", args.Filter)
 	if err != nil {
 		return nil, err

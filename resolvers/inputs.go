@@ -66,7 +66,11 @@ func (in *corpusFilterInput) filter(ctx context.Context) (policykb.CorpusFilter,
 	if err != nil {
 		return f, key, err
 	}
-	if err := requestFrom(ctx).checkFilter(ctx, f, key); err != nil {
+	r := requestFrom(ctx)
+	if f.Study = r.studyID(); f.Study != "" {
+		key += "|study=" + f.Study
+	}
+	if err := r.checkFilter(ctx, f, key); err != nil {
 		return f, key, err
 	}
 	return f, key, nil

@@ -10,6 +10,7 @@ import (
 )
 
 type matrixArgs struct {
+	studyArg
 	Rows    string
 	Columns string
 	Measure string
@@ -20,6 +21,9 @@ type matrixArgs struct {
 // request's codebook codes, one sibling group.
 func (*queryResolver) Matrix(ctx context.Context, args matrixArgs) (*matrixResolver, error) {
 	r := requestFrom(ctx)
+	if err := r.useStudy(ctx, args.Study); err != nil {
+		return nil, err
+	}
 	level, err := parseLevel(args.Rows, "rows")
 	if err != nil {
 		return nil, err

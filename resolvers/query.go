@@ -15,8 +15,11 @@ import (
 // in the request state the handler puts in the context.
 type queryResolver struct{}
 
-func (*queryResolver) Codebook(ctx context.Context) ([]*codeResolver, error) {
+func (*queryResolver) Codebook(ctx context.Context, args studyArg) ([]*codeResolver, error) {
 	r := requestFrom(ctx)
+	if err := r.useStudy(ctx, args.Study); err != nil {
+		return nil, err
+	}
 	cb, err := r.codebook(ctx)
 	if err != nil {
 		return nil, err
@@ -25,10 +28,16 @@ func (*queryResolver) Codebook(ctx context.Context) ([]*codeResolver, error) {
 	return r.codeList(cb, cb.byLevel[policykb.LevelLayer]), nil
 }
 
-type refArgs struct{ Ref string }
+type refArgs struct {
+	studyArg
+	Ref string
+}
 
 func (*queryResolver) Code(ctx context.Context, args refArgs) (*codeResolver, error) {
 	r := requestFrom(ctx)
+	if err := r.useStudy(ctx, args.Study); err != nil {
+		return nil, err
+	}
 	c, err := r.resolveCode(ctx, args.Ref, "ref", false)
 	if err != nil || c == nil {
 		return nil, err
@@ -42,6 +51,9 @@ func (*queryResolver) Code(ctx context.Context, args refArgs) (*codeResolver, er
 
 func (*queryResolver) Codes(ctx context.Context, args levelArgs) ([]*codeResolver, error) {
 	r := requestFrom(ctx)
+	if err := r.useStudy(ctx, args.Study); err != nil {
+		return nil, err
+	}
 	level, err := parseLevel(args.Level, "level")
 	if err != nil {
 		return nil, err
@@ -53,8 +65,11 @@ func (*queryResolver) Codes(ctx context.Context, args levelArgs) ([]*codeResolve
 	return r.codeList(cb, cb.byLevel[level]), nil
 }
 
-func (*queryResolver) Cities(ctx context.Context) ([]*cityResolver, error) {
+func (*queryResolver) Cities(ctx context.Context, args studyArg) ([]*cityResolver, error) {
 	r := requestFrom(ctx)
+	if err := r.useStudy(ctx, args.Study); err != nil {
+		return nil, err
+	}
 	ci, err := r.cityIndex(ctx)
 	if err != nil {
 		return nil, err
@@ -62,10 +77,16 @@ func (*queryResolver) Cities(ctx context.Context) ([]*cityResolver, error) {
 	return r.cityList(ci.list), nil
 }
 
-type nameArgs struct{ Name string }
+type nameArgs struct {
+	studyArg
+	Name string
+}
 
 func (*queryResolver) City(ctx context.Context, args nameArgs) (*cityResolver, error) {
 	r := requestFrom(ctx)
+	if err := r.useStudy(ctx, args.Study); err != nil {
+		return nil, err
+	}
 	ci, err := r.cityIndex(ctx)
 	if err != nil {
 		return nil, err
@@ -78,6 +99,7 @@ func (*queryResolver) City(ctx context.Context, args nameArgs) (*cityResolver, e
 }
 
 type documentsArgs struct {
+	studyArg
 	Filter *corpusFilterInput
 	First  int32
 	After  *string
@@ -85,6 +107,9 @@ type documentsArgs struct {
 
 func (*queryResolver) Documents(ctx context.Context, args documentsArgs) (*connection[*documentResolver], error) {
 	r := requestFrom(ctx)
+	if err := r.useStudy(ctx, args.Study); err != nil {
+		return nil, err
+	}
 	f, _, err := args.Filter.filter(ctx)
 	if err != nil {
 		return nil, err
@@ -100,10 +125,16 @@ func (*queryResolver) Documents(ctx context.Context, args documentsArgs) (*conne
 	return newConnection(r.documentList(docs), p, total), nil
 }
 
-type idArgs struct{ ID graphql.ID }
+type idArgs struct {
+	studyArg
+	ID graphql.ID
+}
 
 func (*queryResolver) Document(ctx context.Context, args idArgs) (*documentResolver, error) {
 	r := requestFrom(ctx)
+	if err := r.useStudy(ctx, args.Study); err != nil {
+		return nil, err
+	}
 	d, found, err := r.documentsByID().load(ctx, string(args.ID))
 	if err != nil {
 		return nil, r.fail(ctx, err)
@@ -124,6 +155,7 @@ type sentenceFilterInput struct {
 }
 
 type sentencesArgs struct {
+	studyArg
 	Filter *sentenceFilterInput
 	First  int32
 	After  *string
@@ -131,11 +163,14 @@ type sentencesArgs struct {
 
 func (*queryResolver) Sentences(ctx context.Context, args sentencesArgs) (*connection[*sentenceResolver], error) {
 	r := requestFrom(ctx)
+	if err := r.useStudy(ctx, args.Study); err != nil {
+		return nil, err
+	}
 	p, err := r.page(args.First, args.After)
 	if err != nil {
 		return nil, err
 	}
-	var q graph.SentenceQuery
+	q := graph.SentenceQuery{Filter: policykb.CorpusFilter{Study: r.studyID()}}
 	if in := args.Filter; in != nil {
 		q.Filter.Cities = deref(in.Cities)
 		if in.Documents != nil {
@@ -166,12 +201,16 @@ func (*queryResolver) Sentences(ctx context.Context, args sentencesArgs) (*conne
 }
 
 type countsArgs struct {
+	studyArg
 	Level  string
 	Filter *corpusFilterInput
 }
 
 func (*queryResolver) Counts(ctx context.Context, args countsArgs) ([]*codeCountResolver, error) {
 	r := requestFrom(ctx)
+	if err := r.useStudy(ctx, args.Study); err != nil {
+		return nil, err
+	}
 	level, f, err := levelAndFilter(ctx, args.Level, "level", args.Filter)
 	if err != nil {
 		return nil, err
@@ -188,6 +227,7 @@ func (*queryResolver) Counts(ctx context.Context, args countsArgs) ([]*codeCount
 }
 
 type citiesCitingArgs struct {
+	studyArg
 	Code          string
 	MinReferences int32
 	Filter        *corpusFilterInput
@@ -195,6 +235,9 @@ type citiesCitingArgs struct {
 
 func (*queryResolver) CitiesCiting(ctx context.Context, args citiesCitingArgs) ([]*citationResolver, error) {
 	r := requestFrom(ctx)
+	if err := r.useStudy(ctx, args.Study); err != nil {
+		return nil, err
+	}
 	code, err := r.resolveCode(ctx, args.Code, "code", true)
 	if err != nil {
 		return nil, err
@@ -227,6 +270,7 @@ func (*queryResolver) CitiesCiting(ctx context.Context, args citiesCitingArgs) (
 }
 
 type compareArgs struct {
+	studyArg
 	Cities *[]string
 	Level  string
 	Filter *corpusFilterInput
@@ -234,6 +278,9 @@ type compareArgs struct {
 
 func (*queryResolver) CompareCities(ctx context.Context, args compareArgs) (*comparisonResolver, error) {
 	r := requestFrom(ctx)
+	if err := r.useStudy(ctx, args.Study); err != nil {
+		return nil, err
+	}
 	level, err := parseLevel(args.Level, "level")
 	if err != nil {
 		return nil, err
@@ -394,9 +441,12 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-func (*queryResolver) Stats(ctx context.Context) (*statsResolver, error) {
+func (*queryResolver) Stats(ctx context.Context, args studyArg) (*statsResolver, error) {
 	r := requestFrom(ctx)
-	s, err := r.store.Stats(ctx)
+	if err := r.useStudy(ctx, args.Study); err != nil {
+		return nil, err
+	}
+	s, err := r.store.StudyStats(ctx, r.studyID())
 	if err != nil {
 		return nil, r.fail(ctx, err)
 	}

@@ -22,6 +22,7 @@ type request struct {
 
 	cb     lazy[*codebook]
 	cities lazy[*cityIndex]
+	study  requestStudy // the study the request asks about (study.go)
 
 	// Sibling groups per kind of key.
 	docKeys, sentenceKeys, cityKeys, codeKeys siblings
@@ -100,7 +101,7 @@ func (r *request) codebook(ctx context.Context) (*codebook, error) {
 		if err != nil {
 			return nil, err
 		}
-		return heldCodebooks.get(codes, newCodebook), nil
+		return heldCodebooks.get(r.inStudy(codes), newCodebook), nil
 	})
 	if err != nil {
 		return nil, r.fail(ctx, err)

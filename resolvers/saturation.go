@@ -10,6 +10,7 @@ import (
 )
 
 type saturationArgs struct {
+	studyArg
 	HeldOut []graphql.ID
 	Level   string
 	Filter  *corpusFilterInput
@@ -18,6 +19,9 @@ type saturationArgs struct {
 // Saturation resolves Query.saturation (see graph.Store.Saturation).
 func (*queryResolver) Saturation(ctx context.Context, args saturationArgs) (*saturationResolver, error) {
 	r := requestFrom(ctx)
+	if err := r.useStudy(ctx, args.Study); err != nil {
+		return nil, err
+	}
 	level, f, err := levelAndFilter(ctx, args.Level, "level", args.Filter)
 	if err != nil {
 		return nil, err

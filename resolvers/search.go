@@ -3,6 +3,7 @@ package resolvers
 import "context"
 
 type searchArgs struct {
+	studyArg
 	Text   string
 	Filter *corpusFilterInput
 	First  int32
@@ -13,6 +14,9 @@ type searchArgs struct {
 // sentences matching the text, best first.
 func (*queryResolver) Search(ctx context.Context, args searchArgs) (*connection[*sentenceResolver], error) {
 	r := requestFrom(ctx)
+	if err := r.useStudy(ctx, args.Study); err != nil {
+		return nil, err
+	}
 	f, _, err := args.Filter.filter(ctx)
 	if err != nil {
 		return nil, err

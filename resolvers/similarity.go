@@ -41,6 +41,7 @@ func cityPairs(cities []*cityResolver, vec [][]policykb.Count) []*cityPair {
 }
 
 type similarityArgs struct {
+	studyArg
 	Level  string
 	Filter *corpusFilterInput
 }
@@ -50,6 +51,9 @@ type similarityArgs struct {
 // (rollups), shared with City.profile and compareCities in the request.
 func (*queryResolver) Similarity(ctx context.Context, args similarityArgs) ([]*cityPair, error) {
 	r := requestFrom(ctx)
+	if err := r.useStudy(ctx, args.Study); err != nil {
+		return nil, err
+	}
 	level, err := parseLevel(args.Level, "level")
 	if err != nil {
 		return nil, err

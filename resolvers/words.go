@@ -16,6 +16,7 @@ import (
 const maxCowordWords = 500
 
 type wordsArgs struct {
+	studyArg
 	Top, MinLength int32
 	Filter         *corpusFilterInput
 }
@@ -23,6 +24,9 @@ type wordsArgs struct {
 // Words resolves Query.words (graph.Store.Words).
 func (*queryResolver) Words(ctx context.Context, args wordsArgs) (*wordStatsResolver, error) {
 	r := requestFrom(ctx)
+	if err := r.useStudy(ctx, args.Study); err != nil {
+		return nil, err
+	}
 	f, _, err := args.Filter.filter(ctx)
 	if err != nil {
 		return nil, err
@@ -133,6 +137,7 @@ func wordSentencePage(ctx context.Context, q graph.WordSentenceQuery, args pageA
 }
 
 type keywordsArgs struct {
+	studyArg
 	Of             string
 	Level          string
 	Units          *[]string
@@ -147,6 +152,9 @@ var keywordUnits = map[string]graph.KeywordUnit{
 // Keywords resolves Query.keywords (graph.Store.Keywords).
 func (*queryResolver) Keywords(ctx context.Context, args keywordsArgs) ([]*keywordTableResolver, error) {
 	r := requestFrom(ctx)
+	if err := r.useStudy(ctx, args.Study); err != nil {
+		return nil, err
+	}
 	level, f, err := levelAndFilter(ctx, args.Level, "level", args.Filter)
 	if err != nil {
 		return nil, err
@@ -241,6 +249,7 @@ func (k *keywordResolver) Sentences(ctx context.Context, args pageArgs) (*connec
 }
 
 type cowordArgs struct {
+	studyArg
 	Top                 int32
 	Measure, Scope      string
 	MinLength, MinCount int32
@@ -251,6 +260,9 @@ type cowordArgs struct {
 // measure, matrix and clustering from package analysis.
 func (*queryResolver) Coword(ctx context.Context, args cowordArgs) (*cowordResolver, error) {
 	r := requestFrom(ctx)
+	if err := r.useStudy(ctx, args.Study); err != nil {
+		return nil, err
+	}
 	if args.Top < 2 || args.Top > maxCowordWords {
 		return nil, badInput("top", "top must be between 2 and %d, got %d", maxCowordWords, args.Top)
 	}
@@ -352,6 +364,7 @@ func (p *wordPairResolver) Sentences(ctx context.Context, args pageArgs) (*conne
 }
 
 type concordanceArgs struct {
+	studyArg
 	Word   string
 	Window int32
 	Filter *corpusFilterInput
@@ -362,6 +375,9 @@ type concordanceArgs struct {
 // Concordance resolves Query.concordance (graph.Store.Concordance).
 func (*queryResolver) Concordance(ctx context.Context, args concordanceArgs) (*connection[*concordanceLineResolver], error) {
 	r := requestFrom(ctx)
+	if err := r.useStudy(ctx, args.Study); err != nil {
+		return nil, err
+	}
 	f, _, err := args.Filter.filter(ctx)
 	if err != nil {
 		return nil, err

@@ -6,8 +6,9 @@ import (
 	"testing"
 )
 
-// TestSDLNames checks that the names DESIGN.md §4 promises are in the SDL;
-// resolvers/ parses it with graphql-go and checks the rest.
+// TestSDLNames checks that the names DESIGN.md §4 promises are in the SDL,
+// each question of Query with the study argument §4b adds; resolvers/
+// parses it with graphql-go and checks the rest.
 func TestSDLNames(t *testing.T) {
 	s := SDL()
 	if s == "" {
@@ -17,23 +18,25 @@ func TestSDLNames(t *testing.T) {
 		`enum Level {`,
 		`input CorpusFilter {`,
 		`input SentenceFilter {`,
-		`codebook: [Code!]!`,
-		`code(ref: String!): Code`,
-		`codes(level: Level!): [Code!]!`,
-		`cities: [City!]!`,
-		`city(name: String!): City`,
-		`documents(filter: CorpusFilter, first: Int = 50, after: String): DocumentConnection!`,
-		`document(id: ID!): Document`,
-		`sentences(filter: SentenceFilter, first: Int = 50, after: String): SentenceConnection!`,
-		`counts(level: Level!, filter: CorpusFilter): [CodeCount!]!`,
-		`citiesCiting(code: String!, minReferences: Int = 1, filter: CorpusFilter): [CityCitation!]!`,
-		`compareCities(cities: [String!], level: Level!, filter: CorpusFilter): CityComparison!`,
-		`stats: Stats!`,
+		`codebook(study: ID): [Code!]!`,
+		`code(ref: String!, study: ID): Code`,
+		`codes(level: Level!, study: ID): [Code!]!`,
+		`cities(study: ID): [City!]!`,
+		`city(name: String!, study: ID): City`,
+		`documents(filter: CorpusFilter, first: Int = 50, after: String, study: ID): DocumentConnection!`,
+		`document(id: ID!, study: ID): Document`,
+		`sentences(filter: SentenceFilter, first: Int = 50, after: String, study: ID): SentenceConnection!`,
+		`counts(level: Level!, filter: CorpusFilter, study: ID): [CodeCount!]!`,
+		`citiesCiting(code: String!, minReferences: Int = 1, filter: CorpusFilter, study: ID): [CityCitation!]!`,
+		`compareCities(cities: [String!], level: Level!, filter: CorpusFilter, study: ID): CityComparison!`,
+		`stats(study: ID): Stats!`,
 		`referencePoints(filter: CorpusFilter): Int!`,
 		`materialSources(filter: CorpusFilter): Int!`,
 		`profile(level: Level!, filter: CorpusFilter): [CodeCount!]!`,
 		`evidence(first: Int = 3): [Sentence!]!`,
 		`scalar Date`,
+		`studies: [Study!]!`,
+		`study(id: ID!): Study`,
 	}
 	for _, w := range want {
 		if !strings.Contains(s, w) {

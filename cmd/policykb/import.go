@@ -23,6 +23,7 @@ func init() {
 }
 
 type importFlags struct {
+	study  string
 	levels string
 	cities string
 	dryRun bool
@@ -49,7 +50,7 @@ func (a *app) importFormatCmd(format, what string) *cobra.Command {
 			"depth-4 ancestor; --levels picks other depths. See the README, \"Importing from NVivo, ATLAS.ti, MAXQDA\".",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts := loaders.ImportOptions{Cities: f.cities, MaxBytes: a.cfg.Import.MaxBytes}
+			opts := loaders.ImportOptions{Cities: f.cities, MaxBytes: a.cfg.Import.MaxBytes, Study: f.study}
 			if f.levels != "" {
 				lv, err := loaders.ParseLevels(f.levels)
 				if err != nil {
@@ -91,6 +92,7 @@ func (a *app) importFormatCmd(format, what string) *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
+	fl.StringVar(&f.study, "study", "", "the study to import into, by name (default: a new study named after the project or codebook)")
 	fl.StringVar(&f.levels, "levels", "", "the four code-tree depths that become LAYER,MAIN_CATEGORY,CATEGORY,CONCEPT (default 1,2,3,4)")
 	if format == "qdpx" {
 		fl.StringVar(&f.cities, "cities", "", "mapping CSV: source,city[,province,city_zh,date]; wins over the project's cases and variables")

@@ -16,12 +16,14 @@ import (
 )
 
 type inputFlags struct {
+	study              string
 	codebook, manifest string
 	codings            []string
 	allowOutside       bool
 }
 
 func (f *inputFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.study, "study", "", "the study the files are for, by name (created when new; `sample` is the study \"sample\"); default: the knowledge base's one study")
 	cmd.Flags().StringVar(&f.codebook, "codebook", "", "codebook YAML file (the four levels of the coding scheme)")
 	cmd.Flags().StringVar(&f.manifest, "documents", "", "documents manifest CSV (texts are read relative to it)")
 	cmd.Flags().StringSliceVar(&f.codings, "codings", nil, "codings CSV file (repeatable)")
@@ -40,7 +42,12 @@ func (f *inputFlags) input(args []string) (loaders.Input, func(), error) {
 		if err != nil {
 			return loaders.Input{}, nil, err
 		}
-		return loaders.SampleInput(dir), func() { os.RemoveAll(dir) }, nil
+		in := loaders.SampleInput(dir)
+		in.Study = "sample"
+		if f.study != "" {
+			in.Study = f.study
+		}
+		return in, func() { os.RemoveAll(dir) }, nil
 	}
 	if len(args) > 0 {
 		return loaders.Input{}, nil, fmt.Errorf("unexpected argument %q: name files with --codebook, --documents and --codings, or say `sample`", args[0])
@@ -48,7 +55,8 @@ func (f *inputFlags) input(args []string) (loaders.Input, func(), error) {
 	if f.codebook == "" && f.manifest == "" && len(f.codings) == 0 {
 		return loaders.Input{}, nil, fmt.Errorf("nothing to load: give `sample`, or --codebook, --documents and/or --codings")
 	}
-	return loaders.Input{Codebook: f.codebook, Manifest: f.manifest, Codings: f.codings, AllowOutsidePaths: f.allowOutside}, func() {}, nil
+	return loaders.Input{Codebook: f.codebook, Manifest: f.manifest, Codings: f.codings, AllowOutsidePaths: f.allowOutside,
+		Study: f.study}, func() {}, nil
 }
 
 // extractSample copies the embedded sample study to a temporary directory,
@@ -165,11 +173,18 @@ func (a *app) validateCmd() *cobra.Command {
 
 func (a *app) wipeCmd() *cobra.Command {
 	var yes bool
+	var study string
 	cmd := &cobra.Command{
-		Use:   "wipe --yes",
-		Short: "Delete every node of the knowledge base (constraints and indexes stay)",
-		Args:  cobra.NoArgs,
+		Use:   "wipe --yes [--study NAME]",
+		Short: "Delete every node of the knowledge base, or one study (constraints and indexes stay)",
+		Long: "Deletes every node of the knowledge base; with --study, one study: its codings, codes and\n" +
+			"rollups, the documents no other study includes, the cities left without documents, and the study.\n" +
+			"Every other study's numbers stay as they were.",
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !yes && study != "" {
+				return fmt.Errorf("wipe --study deletes the study's codes, codings and the documents no other study includes: confirm with --yes")
+			}
 			if !yes {
 				return fmt.Errorf("wipe deletes every city, document, sentence, code and coding: confirm with --yes")
 			}
@@ -179,7 +194,22 @@ func (a *app) wipeCmd() *cobra.Command {
 				return err
 			}
 			defer store.Close(ctx)
-			sum, err := store.Wipe(ctx)
+			var sum graph.WriteSummary
+			if study != "" {
+				st, err := store.Study(ctx, study)
+				if errors.Is(err, graph.ErrNotFound) {
+					_, err = store.ResolveStudy(ctx, study) // the error naming the nearest studies
+					if err == nil {
+						err = fmt.Errorf("no study %q", study)
+					}
+				}
+				if err != nil {
+					return err
+				}
+				sum, err = store.WipeStudy(ctx, st.ID)
+			} else {
+				sum, err = store.Wipe(ctx)
+			}
 			if err != nil {
 				return err
 			}
@@ -187,7 +217,8 @@ func (a *app) wipeCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&yes, "yes", false, "really delete everything")
+	cmd.Flags().BoolVar(&yes, "yes", false, "really delete everything (or the study)")
+	cmd.Flags().StringVar(&study, "study", "", "delete only this study (id or name)")
 	return cmd
 }
 
