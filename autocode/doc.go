@@ -11,7 +11,7 @@
 // with a confidence; they never replace a human's codings and count in no
 // number unless a filter asks for them.
 //
-// It imports the standard library, yaml.v3, the root package, analysis
+// It imports the standard library, go.yaml.in/yaml/v3, the root package, analysis
 // and graph.
 package autocode
 
