@@ -93,6 +93,8 @@ RETURN code, coder, ` + sentenceFields
 // and coderB). Coders without a common admitted document give zero units
 // and zero measures.
 func (s *Store) Agreement(ctx context.Context, coderA, coderB string, level policykb.Level, f policykb.CorpusFilter) (Agreement, error) {
+	ctx, end := s.enter(ctx, "Agreement")
+	defer end()
 	res := Agreement{CoderA: coderA, CoderB: coderB, Level: level}
 	switch {
 	case len(f.Coders) > 0:

@@ -132,6 +132,8 @@ type matrixColumn struct {
 // Matrix computes a code matrix (see Matrix for the measures and totals).
 // Without a coder filter it reads only rollups and document degrees.
 func (s *Store) Matrix(ctx context.Context, q MatrixQuery) (Matrix, error) {
+	ctx, end := s.enter(ctx, "Matrix")
+	defer end()
 	return s.matrix(ctx, q, sentenceLevel(q.Filter))
 }
 
@@ -323,6 +325,8 @@ func ratio(a, b int, scale float64) float64 {
 // value; for MATERIAL_SOURCES their distinct documents are. A row or column
 // the matrix lacks lists nothing.
 func (s *Store) MatrixCellSentences(ctx context.Context, q MatrixQuery, rowCodeID, column string, p Page) ([]policykb.Sentence, int, error) {
+	ctx, end := s.enter(ctx, "MatrixCellSentences")
+	defer end()
 	if err := q.check(); err != nil {
 		return nil, 0, err
 	}
@@ -406,6 +410,8 @@ RETURN a, b, count(d) AS n`
 // Without a coder filter both scopes read the rollups; under one they walk
 // the coded sentences.
 func (s *Store) Cooccurrence(ctx context.Context, level policykb.Level, scope policykb.Scope, minCount int, f policykb.CorpusFilter) ([]CodePair, error) {
+	ctx, end := s.enter(ctx, "Cooccurrence")
+	defer end()
 	return s.cooccurrence(ctx, level, scope, minCount, f, sentenceLevel(f))
 }
 
@@ -550,6 +556,8 @@ WITH p, city, d, row.s AS s` + pairEvidenceOrder
 // the evidence of a SENTENCE-scope co-occurrence, whose Count is their
 // total. Pairs without such a sentence are absent.
 func (s *Store) PairEvidence(ctx context.Context, pairs [][2]string, f policykb.CorpusFilter, n int) (map[[2]string][]policykb.Sentence, error) {
+	ctx, end := s.enter(ctx, "PairEvidence")
+	defer end()
 	return s.pairEvidence(ctx, pairs, n, pairEvidenceQuery, f)
 }
 
@@ -558,6 +566,8 @@ func (s *Store) PairEvidence(ctx context.Context, pairs [][2]string, f policykb.
 // in the order of Sentences: the evidence of a DOCUMENT-scope
 // co-occurrence, whose Count is the number of their distinct documents.
 func (s *Store) PairDocumentEvidence(ctx context.Context, pairs [][2]string, f policykb.CorpusFilter, n int) (map[[2]string][]policykb.Sentence, error) {
+	ctx, end := s.enter(ctx, "PairDocumentEvidence")
+	defer end()
 	return s.pairEvidence(ctx, pairs, n, pairDocumentEvidenceQuery, f)
 }
 

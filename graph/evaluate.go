@@ -36,6 +36,8 @@ RETURN collect([s.id, r.coder, k.id])`
 // The filter may not name coders; an unknown coder is BAD_USER_INPUT, as
 // in Agreement.
 func (s *Store) CompareCoders(ctx context.Context, reference, candidate string, f policykb.CorpusFilter) (Comparison, error) {
+	ctx, end := s.enter(ctx, "CompareCoders")
+	defer end()
 	c := Comparison{Reference: map[string][]string{}, Candidate: map[string][]string{}}
 	switch {
 	case len(f.Coders) > 0:

@@ -151,6 +151,8 @@ func checkWordArgs(top, minLength int) error {
 // words and words shorter than MinLength, with the totals of the admitted
 // corpus. Counting is on the stored words of each sentence.
 func (s *Store) Words(ctx context.Context, q WordQuery) (WordStats, error) {
+	ctx, end := s.enter(ctx, "Words")
+	defer end()
 	if err := checkWordArgs(q.Top, q.MinLength); err != nil {
 		return WordStats{}, err
 	}
@@ -177,6 +179,8 @@ func (s *Store) Words(ctx context.Context, q WordQuery) (WordStats, error) {
 // holding one of the words, the numbers of those words there (words the
 // city lacks are absent).
 func (s *Store) WordsByCity(ctx context.Context, words []string, f policykb.CorpusFilter) (map[string]map[string]WordCount, error) {
+	ctx, end := s.enter(ctx, "WordsByCity")
+	defer end()
 	idx, err := s.wordIndex(ctx)
 	if err != nil {
 		return nil, err
@@ -288,6 +292,8 @@ type KeywordTable struct {
 // words has no keywords. Sentences of a code are those coded at it or
 // below it by the filter's coders (human ones by default).
 func (s *Store) Keywords(ctx context.Context, q KeywordQuery) ([]KeywordTable, error) {
+	ctx, end := s.enter(ctx, "Keywords")
+	defer end()
 	if err := checkWordArgs(q.Top, q.MinLength); err != nil {
 		return nil, err
 	}
