@@ -169,21 +169,13 @@ func (s *Store) Agreement(ctx context.Context, coderA, coderB string, level poli
 		if c.Level != level {
 			continue
 		}
-		var t AgreementTable
+		t := analysis.Tally(yes[c.ID], res.Units)
 		var differ []policykb.Sentence
 		for id, who := range yes[c.ID] {
-			switch who {
-			case 3:
-				t.Both++
-			case 1:
-				t.OnlyA++
-				differ = append(differ, units[id])
-			case 2:
-				t.OnlyB++
+			if who != 3 {
 				differ = append(differ, units[id])
 			}
 		}
-		t.Neither = res.Units - t.Both - t.OnlyA - t.OnlyB
 		res.Pooled = res.Pooled.Add(t)
 		if len(yes[c.ID]) == 0 {
 			continue

@@ -10,6 +10,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/policykb/policykb"
+	"github.com/policykb/policykb/analysis"
 )
 
 // MatrixQuery asks for a code matrix: the codes of a level (rows) against
@@ -209,11 +210,12 @@ func (s *Store) matrix(ctx context.Context, q MatrixQuery, exact bool) (Matrix, 
 		return cmp.Compare(a, b)
 	})
 
-	// Raw counts: r[i][j] reference points, n[i][j] material sources.
+	// The raw counts, to which analysis applies the measure.
 	nr, nc := len(m.Rows), len(m.Columns)
-	r, n := make([][]int, nr), make([][]int, nr)
+	counts := analysis.MatrixCounts{References: make([][]int, nr), Sources: make([][]int, nr),
+		Sentences: make([]int, nc), CodedSentences: make([]int, nc), CodedDocuments: make([]int, nc)}
 	for i := range m.Rows {
-		r[i], n[i] = make([]int, nc), make([]int, nc)
+		counts.References[i], counts.Sources[i] = make([]int, nc), make([]int, nc)
 	}
 	rowOf, colOf := make(map[string]int, nr), make(map[string]int, nc)
 	for i, code := range m.Rows {
@@ -221,6 +223,8 @@ func (s *Store) matrix(ctx context.Context, q MatrixQuery, exact bool) (Matrix, 
 	}
 	for j, name := range m.Columns {
 		colOf[name] = j
+		c := columns[name]
+		counts.Sentences[j], counts.CodedSentences[j], counts.CodedDocuments[j] = c.sentences, c.codedSentences, c.codedDocs
 	}
 	for _, row := range cellRows {
 		v := row.([]any)
@@ -231,91 +235,12 @@ func (s *Store) matrix(ctx context.Context, q MatrixQuery, exact bool) (Matrix, 
 		ids, rs, ds := v[1].([]any), v[2].([]any), v[3].([]any)
 		for k := range ids {
 			if i, ok := rowOf[str(ids[k])]; ok {
-				r[i][j], n[i][j] = integer(rs[k]), integer(ds[k])
+				counts.References[i][j], counts.Sources[i][j] = integer(rs[k]), integer(ds[k])
 			}
 		}
 	}
-	rowRefs, rowDocs, colRefSum := make([]int, nr), make([]int, nr), make([]int, nc)
-	allRefs, allSentences := 0, 0
-	for _, name := range m.Columns {
-		allSentences += columns[name].sentences
-	}
-	for i := range m.Rows {
-		for j := range m.Columns {
-			// Every document is in exactly one column, so the row's
-			// distinct sentences and documents are the sums of its cells.
-			rowRefs[i] += r[i][j]
-			rowDocs[i] += n[i][j]
-			colRefSum[j] += r[i][j]
-		}
-		allRefs += rowRefs[i]
-	}
-
-	m.Cells = make([][]float64, nr)
-	m.RowTotals = make([]float64, nr)
-	m.ColumnTotals = make([]float64, nc)
-	for i := range m.Rows {
-		m.Cells[i] = make([]float64, nc)
-		present := 0
-		for j, name := range m.Columns {
-			c := columns[name]
-			var v float64
-			switch q.Measure {
-			case policykb.MeasureReferencePoints:
-				v = float64(r[i][j])
-			case policykb.MeasureMaterialSources:
-				v = float64(n[i][j])
-			case policykb.MeasureShare:
-				v = ratio(r[i][j], colRefSum[j], 1)
-			case policykb.MeasurePer1000Sentences:
-				v = ratio(r[i][j], c.sentences, 1000)
-			case policykb.MeasurePresence:
-				if r[i][j] > 0 {
-					v = 1
-					present++
-				}
-			}
-			m.Cells[i][j] = v
-		}
-		switch q.Measure {
-		case policykb.MeasureReferencePoints:
-			m.RowTotals[i] = float64(rowRefs[i])
-		case policykb.MeasureMaterialSources:
-			m.RowTotals[i] = float64(rowDocs[i])
-		case policykb.MeasureShare:
-			m.RowTotals[i] = ratio(rowRefs[i], allRefs, 1)
-		case policykb.MeasurePer1000Sentences:
-			m.RowTotals[i] = ratio(rowRefs[i], allSentences, 1000)
-		case policykb.MeasurePresence:
-			m.RowTotals[i] = float64(present)
-		}
-	}
-	for j, name := range m.Columns {
-		c := columns[name]
-		switch q.Measure {
-		case policykb.MeasureReferencePoints:
-			m.ColumnTotals[j] = float64(c.codedSentences)
-		case policykb.MeasureMaterialSources:
-			m.ColumnTotals[j] = float64(c.codedDocs)
-		case policykb.MeasureShare:
-			m.ColumnTotals[j] = ratio(colRefSum[j], colRefSum[j], 1)
-		case policykb.MeasurePer1000Sentences:
-			m.ColumnTotals[j] = ratio(c.codedSentences, c.sentences, 1000)
-		case policykb.MeasurePresence:
-			for i := range m.Rows {
-				m.ColumnTotals[j] += m.Cells[i][j]
-			}
-		}
-	}
+	m.Cells, m.RowTotals, m.ColumnTotals = counts.Measures(q.Measure)
 	return m, nil
-}
-
-// ratio is scale × a / b, 0 when b is 0.
-func ratio(a, b int, scale float64) float64 {
-	if b == 0 {
-		return 0
-	}
-	return scale * float64(a) / float64(b)
 }
 
 // MatrixCellSentences lists the sentences behind a cell of the matrix q:
@@ -486,10 +411,7 @@ RETURN cc.a AS a, k.id AS b, sum(cc.sentences) AS n`
 		if order[b] < order[a] {
 			a, b = b, a
 		}
-		p := CodePair{A: a, B: b, Count: n12, CountA: n[a], CountB: n[b]}
-		if d := p.CountA + p.CountB - p.Count; d > 0 {
-			p.CCoefficient = float64(p.Count) / float64(d)
-		}
+		p := CodePair{A: a, B: b, Count: n12, CountA: n[a], CountB: n[b], CCoefficient: analysis.CCoefficient(n12, n[a], n[b])}
 		pairs = append(pairs, p)
 	}
 	slices.SortFunc(pairs, func(x, y CodePair) int {
