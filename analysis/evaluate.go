@@ -85,7 +85,6 @@ func (t AgreementTable) Recall() float64 { return Share(t.Both, t.Both+t.OnlyA) 
 // table without any coding has F1 0.
 func (t AgreementTable) F1() float64 { return Share(2*t.Both, 2*t.Both+t.OnlyA+t.OnlyB) }
 
-
 // CodeEvaluation is the table of one code of a level.
 type CodeEvaluation struct {
 	CodeID string
