@@ -150,3 +150,20 @@ func (s *Store) CodingsBySentence(ctx context.Context, sentenceIDs []string) (ma
 	}
 	return res, nil
 }
+
+// pageSentences counts and pages the sentences a WHERE (on city, d and s)
+// admits, in the order of Sentences (count, when not empty, returns their
+// total from derived data; see countAndPage). params must hold offset and
+// limit; when they hold a code (SentenceQuery.where), $under is bound to
+// it and the codes below it.
+func (s *Store) pageSentences(ctx context.Context, count, where string, params map[string]any) ([]policykb.Sentence, int, error) {
+	if code, ok := params["code"].(string); ok {
+		codes, err := s.Codes(ctx)
+		if err != nil {
+			return nil, 0, err
+		}
+		params["under"] = subtree(codes, code)
+	}
+	match := "\nMATCH (city:City)-[:ISSUED]->(d:Document)-[:HAS_SENTENCE]->(s:Sentence) WHERE " + where
+	return countAndPage(ctx, s, count, match, "city.name, d.issuedOn, d.id, s.index", sentenceFields, params, sentenceOf)
+}
