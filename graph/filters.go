@@ -118,13 +118,9 @@ func (s *Store) filterParams(ctx context.Context, f policykb.CorpusFilter, param
 		params["fCityNames"] = names
 	}
 	if len(f.Provinces) > 0 {
-		want := map[string]bool{}
-		for _, p := range f.Provinces {
-			want[policykb.NameKey(p)] = true
-		}
 		provinces := []string{}
 		for _, c := range cities {
-			if c.Province != "" && want[policykb.NameKey(c.Province)] && !slices.Contains(provinces, c.Province) {
+			if slices.ContainsFunc(f.Provinces, c.InProvince) && !slices.Contains(provinces, c.Province) {
 				provinces = append(provinces, c.Province)
 			}
 		}

@@ -365,16 +365,16 @@ type keywordUnit struct {
 
 // keywordUnits splits the admitted scope into the units of q.
 func (s *Store) keywordUnits(ctx context.Context, idx *wordIndex, q KeywordQuery, sc wordScope) ([]keywordUnit, error) {
-	want := map[string]bool{}
+	want := map[string]bool{} // document and code ids, as NameKey
 	for _, u := range q.Units {
-		want[strings.ToLower(strings.TrimSpace(u))] = true
+		want[policykb.NameKey(u)] = true
 	}
 	var units []keywordUnit
 	switch q.Of {
 	case KeywordsOfDocument:
 		for _, di := range sc.docs {
 			d := idx.docs[di]
-			if len(want) > 0 && !want[strings.ToLower(d.id)] {
+			if len(want) > 0 && !want[policykb.NameKey(d.id)] {
 				continue
 			}
 			u := keywordUnit{name: d.id, scope: wordScope{docs: []int{di}}}
@@ -390,7 +390,7 @@ func (s *Store) keywordUnits(ctx context.Context, idx *wordIndex, q KeywordQuery
 		}
 		byCity := map[string]*keywordUnit{}
 		for _, c := range cities {
-			if len(want) > 0 && !want[strings.ToLower(c.Name)] && (c.NameZh == "" || !want[strings.ToLower(c.NameZh)]) {
+			if len(q.Units) > 0 && !slices.ContainsFunc(q.Units, c.Called) {
 				continue
 			}
 			byCity[c.Name] = &keywordUnit{name: c.Name}
@@ -423,7 +423,7 @@ func (s *Store) keywordUnits(ctx context.Context, idx *wordIndex, q KeywordQuery
 		}
 		var ids []string
 		for _, c := range codes {
-			if c.Level == q.Level && (len(want) == 0 || want[strings.ToLower(c.ID)]) {
+			if c.Level == q.Level && (len(want) == 0 || want[policykb.NameKey(c.ID)]) {
 				ids = append(ids, c.ID)
 			}
 		}
