@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -55,6 +56,9 @@ type Store struct {
 	cypherFuncs cypherFunctions
 	words       heldWords  // the word index (words_index.go)
 	onCall      onCallHook // SetOnCall's hook (call.go)
+	// suspect is set when a call saw Neo4j down or a connection die, and
+	// cleared when Neo4j answers again (retry.go).
+	suspect atomic.Bool
 }
 
 // Open connects to Neo4j and verifies that it answers. An unreachable server
