@@ -56,6 +56,9 @@ const (
 // transact runs work in a managed transaction of the given mode with the
 // retries above, bounded by TxTimeout on the server and by ctx.
 func (s *Store) transact(ctx context.Context, mode neo4j.AccessMode, work neo4j.ManagedTransactionWork) (any, error) {
+	if err := hookErr(ctx); err != nil {
+		return nil, err
+	}
 	start := time.Now()
 	delay := firstRetryDelay
 	dead := 0

@@ -23,6 +23,8 @@ RETURN COUNT { (:City) }, COUNT { (:Document) }, COUNT { (:Sentence) },
 // Stats counts the nodes and codings of the knowledge base; coded sentences
 // and codings are human ones (automatic codings are not counted).
 func (s *Store) Stats(ctx context.Context) (policykb.Stats, error) {
+	ctx, end := s.enter(ctx, "Stats")
+	defer end()
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return collect(ctx, tx, statsQuery, nil)
 	})

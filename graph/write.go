@@ -101,6 +101,8 @@ MERGE (c)-[:BELONGS_TO]->(p)`
 // When a code moves to another parent, the rollups of every document are
 // recomputed in the same transaction. Idempotent.
 func (s *Store) WriteCodebook(ctx context.Context, codes []policykb.Code) (WriteSummary, error) {
+	ctx, end := s.enter(ctx, "WriteCodebook")
+	defer end()
 	byLevel := map[policykb.Level][]map[string]any{}
 	var links []map[string]any
 	for i, c := range codes {
@@ -186,6 +188,8 @@ const groupBatches = 8
 // or a coding on a sentence not among its bundle's Sentences, is an error
 // returned before anything is written.
 func (s *Store) WriteDocuments(ctx context.Context, docs []DocumentBundle, progress func(done, total int)) (WriteSummary, error) {
+	ctx, end := s.enter(ctx, "WriteDocuments")
+	defer end()
 	if err := checkBundles(docs); err != nil {
 		return WriteSummary{}, fmt.Errorf("graph: write documents: %w", err)
 	}
@@ -223,6 +227,8 @@ func (s *Store) WriteDocuments(ctx context.Context, docs []DocumentBundle, progr
 // The rollups of the documents a transaction touches are recomputed in it.
 // Idempotent.
 func (s *Store) WriteCodings(ctx context.Context, codings []policykb.Coding) (WriteSummary, error) {
+	ctx, end := s.enter(ctx, "WriteCodings")
+	defer end()
 	rows := make([]map[string]any, len(codings))
 	for i, c := range codings {
 		rows[i] = codingRow(c)
