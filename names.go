@@ -37,6 +37,21 @@ func (c City) Called(name string) bool {
 	return k != "" && slices.Contains(c.Keys(), k)
 }
 
+// InProvince reports whether the city's province is called name, compared
+// as NameKey. A city without a province is in none.
+func (c City) InProvince(name string) bool {
+	k := NameKey(c.Province)
+	return k != "" && k == NameKey(name)
+}
+
+// NamesCity reports whether the filter's cities and provinces, where it
+// names any, admit the city: one of its cities calls it (City.Called) and
+// it is in one of its provinces (City.InProvince).
+func (f CorpusFilter) NamesCity(c City) bool {
+	return (len(f.Cities) == 0 || slices.ContainsFunc(f.Cities, c.Called)) &&
+		(len(f.Provinces) == 0 || slices.ContainsFunc(f.Provinces, c.InProvince))
+}
+
 // maxSuggestions is how many known names an unknown one is answered with.
 const maxSuggestions = 3
 

@@ -21,6 +21,32 @@ func TestCityCalled(t *testing.T) {
 	}
 }
 
+func TestFilterNamesCity(t *testing.T) {
+	nanjing := City{Name: "Nanjing", NameZh: "南京市", Province: "Jiangsu"}
+	noProvince := City{Name: "Alone"}
+	for _, tt := range []struct {
+		name   string
+		f      CorpusFilter
+		city   City
+		admits bool
+	}{
+		{"no names", CorpusFilter{}, nanjing, true},
+		{"English name, any case", CorpusFilter{Cities: []string{" NANJING "}}, nanjing, true},
+		{"Chinese name", CorpusFilter{Cities: []string{"Suzhou", "南京市"}}, nanjing, true},
+		{"another city", CorpusFilter{Cities: []string{"Suzhou"}}, nanjing, false},
+		{"province, any case", CorpusFilter{Provinces: []string{"jiangsu"}}, nanjing, true},
+		{"another province", CorpusFilter{Provinces: []string{"Zhejiang"}}, nanjing, false},
+		{"city and province both", CorpusFilter{Cities: []string{"Nanjing"}, Provinces: []string{"Jiangsu"}}, nanjing, true},
+		{"city but not province", CorpusFilter{Cities: []string{"Nanjing"}, Provinces: []string{"Zhejiang"}}, nanjing, false},
+		{"a city without a province is in none", CorpusFilter{Provinces: []string{" "}}, noProvince, false},
+		{"nor in the empty one", CorpusFilter{Provinces: []string{""}}, noProvince, false},
+	} {
+		if got := tt.f.NamesCity(tt.city); got != tt.admits {
+			t.Errorf("%s: NamesCity = %v, want %v", tt.name, got, tt.admits)
+		}
+	}
+}
+
 func TestNearest(t *testing.T) {
 	known := []string{"Nanjing", "南京市", "Ningbo", "Linlan", "Xichuan", "Wuxi", "Nanjing"}
 	tests := []struct {

@@ -1,9 +1,3 @@
-// Package analysis is arithmetic on numbers the knowledge base read:
-// inter-coder agreement tables and the evaluation of one coder against
-// another (evaluate*.go), TF-IDF keyword scores (words*.go), co-word
-// similarity measures and average-linkage clustering (coword*.go). It
-// imports the standard library and the root package only, and is tested
-// on tables written by hand, without a database.
 package analysis
 
 import (
@@ -80,23 +74,16 @@ func (t AgreementTable) Holsti() float64 {
 
 // Precision is B's precision against A: both / (both + onlyB), the share of
 // B's codings that A made too; 0 when B coded nothing.
-func (t AgreementTable) Precision() float64 { return ratio(t.Both, t.Both+t.OnlyB) }
+func (t AgreementTable) Precision() float64 { return Share(t.Both, t.Both+t.OnlyB) }
 
 // Recall is B's recall against A: both / (both + onlyA), the share of A's
 // codings that B made too; 0 when A coded nothing.
-func (t AgreementTable) Recall() float64 { return ratio(t.Both, t.Both+t.OnlyA) }
+func (t AgreementTable) Recall() float64 { return Share(t.Both, t.Both+t.OnlyA) }
 
 // F1 is the harmonic mean of Precision and Recall, 2·both / (2·both +
 // onlyA + onlyB): for one code the same number as Holsti, except that a
 // table without any coding has F1 0.
-func (t AgreementTable) F1() float64 { return ratio(2*t.Both, 2*t.Both+t.OnlyA+t.OnlyB) }
-
-func ratio(a, b int) float64 {
-	if b == 0 {
-		return 0
-	}
-	return float64(a) / float64(b)
-}
+func (t AgreementTable) F1() float64 { return Share(2*t.Both, 2*t.Both+t.OnlyA+t.OnlyB) }
 
 // CodeEvaluation is the table of one code of a level.
 type CodeEvaluation struct {
@@ -221,21 +208,26 @@ func Evaluate(s *Scheme, level policykb.Level, units []string, reference, candid
 		if c.Level != level {
 			continue
 		}
-		var t AgreementTable
-		for _, w := range who[c.ID] {
-			t = t.Add(cell(w))
-		}
-		t.Neither = len(units) - t.Both - t.OnlyA - t.OnlyB
+		t := Tally(who[c.ID], len(units))
 		ev.Pooled = ev.Pooled.Add(t)
 		if len(who[c.ID]) > 0 {
 			ev.ByCode = append(ev.ByCode, CodeEvaluation{CodeID: c.ID, AgreementTable: t})
 		}
 	}
-	for _, w := range coded {
-		ev.Coded = ev.Coded.Add(cell(w))
-	}
-	ev.Coded.Neither = len(units) - ev.Coded.Both - ev.Coded.OnlyA - ev.Coded.OnlyB
+	ev.Coded = Tally(coded, len(units))
 	return ev
+}
+
+// Tally is the table of the decisions at one code over n units: marks maps
+// each unit either coder coded (at the code) to who did, bit 1 for coder
+// A and bit 2 for coder B; the other units count as Neither.
+func Tally(marks map[string]int, n int) AgreementTable {
+	var t AgreementTable
+	for _, w := range marks {
+		t = t.Add(cell(w))
+	}
+	t.Neither = n - t.Both - t.OnlyA - t.OnlyB
+	return t
 }
 
 func cell(w int) AgreementTable {

@@ -11,32 +11,6 @@
 // with a confidence; they never replace a human's codings and count in no
 // number unless a filter asks for them.
 //
-// It imports the standard library, yaml.v3, the root package, analysis
-// and graph.
+// It imports the standard library, go.yaml.in/yaml/v3, the root package,
+// analysis, graph and internal/parallel.
 package autocode
-
-import (
-	"runtime"
-	"sync"
-)
-
-// forEach calls f(0..n-1) on up to GOMAXPROCS goroutines.
-func forEach(n int, f func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				f(i)
-			}
-		}()
-	}
-	for i := range n {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/policykb/policykb"
 	"github.com/policykb/policykb/graph"
+	"github.com/policykb/policykb/internal/parallel"
 )
 
 // unitsOf builds a stored document's units; a document stored without
@@ -174,7 +175,7 @@ func Apply(ctx context.Context, store *graph.Store, w graph.Words, coder string,
 	err := store.EachCodingDocument(ctx, q, 100, func(batch []graph.CodingDocument) error {
 		ids := make([]string, len(batch))
 		results := make([][]policykb.Coding, len(batch))
-		forEach(len(batch), func(i int) {
+		parallel.ForEach(len(batch), func(i int) {
 			d := batch[i]
 			ids[i] = d.Document.ID
 			for _, u := range unitsOf(d, w) {

@@ -94,7 +94,7 @@ func writeSimilarity(ctx context.Context, src Source, req Request, tw TableWrite
 	}
 	var cities []policykb.City
 	for _, c := range all {
-		if namedBy(c, req.Filter) {
+		if req.Filter.NamesCity(c) {
 			cities = append(cities, c)
 		}
 	}
@@ -127,25 +127,6 @@ func writeSimilarity(ctx context.Context, src Source, req Request, tw TableWrite
 		}
 	}
 	return len(d.Order), nil
-}
-
-// namedBy reports whether the filter's cities and provinces (if any)
-// name a city, case-insensitively, as the graph matches them.
-func namedBy(c policykb.City, f policykb.CorpusFilter) bool {
-	match := func(want []string, names ...string) bool {
-		if len(want) == 0 {
-			return true
-		}
-		for _, w := range want {
-			for _, n := range names {
-				if n != "" && strings.EqualFold(strings.TrimSpace(w), n) {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	return match(f.Cities, c.Name, c.NameZh) && match(f.Provinces, c.Province)
 }
 
 // CooccurrenceColumns are the columns of the cooccurrence table.

@@ -12,6 +12,11 @@
 // XLSX file is a zip whose parts are assembled at the end; its rows are
 // buffered in a temporary file beyond a few megabytes, not in memory.)
 //
-// It imports the standard library, the root package policykb, graph and
-// excelize.
+// It also maps the knowledge base onto REFI-QDA for `policykb export
+// qdpx|qdc` (QDPX, QDC: codes with stable GUIDs, cities as cases, coders as
+// users, documents as text sources with their codings as selections), which
+// package refiqda writes.
+//
+// It imports the standard library, the root package policykb, graph,
+// refiqda and excelize.
 package exports

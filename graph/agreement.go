@@ -66,6 +66,45 @@ WHERE %s
 RETURN d.id, COUNT { (d)-[:HAS_SENTENCE]->(:Sentence) }
 ORDER BY city.name, d.issuedOn, d.id`
 
+// coderDocuments reads in tx which of coders a and b made any coding and,
+// when both did, the documents f admits that both coded at least one
+// sentence in (the units' documents of Agreement and CompareCoders), in
+// document order, with their number of sentences. params are f's
+// (filterParams) with coderA, coderB and coders set to a, b and both.
+func coderDocuments(ctx context.Context, tx neo4j.ManagedTransaction, f policykb.CorpusFilter, params map[string]any, a, b string) (present map[string]bool, docs []string, sentences int, err error) {
+	rs, err := collect(ctx, tx, codersPresent, params)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	present = map[string]bool{}
+	for _, rec := range rs {
+		present[str(rec.Values[0])] = boolean(rec.Values[1])
+	}
+	if !present[a] || !present[b] {
+		return present, nil, 0, nil
+	}
+	rs, err = collect(ctx, tx, fmt.Sprintf(agreementDocuments, filterClause(f, params, false)), params)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	for _, rec := range rs {
+		docs = append(docs, str(rec.Values[0]))
+		sentences += integer(rec.Values[1])
+	}
+	return present, docs, sentences, nil
+}
+
+// unknownCoder is the BAD_USER_INPUT error for the first of the coders
+// (argument name, coder, …) that made no coding (present says who did).
+func unknownCoder(present map[string]bool, args ...string) error {
+	for i := 0; i+1 < len(args); i += 2 {
+		if !present[args[i+1]] {
+			return policykb.InvalidArgument(args[i], "no coding is by the coder %q", args[i+1])
+		}
+	}
+	return nil
+}
+
 // agreementCodings lists, for every unit, which coder coded it at which
 // code of the level (at the code or below it).
 const agreementCodings = `
@@ -93,6 +132,8 @@ RETURN code, coder, ` + sentenceFields
 // and coderB). Coders without a common admitted document give zero units
 // and zero measures.
 func (s *Store) Agreement(ctx context.Context, coderA, coderB string, level policykb.Level, f policykb.CorpusFilter) (Agreement, error) {
+	ctx, end := s.enter(ctx, "Agreement")
+	defer end()
 	res := Agreement{CoderA: coderA, CoderB: coderB, Level: level}
 	switch {
 	case len(f.Coders) > 0:
@@ -108,28 +149,14 @@ func (s *Store) Agreement(ctx context.Context, coderA, coderB string, level poli
 	if err != nil {
 		return res, fmt.Errorf("graph: agreement: %w", err)
 	}
-	docsQ := fmt.Sprintf(agreementDocuments, filterClause(f, params, false))
-	present := map[string]bool{}
+	var present map[string]bool
 	var recs []*neo4j.Record
 	_, err = s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		res.Documents, res.Units, recs = nil, 0, nil
-		rs, err := collect(ctx, tx, codersPresent, params)
-		if err != nil {
+		recs = nil
+		var err error
+		present, res.Documents, res.Units, err = coderDocuments(ctx, tx, f, params, coderA, coderB)
+		if err != nil || !present[coderA] || !present[coderB] {
 			return nil, err
-		}
-		for _, rec := range rs {
-			present[str(rec.Values[0])] = boolean(rec.Values[1])
-		}
-		if !present[coderA] || !present[coderB] {
-			return nil, nil
-		}
-		rs, err = collect(ctx, tx, docsQ, params)
-		if err != nil {
-			return nil, err
-		}
-		for _, rec := range rs {
-			res.Documents = append(res.Documents, str(rec.Values[0]))
-			res.Units += integer(rec.Values[1])
 		}
 		params["docs"] = res.Documents
 		recs, err = collect(ctx, tx, agreementCodings, params)
@@ -138,10 +165,8 @@ func (s *Store) Agreement(ctx context.Context, coderA, coderB string, level poli
 	if err != nil {
 		return res, fmt.Errorf("graph: agreement: %w", err)
 	}
-	for _, arg := range []struct{ name, coder string }{{"coderA", coderA}, {"coderB", coderB}} {
-		if !present[arg.coder] {
-			return res, policykb.InvalidArgument(arg.name, "no coding is by the coder %q", arg.coder)
-		}
+	if err := unknownCoder(present, "coderA", coderA, "coderB", coderB); err != nil {
+		return res, err
 	}
 
 	// yes[code][sentence id] says who coded the unit at the code: bit 1 A, bit 2 B.
@@ -167,21 +192,13 @@ func (s *Store) Agreement(ctx context.Context, coderA, coderB string, level poli
 		if c.Level != level {
 			continue
 		}
-		var t AgreementTable
+		t := analysis.Tally(yes[c.ID], res.Units)
 		var differ []policykb.Sentence
 		for id, who := range yes[c.ID] {
-			switch who {
-			case 3:
-				t.Both++
-			case 1:
-				t.OnlyA++
-				differ = append(differ, units[id])
-			case 2:
-				t.OnlyB++
+			if who != 3 {
 				differ = append(differ, units[id])
 			}
 		}
-		t.Neither = res.Units - t.Both - t.OnlyA - t.OnlyB
 		res.Pooled = res.Pooled.Add(t)
 		if len(yes[c.ID]) == 0 {
 			continue

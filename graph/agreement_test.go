@@ -97,45 +97,6 @@ func loadAgrFixture(t *testing.T) *graph.Store {
 // carry rounding of their own).
 func agrNear(a, b float64) bool { return math.Abs(a-b) < 1e-12 }
 
-// TestAgreementTable checks the formulas on tables worked out by hand.
-func TestAgreementTable(t *testing.T) {
-	tests := []struct {
-		name                   string
-		table                  graph.AgreementTable
-		percent, kappa, holsti float64
-	}{
-		// n=6, po=5/6, pA=2/6, pB=1/6, pe=(2·1+4·5)/36=22/36,
-		// kappa=(30−22)/(36−22)=8/14; Holsti=2/(2+1).
-		{"K1 of the fixture", graph.AgreementTable{Both: 1, OnlyA: 1, Neither: 4}, 5.0 / 6, 8.0 / 14, 2.0 / 3},
-		// po=3/6, pA=1/6, pB=2/6, pe=(1·2+5·4)/36=22/36,
-		// kappa=(18−22)/(36−22)=−4/14; Holsti=0.
-		{"K3: worse than chance", graph.AgreementTable{OnlyA: 1, OnlyB: 2, Neither: 3}, 0.5, -4.0 / 14, 0},
-		// Complete agreement: po=1, pe=(3·3+3·3)/36=1/2, kappa=1.
-		{"perfect", graph.AgreementTable{Both: 3, Neither: 3}, 1, 1, 1},
-		// Nobody coded: pe=1, kappa 1 by convention; Holsti 1.
-		{"nobody coded", graph.AgreementTable{Neither: 5}, 1, 1, 1},
-		// Both coded everything: pe=1 again.
-		{"everybody coded", graph.AgreementTable{Both: 4}, 1, 1, 1},
-		// Complete disagreement with balanced marginals: po=0,
-		// pe=(1·1+1·1)/4=1/2, kappa=(0−2)/(4−2)=−1.
-		{"opposite", graph.AgreementTable{OnlyA: 1, OnlyB: 1}, 0, -1, 0},
-		{"empty", graph.AgreementTable{}, 0, 0, 0},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.table.PercentAgreement(); !agrNear(got, tt.percent) {
-				t.Errorf("percent agreement %v, want %v", got, tt.percent)
-			}
-			if got := tt.table.Kappa(); !agrNear(got, tt.kappa) {
-				t.Errorf("kappa %v, want %v", got, tt.kappa)
-			}
-			if got := tt.table.Holsti(); !agrNear(got, tt.holsti) {
-				t.Errorf("Holsti %v, want %v", got, tt.holsti)
-			}
-		})
-	}
-}
-
 // agreementByPython holds the values an independent implementation gives
 // for coders A and B on the fixture: this standard-library Python script,
 // which works from the raw codings, not from the code under test.

@@ -57,6 +57,8 @@ RETURN collect([s.id, k.id, r.coder, r.origin, r.confidence])`
 // batch read in a read transaction of its own. An error from fn stops the
 // reading and is returned as it is.
 func (s *Store) EachCodingDocument(ctx context.Context, q CodingDocumentsQuery, batch int, fn func([]CodingDocument) error) error {
+	ctx, end := s.enter(ctx, "EachCodingDocument")
+	defer end()
 	if batch < 1 {
 		batch = DefaultDocumentsPerBatch
 	}
@@ -191,6 +193,8 @@ SET r.confidence = row.confidence`
 // Documents go in transactions of BatchSize codings or so; automatic
 // codings count in no rollup, so none is recomputed.
 func (s *Store) ReplaceAutoCodings(ctx context.Context, coder string, docIDs []string, codings []policykb.Coding) (WriteSummary, error) {
+	ctx, end := s.enter(ctx, "ReplaceAutoCodings")
+	defer end()
 	if !strings.HasPrefix(coder, policykb.AutoCoderPrefix) {
 		return WriteSummary{}, policykb.InvalidArgument("coder", "an automatic coder's name begins with %q, got %q", policykb.AutoCoderPrefix, coder)
 	}

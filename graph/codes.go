@@ -21,6 +21,8 @@ RETURN c.id, c.level, c.number, c.name, c.nameZh, c.source, p.id, c.ord, coalesc
 // followed by its children, siblings in the order they were loaded (then
 // by number and name).
 func (s *Store) Codes(ctx context.Context) ([]policykb.Code, error) {
+	ctx, end := s.enter(ctx, "Codes")
+	defer end()
 	codes, err := readShared(ctx, s, &s.catalog.codes, s.codesIn)
 	if err != nil {
 		return nil, fmt.Errorf("graph: codes: %w", err)

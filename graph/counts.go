@@ -91,6 +91,8 @@ func (s *Store) runCounts(ctx context.Context, study, cypher string, params map[
 // with no coding included with zeros. Answered from the rollups unless the
 // filter names coders.
 func (s *Store) Counts(ctx context.Context, level policykb.Level, f policykb.CorpusFilter) ([]policykb.Count, error) {
+	ctx, end := s.enter(ctx, "Counts")
+	defer end()
 	return s.counts(ctx, level, f, sentenceLevel(f))
 }
 
@@ -119,6 +121,8 @@ func (s *Store) counts(ctx context.Context, level policykb.Level, f policykb.Cor
 // sentences the filter admits; every requested id is present (zeros for an
 // id no code has). Answered from the rollups unless the filter names coders.
 func (s *Store) CodeCounts(ctx context.Context, codeIDs []string, f policykb.CorpusFilter) (map[string]policykb.Count, error) {
+	ctx, end := s.enter(ctx, "CodeCounts")
+	defer end()
 	return s.codeCounts(ctx, codeIDs, f, sentenceLevel(f))
 }
 
@@ -144,6 +148,8 @@ func (s *Store) codeCounts(ctx context.Context, codeIDs []string, f policykb.Cor
 // sentence, the non-zero counts of the level's codes, in codebook order.
 // Answered from the rollups unless the filter names coders.
 func (s *Store) CountsByCity(ctx context.Context, level policykb.Level, f policykb.CorpusFilter) (map[string][]policykb.Count, error) {
+	ctx, end := s.enter(ctx, "CountsByCity")
+	defer end()
 	return s.countsByCity(ctx, level, f, sentenceLevel(f))
 }
 
@@ -163,6 +169,8 @@ func (s *Store) countsByCity(ctx context.Context, level policykb.Level, f policy
 // the level's codes in it, in codebook order (material sources is 1).
 // Answered from the rollups.
 func (s *Store) CountsByDocument(ctx context.Context, level policykb.Level, docIDs []string) (map[string][]policykb.Count, error) {
+	ctx, end := s.enter(ctx, "CountsByDocument")
+	defer end()
 	return s.countsByDocument(ctx, "", level, docIDs, false)
 }
 
@@ -170,6 +178,8 @@ func (s *Store) CountsByDocument(ctx context.Context, level policykb.Level, docI
 // is the whole base, see ResolveStudy). Answered from the rollups, which
 // are per code and so per study.
 func (s *Store) StudyCountsByDocument(ctx context.Context, study string, level policykb.Level, docIDs []string) (map[string][]policykb.Count, error) {
+	ctx, end := s.enter(ctx, "StudyCountsByDocument")
+	defer end()
 	return s.countsByDocument(ctx, study, level, docIDs, false)
 }
 
@@ -231,6 +241,8 @@ RETURN collect([name, refs, docs, ids])`
 // answered from the city rollups when the filter admits or rejects whole
 // cities only.
 func (s *Store) CitationCounts(ctx context.Context, codeID string, f policykb.CorpusFilter) ([]Citation, error) {
+	ctx, end := s.enter(ctx, "CitationCounts")
+	defer end()
 	if !cityLevel(f) {
 		cs, err := s.Citations(ctx, codeID, f)
 		for i := range cs {
@@ -253,6 +265,8 @@ RETURN collect([name, refs, docs, []])`, params)
 // the documents holding them. Answered from the document rollups unless
 // the filter names coders.
 func (s *Store) Citations(ctx context.Context, codeID string, f policykb.CorpusFilter) ([]Citation, error) {
+	ctx, end := s.enter(ctx, "Citations")
+	defer end()
 	return s.citations(ctx, codeID, f, sentenceLevel(f))
 }
 
@@ -297,6 +311,8 @@ RETURN city.name, s.id, s.doc, s.index, s.kind, s.text, s.start, s.end`
 // Evidence returns, for each named city, the first n admitted sentences
 // coded at the code or below it, in document then sentence order.
 func (s *Store) Evidence(ctx context.Context, codeID string, f policykb.CorpusFilter, cities []string, n int) (map[string][]policykb.Sentence, error) {
+	ctx, end := s.enter(ctx, "Evidence")
+	defer end()
 	params, err := s.filterParams(ctx, f, map[string]any{"code": codeID, "cities": cities, "n": int64(n)})
 	if err != nil {
 		return nil, fmt.Errorf("graph: evidence: %w", err)

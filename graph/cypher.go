@@ -72,6 +72,8 @@ type CypherResult struct {
 // (2023-07-02, 2023-07-02T10:00:00Z), durations ISO 8601 durations
 // (P1M2DT3S), points {srid, x, y[, z]}, byte arrays base64 strings.
 func (s *Store) Cypher(ctx context.Context, statement string, params map[string]any, opts CypherOptions) (CypherResult, error) {
+	ctx, end := s.enter(ctx, "Cypher")
+	defer end()
 	if opts.MaxRows <= 0 {
 		opts.MaxRows = 1000
 	}

@@ -24,6 +24,8 @@ const allCities = `MATCH (c:City) RETURN c.name, c.nameZh, c.province ORDER BY c
 
 // Cities returns every city, ordered by name.
 func (s *Store) Cities(ctx context.Context) ([]policykb.City, error) {
+	ctx, end := s.enter(ctx, "Cities")
+	defer end()
 	cities, err := readShared(ctx, s, &s.catalog.cities, s.citiesIn)
 	if err != nil {
 		return nil, fmt.Errorf("graph: cities: %w", err)
@@ -56,6 +58,8 @@ func coderDocCondition(f policykb.CorpusFilter, params map[string]any) string {
 // Documents lists the documents the filter admits, ordered by city name,
 // issue date and id, without their text, with the total number admitted.
 func (s *Store) Documents(ctx context.Context, f policykb.CorpusFilter, p Page) ([]policykb.Document, int, error) {
+	ctx, end := s.enter(ctx, "Documents")
+	defer end()
 	params, err := s.filterParams(ctx, f, map[string]any{"offset": int64(p.Offset), "limit": int64(p.Limit)})
 	if err != nil {
 		return nil, 0, err
@@ -76,6 +80,8 @@ RETURN ` + documentFields
 // DocumentsByID returns the documents with the given ids, keyed by id;
 // unknown ids are absent from the map.
 func (s *Store) DocumentsByID(ctx context.Context, ids []string) (map[string]policykb.Document, error) {
+	ctx, end := s.enter(ctx, "DocumentsByID")
+	defer end()
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return collect(ctx, tx, documentsByID, map[string]any{"ids": ids})
 	})
@@ -97,6 +103,8 @@ RETURN ` + documentFields + ` ORDER BY city.name, d.issuedOn, d.id`
 // DocumentsByCity returns each named city's documents (by City.Name), in
 // issue-date order.
 func (s *Store) DocumentsByCity(ctx context.Context, cities []string) (map[string][]policykb.Document, error) {
+	ctx, end := s.enter(ctx, "DocumentsByCity")
+	defer end()
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return collect(ctx, tx, documentsByCity, map[string]any{"cities": cities})
 	})
@@ -117,6 +125,8 @@ RETURN d.id, COUNT { (d)-[:HAS_SENTENCE]->(:Sentence) }`
 
 // SentenceCounts returns the number of sentences of each document.
 func (s *Store) SentenceCounts(ctx context.Context, docIDs []string) (map[string]int, error) {
+	ctx, end := s.enter(ctx, "SentenceCounts")
+	defer end()
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return collect(ctx, tx, sentenceCounts, map[string]any{"ids": docIDs})
 	})
@@ -137,6 +147,8 @@ RETURN ` + documentFields + `, d.text`
 // DocumentSentences returns a stored document with its text and all its
 // sentences in order, or ErrNotFound.
 func (s *Store) DocumentSentences(ctx context.Context, docID string) (policykb.Document, []policykb.Sentence, error) {
+	ctx, end := s.enter(ctx, "DocumentSentences")
+	defer end()
 	var doc policykb.Document
 	var sentences []policykb.Sentence
 	_, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {

@@ -36,6 +36,8 @@ RETURN collect([s.id, r.coder, k.id])`
 // The filter may not name coders; an unknown coder is BAD_USER_INPUT, as
 // in Agreement.
 func (s *Store) CompareCoders(ctx context.Context, reference, candidate string, f policykb.CorpusFilter) (Comparison, error) {
+	ctx, end := s.enter(ctx, "CompareCoders")
+	defer end()
 	c := Comparison{Reference: map[string][]string{}, Candidate: map[string][]string{}}
 	switch {
 	case len(f.Coders) > 0:
@@ -47,31 +49,18 @@ func (s *Store) CompareCoders(ctx context.Context, reference, candidate string, 
 	if err != nil {
 		return c, err
 	}
-	docsQ := fmt.Sprintf(agreementDocuments, filterClause(f, params, false))
-	present := map[string]bool{}
+	var present map[string]bool
 	_, err = s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		c.Documents, c.Units = nil, nil
+		c.Units = nil
 		clear(c.Reference)
 		clear(c.Candidate)
-		rs, err := collect(ctx, tx, codersPresent, params)
-		if err != nil {
+		var err error
+		present, c.Documents, _, err = coderDocuments(ctx, tx, f, params, reference, candidate)
+		if err != nil || !present[reference] || !present[candidate] {
 			return nil, err
-		}
-		for _, rec := range rs {
-			present[str(rec.Values[0])] = boolean(rec.Values[1])
-		}
-		if !present[reference] || !present[candidate] {
-			return nil, nil
-		}
-		rs, err = collect(ctx, tx, docsQ, params)
-		if err != nil {
-			return nil, err
-		}
-		for _, rec := range rs {
-			c.Documents = append(c.Documents, str(rec.Values[0]))
 		}
 		params["docs"] = c.Documents
-		rs, err = collect(ctx, tx, comparisonUnits, params)
+		rs, err := collect(ctx, tx, comparisonUnits, params)
 		if err != nil {
 			return nil, err
 		}
@@ -100,10 +89,8 @@ func (s *Store) CompareCoders(ctx context.Context, reference, candidate string, 
 	if err != nil {
 		return c, fmt.Errorf("graph: compare coders: %w", err)
 	}
-	for _, arg := range []struct{ name, coder string }{{"reference", reference}, {"candidate", candidate}} {
-		if !present[arg.coder] {
-			return c, policykb.InvalidArgument(arg.name, "no coding is by the coder %q", arg.coder)
-		}
+	if err := unknownCoder(present, "reference", reference, "candidate", candidate); err != nil {
+		return c, err
 	}
 	return c, nil
 }

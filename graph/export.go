@@ -26,6 +26,8 @@ MATCH ()-[r:CODED_AS]->() RETURN DISTINCT coalesce(r.coder, '') AS coder ORDER B
 // catalog.go): it is read from the database once per change of the
 // knowledge base.
 func (s *Store) Coders(ctx context.Context) ([]string, error) {
+	ctx, end := s.enter(ctx, "Coders")
+	defer end()
 	coders, err := readShared(ctx, s, &s.catalog.coders, s.codersIn)
 	if err != nil {
 		return nil, fmt.Errorf("graph: coders: %w", err)
@@ -62,6 +64,8 @@ ORDER BY d.id, s.index, k.id, r.coder`
 // transaction (at least 1), so that only one batch is held in memory. It
 // stops at the first error fn returns, and returns it.
 func (s *Store) EachDocument(ctx context.Context, batchSize int, fn func(ExportDocument) error) error {
+	ctx, end := s.enter(ctx, "EachDocument")
+	defer end()
 	if batchSize < 1 {
 		batchSize = 1
 	}
@@ -139,6 +143,8 @@ const documentTexts = `MATCH (d:Document) WHERE d.id IN $ids RETURN d.id, d.text
 // DocumentTexts returns the stored text of each document, keyed by id;
 // unknown ids are absent.
 func (s *Store) DocumentTexts(ctx context.Context, ids []string) (map[string]string, error) {
+	ctx, end := s.enter(ctx, "DocumentTexts")
+	defer end()
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return collect(ctx, tx, documentTexts, map[string]any{"ids": ids})
 	})

@@ -38,6 +38,8 @@ const (
 // the store holds (see catalog.go), documents by one lookup of their ids.
 // Without the check a misspelt name silently matches nothing.
 func (s *Store) CheckFilter(ctx context.Context, f policykb.CorpusFilter) error {
+	ctx, end := s.enter(ctx, "CheckFilter")
+	defer end()
 	if len(f.Cities) > 0 || len(f.Provinces) > 0 {
 		cities, err := s.Cities(ctx)
 		if err != nil {

@@ -53,6 +53,8 @@ MATCH (d:Document) WHERE d.id IN $ids RETURN d.id, d.text`
 // not called for a batch without codings. An error from fn stops the
 // reading and is returned as it is.
 func (s *Store) EachCodingBatch(ctx context.Context, f policykb.CorpusFilter, docsPerBatch int, fn func([]CodingRow) error) error {
+	ctx, end := s.enter(ctx, "EachCodingBatch")
+	defer end()
 	if docsPerBatch <= 0 {
 		docsPerBatch = DefaultDocumentsPerBatch
 	}

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"strings"
@@ -38,23 +39,43 @@ import (
 //     again), reported as RESOURCE_EXHAUSTED;
 //   - anything else, including a commit whose connection died (it may have
 //     committed): not retried.
+//
+// After an outage. Neo4j started again after a kill logs connections in
+// while its database is still recovering; a query sent then waits for the
+// database, then runs on a cold server, and its request ends at its
+// deadline as TIMEOUT, where the truth is that Neo4j is not up yet. So once
+// a call has seen Neo4j down or a connection die, every attempt first runs
+// RETURN 1 with at most probeTimeout; while that goes unanswered the call
+// fails as UNAVAILABLE, and the first answer ends the check.
 const (
 	firstRetryDelay    = 200 * time.Millisecond
 	maxDeadConnections = 100 // the driver's default pool size
+	probeTimeout       = 2 * time.Second
 )
 
 // transact runs work in a managed transaction of the given mode with the
 // retries above, bounded by TxTimeout on the server and by ctx.
 func (s *Store) transact(ctx context.Context, mode neo4j.AccessMode, work neo4j.ManagedTransactionWork) (any, error) {
+	if err := hookErr(ctx); err != nil {
+		return nil, err
+	}
 	start := time.Now()
 	delay := firstRetryDelay
 	dead := 0
 	for {
+		if s.suspect.Load() {
+			if err := s.probe(ctx); err != nil {
+				return nil, err
+			}
+		}
 		out, err := s.attempt(ctx, mode, work)
 		if err == nil {
 			return out, nil
 		}
 		cause := attemptCause(err)
+		if ctx.Err() == nil && (s.isDown(cause) || isDeadConnection(cause)) {
+			s.suspect.Store(true)
+		}
 		switch {
 		case ctx.Err() != nil, s.isDown(cause), isResourceExhausted(cause):
 			return nil, err
@@ -88,6 +109,31 @@ func (s *Store) attempt(ctx context.Context, mode neo4j.AccessMode, work neo4j.M
 		return sess.ExecuteRead(ctx, work, neo4j.WithTxTimeout(s.cfg.TxTimeout))
 	}
 	return sess.ExecuteWrite(ctx, work, neo4j.WithTxTimeout(s.cfg.TxTimeout))
+}
+
+// probe runs RETURN 1 within probeTimeout (after an outage, see above) and
+// ends the check when it is answered; unanswered, it is UNAVAILABLE unless
+// the caller's own time ran out first.
+func (s *Store) probe(ctx context.Context) error {
+	pctx, cancel := context.WithTimeout(ctx, probeTimeout)
+	defer cancel()
+	_, err := s.attempt(pctx, neo4j.AccessModeRead, func(tx neo4j.ManagedTransaction) (any, error) {
+		res, err := tx.Run(pctx, "RETURN 1", nil)
+		if err != nil {
+			return nil, err
+		}
+		_, err = res.Single(pctx)
+		return nil, err
+	})
+	switch {
+	case err == nil:
+		s.suspect.Store(false)
+		return nil
+	case ctx.Err() != nil:
+		return err
+	default:
+		return errDown(fmt.Errorf("Neo4j was down and does not answer RETURN 1 yet: %w", err))
+	}
 }
 
 // attemptCause is the error of the attempt: the driver reports a retryable

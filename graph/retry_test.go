@@ -96,4 +96,25 @@ func TestDownAndBack(t *testing.T) {
 	if errs := readAll(); len(errs) > 0 {
 		t.Errorf("Neo4j answering again: %d reads failed, first: %v", len(errs), errs[0])
 	}
+
+	// Neo4j killed and started again, its database still recovering: new
+	// connections are made (Bolt logs them in) but no query is answered.
+	// A request then is UNAVAILABLE within a few seconds, not a TIMEOUT at
+	// its deadline.
+	relay.Mute()
+	for range 2 {
+		ctx, cancel := context.WithTimeout(ctx, 8*time.Second)
+		_, err := s.Stats(ctx)
+		if code := policykb.ErrorCodeOf(err); code != policykb.EUnavailable {
+			t.Errorf("Neo4j answering no query: %v (code %q), want UNAVAILABLE", err, code)
+		}
+		if ctx.Err() != nil {
+			t.Errorf("Neo4j answering no query: the read waited until its deadline instead of giving up")
+		}
+		cancel()
+	}
+	relay.Start()
+	if errs := readAll(); len(errs) > 0 {
+		t.Errorf("Neo4j recovered: %d reads failed, first: %v", len(errs), errs[0])
+	}
 }

@@ -48,6 +48,8 @@ RETURN k.id, true IN where, false IN where`
 // heldOut must name at least one document; an unknown id, or a document
 // the filter does not admit, is BAD_USER_INPUT naming "heldOut".
 func (s *Store) Saturation(ctx context.Context, heldOut []string, level policykb.Level, f policykb.CorpusFilter) (Saturation, error) {
+	ctx, end := s.enter(ctx, "Saturation")
+	defer end()
 	res := Saturation{Level: level}
 	for _, id := range heldOut {
 		if !slices.Contains(res.HeldOut, id) {

@@ -34,6 +34,8 @@ ORDER BY d.issuedOn IS NULL, d.issuedOn, d.id`
 // the codes of the level coded in each, from the document rollups (or,
 // when the filter names coders, from the codings), in one transaction.
 func (s *Store) CodedDocuments(ctx context.Context, level policykb.Level, f policykb.CorpusFilter) (CodedDocuments, error) {
+	ctx, end := s.enter(ctx, "CodedDocuments")
+	defer end()
 	res := CodedDocuments{Level: level}
 	codes, err := s.StudyCodes(ctx, f.Study)
 	if err != nil {

@@ -41,6 +41,8 @@ var schemaStatements = []string{
 // words of documents stored without them or with words of another version
 // (words_write.go). It is idempotent.
 func (s *Store) EnsureSchema(ctx context.Context) error {
+	ctx, end := s.enter(ctx, "EnsureSchema")
+	defer end()
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(ctx)
 	for _, stmt := range schemaStatements {
@@ -106,6 +108,8 @@ RETURN count(*)`, func(batch int) int { return 5 * batch }},
 // coded tens of thousands of times needs one huge transaction.
 // Constraints and indexes stay.
 func (s *Store) Wipe(ctx context.Context) (WriteSummary, error) {
+	ctx, end := s.enter(ctx, "Wipe")
+	defer end()
 	var sum WriteSummary
 	for _, step := range wipeSteps {
 		params := map[string]any{"limit": int64(step.limit(s.cfg.BatchSize))}

@@ -79,6 +79,8 @@ WHERE `
 // "text"; one whose terms are all dropped by the analyzer (punctuation, an
 // English stop word) matches nothing.
 func (s *Store) Search(ctx context.Context, text string, f policykb.CorpusFilter, p Page) ([]policykb.Sentence, int, error) {
+	ctx, end := s.enter(ctx, "Search")
+	defer end()
 	q := SearchQuery(text)
 	if q == "" {
 		return nil, 0, policykb.InvalidArgument("text", "the search text is empty")

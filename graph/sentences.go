@@ -57,6 +57,8 @@ func (q SentenceQuery) where(params map[string]any) string {
 // Sentences lists the sentences a query selects in document order (city,
 // issue date, document id) then sentence order, with the total selected.
 func (s *Store) Sentences(ctx context.Context, q SentenceQuery, p Page) ([]policykb.Sentence, int, error) {
+	ctx, end := s.enter(ctx, "Sentences")
+	defer end()
 	params, err := s.filterParams(ctx, q.Filter, map[string]any{"offset": int64(p.Offset), "limit": int64(p.Limit)})
 	if err != nil {
 		return nil, 0, err
@@ -84,6 +86,8 @@ RETURN ` + sentenceFields + ` ORDER BY d.id, s.index`
 // in [Offset, Offset+Limit), in order. Sentence indexes are contiguous from
 // 0, so this is one page of each document.
 func (s *Store) SentencesByDocument(ctx context.Context, docIDs []string, p Page) (map[string][]policykb.Sentence, error) {
+	ctx, end := s.enter(ctx, "SentencesByDocument")
+	defer end()
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return collect(ctx, tx, sentencesOfDocuments, map[string]any{"ids": docIDs, "offset": int64(p.Offset), "limit": int64(p.Limit)})
 	})
@@ -104,6 +108,8 @@ RETURN ` + sentenceFields
 
 // SentencesByID returns the sentences with the given ids, keyed by id.
 func (s *Store) SentencesByID(ctx context.Context, ids []string) (map[string]policykb.Sentence, error) {
+	ctx, end := s.enter(ctx, "SentencesByID")
+	defer end()
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return collect(ctx, tx, sentencesByID, map[string]any{"ids": ids})
 	})
@@ -126,6 +132,8 @@ ORDER BY s.id, k.ord, k.id, r.coder`
 // CodingsBySentence returns the codings of each sentence (of every study,
 // each with its Study), ordered by code (codebook order) then coder.
 func (s *Store) CodingsBySentence(ctx context.Context, sentenceIDs []string) (map[string][]policykb.Coding, error) {
+	ctx, end := s.enter(ctx, "CodingsBySentence")
+	defer end()
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return collect(ctx, tx, codingsOfSentences, map[string]any{"ids": sentenceIDs})
 	})
@@ -141,4 +149,22 @@ func (s *Store) CodingsBySentence(ctx context.Context, sentenceIDs []string) (ma
 		res[c.SentenceID] = append(res[c.SentenceID], c)
 	}
 	return res, nil
+}
+
+// pageSentences counts and pages the sentences a WHERE (on city, d and s)
+// admits, in the order of Sentences (count, when not empty, returns their
+// total from derived data; see countAndPage). params must hold offset and
+// limit; when they hold a code (SentenceQuery.where), $under is bound to
+// it and the codes below it.
+func (s *Store) pageSentences(ctx context.Context, count, where string, params map[string]any) ([]policykb.Sentence, int, error) {
+	if code, ok := params["code"].(string); ok {
+		study, _ := params["fStudy"].(string) // bound by the filter's conditions under a study
+		codes, err := s.StudyCodes(ctx, study)
+		if err != nil {
+			return nil, 0, err
+		}
+		params["under"] = subtree(codes, code)
+	}
+	match := "\nMATCH (city:City)-[:ISSUED]->(d:Document)-[:HAS_SENTENCE]->(s:Sentence) WHERE " + where
+	return countAndPage(ctx, s, count, match, "city.name, d.issuedOn, d.id, s.index", sentenceFields, params, sentenceOf)
 }

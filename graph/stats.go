@@ -28,6 +28,8 @@ func (s *Store) Stats(ctx context.Context) (policykb.Stats, error) { return s.St
 
 // StudyStats is Stats of one study; study "" is the whole base.
 func (s *Store) StudyStats(ctx context.Context, study string) (policykb.Stats, error) {
+	ctx, end := s.enter(ctx, "Stats")
+	defer end()
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		if study != "" {
 			return collect(ctx, tx, studyStatsQuery, map[string]any{"study": study})

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -53,7 +54,11 @@ type Store struct {
 	routing bool // neo4j:// URI: the driver routes to a cluster's members
 	// cypherFuncs are the user-defined functions Cypher refuses.
 	cypherFuncs cypherFunctions
-	words       heldWords // the word index (words_index.go)
+	words       heldWords  // the word index (words_index.go)
+	onCall      onCallHook // SetOnCall's hook (call.go)
+	// suspect is set when a call saw Neo4j down or a connection die, and
+	// cleared when Neo4j answers again (retry.go).
+	suspect atomic.Bool
 }
 
 // Open connects to Neo4j and verifies that it answers. An unreachable server
@@ -116,6 +121,8 @@ func (s *Store) BatchSize() int { return s.cfg.BatchSize }
 // Ping is the readiness check: the driver reaches a server of the
 // database (without retrying), then RETURN 1 runs in a read transaction.
 func (s *Store) Ping(ctx context.Context) error {
+	ctx, end := s.enter(ctx, "Ping")
+	defer end()
 	if err := s.driver.VerifyConnectivity(ctx); err != nil {
 		return &policykb.Error{Code: policykb.EUnavailable, Message: "the database does not answer", Err: err}
 	}

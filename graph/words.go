@@ -151,6 +151,8 @@ func checkWordArgs(top, minLength int) error {
 // words and words shorter than MinLength, with the totals of the admitted
 // corpus. Counting is on the stored words of each sentence.
 func (s *Store) Words(ctx context.Context, q WordQuery) (WordStats, error) {
+	ctx, end := s.enter(ctx, "Words")
+	defer end()
 	if err := checkWordArgs(q.Top, q.MinLength); err != nil {
 		return WordStats{}, err
 	}
@@ -177,6 +179,8 @@ func (s *Store) Words(ctx context.Context, q WordQuery) (WordStats, error) {
 // holding one of the words, the numbers of those words there (words the
 // city lacks are absent).
 func (s *Store) WordsByCity(ctx context.Context, words []string, f policykb.CorpusFilter) (map[string]map[string]WordCount, error) {
+	ctx, end := s.enter(ctx, "WordsByCity")
+	defer end()
 	idx, err := s.wordIndex(ctx)
 	if err != nil {
 		return nil, err
@@ -288,6 +292,8 @@ type KeywordTable struct {
 // words has no keywords. Sentences of a code are those coded at it or
 // below it by the filter's coders (human ones by default).
 func (s *Store) Keywords(ctx context.Context, q KeywordQuery) ([]KeywordTable, error) {
+	ctx, end := s.enter(ctx, "Keywords")
+	defer end()
 	if err := checkWordArgs(q.Top, q.MinLength); err != nil {
 		return nil, err
 	}
@@ -359,16 +365,16 @@ type keywordUnit struct {
 
 // keywordUnits splits the admitted scope into the units of q.
 func (s *Store) keywordUnits(ctx context.Context, idx *wordIndex, q KeywordQuery, sc wordScope) ([]keywordUnit, error) {
-	want := map[string]bool{}
+	want := map[string]bool{} // document and code ids, as NameKey
 	for _, u := range q.Units {
-		want[strings.ToLower(strings.TrimSpace(u))] = true
+		want[policykb.NameKey(u)] = true
 	}
 	var units []keywordUnit
 	switch q.Of {
 	case KeywordsOfDocument:
 		for _, di := range sc.docs {
 			d := idx.docs[di]
-			if len(want) > 0 && !want[strings.ToLower(d.id)] {
+			if len(want) > 0 && !want[policykb.NameKey(d.id)] {
 				continue
 			}
 			u := keywordUnit{name: d.id, scope: wordScope{docs: []int{di}}}
@@ -384,7 +390,7 @@ func (s *Store) keywordUnits(ctx context.Context, idx *wordIndex, q KeywordQuery
 		}
 		byCity := map[string]*keywordUnit{}
 		for _, c := range cities {
-			if len(want) > 0 && !want[strings.ToLower(c.Name)] && (c.NameZh == "" || !want[strings.ToLower(c.NameZh)]) {
+			if len(q.Units) > 0 && !slices.ContainsFunc(q.Units, c.Called) {
 				continue
 			}
 			byCity[c.Name] = &keywordUnit{name: c.Name}
@@ -417,7 +423,7 @@ func (s *Store) keywordUnits(ctx context.Context, idx *wordIndex, q KeywordQuery
 		}
 		var ids []string
 		for _, c := range codes {
-			if c.Level == q.Level && (len(want) == 0 || want[strings.ToLower(c.ID)]) {
+			if c.Level == q.Level && (len(want) == 0 || want[policykb.NameKey(c.ID)]) {
 				ids = append(ids, c.ID)
 			}
 		}

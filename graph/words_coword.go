@@ -35,6 +35,8 @@ type Coword struct {
 // the sentences (or documents) holding each and each pair of them. Stop
 // words and words shorter than MinLength are left out, as in Words.
 func (s *Store) Coword(ctx context.Context, q CowordQuery) (Coword, error) {
+	ctx, end := s.enter(ctx, "Coword")
+	defer end()
 	if err := checkWordArgs(q.Top, q.MinLength); err != nil {
 		return Coword{}, err
 	}

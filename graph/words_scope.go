@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -75,19 +74,11 @@ func (s *Store) wordScope(ctx context.Context, idx *wordIndex, f policykb.Corpus
 		if err != nil {
 			return sc, err
 		}
-		provinces := map[string]bool{}
-		for _, p := range f.Provinces {
-			provinces[policykb.NameKey(p)] = true
-		}
 		admitted := map[string]bool{}
 		for _, c := range cities {
-			if len(f.Cities) > 0 && !slices.ContainsFunc(f.Cities, c.Called) {
-				continue
+			if f.NamesCity(c) {
+				admitted[c.Name] = true
 			}
-			if len(f.Provinces) > 0 && !provinces[policykb.NameKey(c.Province)] {
-				continue
-			}
-			admitted[c.Name] = true
 		}
 		cityOK = func(name string) bool { return admitted[name] }
 	}

@@ -32,6 +32,8 @@ type WordSentenceQuery struct {
 // the numbers of Words (Sentences), WordsByCity, Keywords (a keyword of a
 // document, city or code: its Sentences) and Coword (a pair's count).
 func (s *Store) WordSentences(ctx context.Context, q WordSentenceQuery, p Page) ([]policykb.Sentence, int, error) {
+	ctx, end := s.enter(ctx, "WordSentences")
+	defer end()
 	if len(q.Words) == 0 {
 		return nil, 0, policykb.InvalidArgument("words", "no word given")
 	}
@@ -165,6 +167,8 @@ MATCH (d:Document) WHERE d.id IN $ids RETURN collect([d.id, d.words])`
 // stop word, or a text that is not one word, is BAD_USER_INPUT naming
 // "word".
 func (s *Store) Concordance(ctx context.Context, word string, window int, f policykb.CorpusFilter, p Page) ([]ConcordanceLine, int, error) {
+	ctx, end := s.enter(ctx, "Concordance")
+	defer end()
 	if s.cfg.Words == nil {
 		return nil, 0, errNoWords
 	}

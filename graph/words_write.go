@@ -3,13 +3,13 @@ package graph
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"strings"
 	"sync"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/policykb/policykb"
+	"github.com/policykb/policykb/internal/parallel"
 )
 
 // Words cuts sentence text into words for word statistics (package words
@@ -85,7 +85,7 @@ func (s *Store) wordsPipeline(groups [][]DocumentBundle) (next func(i int) []str
 		defer close(out)
 		for _, g := range groups {
 			words := make([]string, len(g))
-			forEachDoc(len(g), func(i int) { words[i] = documentWords(s.cfg.Words, g[i].Sentences) })
+			parallel.ForEach(len(g), func(i int) { words[i] = documentWords(s.cfg.Words, g[i].Sentences) })
 			select {
 			case out <- words:
 			case <-done:
@@ -95,33 +95,6 @@ func (s *Store) wordsPipeline(groups [][]DocumentBundle) (next func(i int) []str
 	}()
 	var once sync.Once
 	return func(int) []string { return <-out }, func() { once.Do(func() { close(done) }) }
-}
-
-// forEachDoc calls f(0..n-1) on up to GOMAXPROCS goroutines.
-func forEachDoc(n int, f func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	if workers <= 1 {
-		for i := range n {
-			f(i)
-		}
-		return
-	}
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				f(i)
-			}
-		}()
-	}
-	for i := range n {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 }
 
 // staleWordDocuments returns documents without words, or with words of
@@ -174,7 +147,7 @@ func (s *Store) backfillWords(ctx context.Context) error {
 		if len(rows) == 0 {
 			break
 		}
-		forEachDoc(len(rows), func(i int) {
+		parallel.ForEach(len(rows), func(i int) {
 			rows[i]["words"] = documentWords(w, rows[i]["sentences"].([]policykb.Sentence))
 			delete(rows[i], "sentences")
 		})

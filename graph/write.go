@@ -112,6 +112,8 @@ MERGE (c)-[:BELONGS_TO]->(p)`
 // When a code moves to another parent, the rollups of every document are
 // recomputed in the same transaction. Idempotent.
 func (s *Store) WriteCodebook(ctx context.Context, codes []policykb.Code) (WriteSummary, error) {
+	ctx, end := s.enter(ctx, "WriteCodebook")
+	defer end()
 	study, err := s.oneStudy(ctx, len(codes), func(i int) string { return codes[i].Study })
 	if err != nil {
 		return WriteSummary{}, fmt.Errorf("graph: write codebook: %w", err)
@@ -207,6 +209,8 @@ const groupBatches = 8
 // with the same text it is linked, nothing of it rewritten; with another
 // text it is an error naming both, before anything of the group is written.
 func (s *Store) WriteDocuments(ctx context.Context, docs []DocumentBundle, progress func(done, total int)) (WriteSummary, error) {
+	ctx, end := s.enter(ctx, "WriteDocuments")
+	defer end()
 	if err := checkBundles(docs); err != nil {
 		return WriteSummary{}, fmt.Errorf("graph: write documents: %w", err)
 	}
@@ -250,6 +254,8 @@ func (s *Store) WriteDocuments(ctx context.Context, docs []DocumentBundle, progr
 // study whose codes they are at; it comes to include their documents.
 // Idempotent.
 func (s *Store) WriteCodings(ctx context.Context, codings []policykb.Coding) (WriteSummary, error) {
+	ctx, end := s.enter(ctx, "WriteCodings")
+	defer end()
 	study, err := s.oneStudy(ctx, len(codings), func(i int) string { return codings[i].Study })
 	if err != nil {
 		return WriteSummary{}, fmt.Errorf("graph: write codings: %w", err)

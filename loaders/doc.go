@@ -2,7 +2,7 @@
 // CSV manifest of policy texts in .txt (UTF-8, UTF-16, GB18030/GBK), .docx or
 // .html, CSV codings of quoted passages, REFI-QDA projects), cuts texts into
 // sentences, checks everything, and writes through graph/. It imports the
-// standard library, the root package policykb, graph, refiqda, yaml.v3 and
+// standard library, the root package policykb, graph, refiqda, go.yaml.in/yaml/v3 and
 // golang.org/x/text and x/net/html for decoding.
 // (GraphQL's per-request batching lives in resolvers/ as "dataloaders".)
 //

@@ -2,7 +2,6 @@ package refiqda
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -79,20 +78,7 @@ func DecodeText(b []byte) (string, error) {
 	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):
 		b = b[3:]
 	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}), bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
-		le := b[0] == 0xFF
-		b = b[2:]
-		if len(b)%2 != 0 {
-			return "", errors.New("UTF-16 text with an odd number of bytes")
-		}
-		u := make([]uint16, len(b)/2)
-		for i := range u {
-			if le {
-				u[i] = uint16(b[2*i]) | uint16(b[2*i+1])<<8
-			} else {
-				u[i] = uint16(b[2*i])<<8 | uint16(b[2*i+1])
-			}
-		}
-		return string(utf16.Decode(u)), nil
+		return DecodeUTF16(b, false)
 	}
 	for i := 0; i < len(b); {
 		r, n := utf8.DecodeRune(b[i:])
@@ -102,6 +88,47 @@ func DecodeText(b []byte) (string, error) {
 		i += n
 	}
 	return string(b), nil
+}
+
+// DecodeUTF16 decodes UTF-16 text. A byte-order mark, when b starts with
+// one, decides the byte order and is dropped; without one, bigEndian does.
+// An odd number of bytes or an unpaired surrogate is an error giving its
+// byte offset (counted from the start of b, the mark included).
+func DecodeUTF16(b []byte, bigEndian bool) (string, error) {
+	start := 0
+	switch {
+	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}):
+		bigEndian, start = false, 2
+	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
+		bigEndian, start = true, 2
+	}
+	if (len(b)-start)%2 != 0 {
+		return "", fmt.Errorf("UTF-16 text with an odd number of bytes (%d)", len(b)-start)
+	}
+	unit := func(i int) rune {
+		if bigEndian {
+			return rune(b[i])<<8 | rune(b[i+1])
+		}
+		return rune(b[i]) | rune(b[i+1])<<8
+	}
+	var out strings.Builder
+	out.Grow(len(b) - start)
+	for i := start; i < len(b); i += 2 {
+		r := unit(i)
+		switch {
+		case utf16.IsSurrogate(r) && r < 0xDC00 && i+3 < len(b):
+			if r2 := unit(i + 2); r2 >= 0xDC00 && r2 <= 0xDFFF {
+				out.WriteRune(utf16.DecodeRune(r, r2))
+				i += 2
+				continue
+			}
+			fallthrough
+		case utf16.IsSurrogate(r):
+			return "", fmt.Errorf("not valid UTF-16 at byte offset %d: unpaired surrogate 0x%04X", i, r)
+		}
+		out.WriteRune(r)
+	}
+	return out.String(), nil
 }
 
 // checkpoint marks a character whose width in the tool's unit differs from

@@ -101,6 +101,38 @@ func TestDecodeText(t *testing.T) {
 	}
 }
 
+// TestDecodeUTF16 checks the one UTF-16 decoder (refiqda's sources and
+// loaders' manifest encodings both use it) on hand-encoded bytes: 😀 is
+// U+1F600, the surrogate pair D83D DE00.
+func TestDecodeUTF16(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		in        []byte
+		bigEndian bool
+		want      string
+		err       string
+	}{
+		{"le, no bom", []byte{0x3F, 0x65, 0x41, 0x00}, false, "政A", ""},
+		{"be, no bom", []byte{0x65, 0x3F, 0x00, 0x41}, true, "政A", ""},
+		{"le bom beats big-endian", []byte{0xFF, 0xFE, 0x3F, 0x65}, true, "政", ""},
+		{"be bom beats little-endian", []byte{0xFE, 0xFF, 0x65, 0x3F}, false, "政", ""},
+		{"surrogate pair", []byte{0x3D, 0xD8, 0x00, 0xDE, 0x0A, 0x00}, false, "😀\n", ""},
+		{"empty after bom", []byte{0xFF, 0xFE}, false, "", ""},
+		{"odd length", []byte{0xFF, 0xFE, 0x3F, 0x65, 0x41}, false, "", "odd number of bytes (3)"},
+		{"lone high surrogate at the end", []byte{0x41, 0x00, 0x3D, 0xD8}, false, "", "byte offset 2: unpaired surrogate 0xD83D"},
+		{"high surrogate before a letter", []byte{0x3D, 0xD8, 0x41, 0x00}, false, "", "byte offset 0: unpaired surrogate 0xD83D"},
+		{"lone low surrogate", []byte{0xFF, 0xFE, 0x00, 0xDE}, false, "", "byte offset 2: unpaired surrogate 0xDE00"},
+	} {
+		got, err := DecodeUTF16(tc.in, tc.bigEndian)
+		switch {
+		case tc.err == "" && (err != nil || got != tc.want):
+			t.Errorf("%s: got %q, %v; want %q", tc.name, got, err, tc.want)
+		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
+			t.Errorf("%s: got %q, %v; want an error containing %q", tc.name, got, err, tc.err)
+		}
+	}
+}
+
 func TestCleanEntry(t *testing.T) {
 	for _, tc := range []struct {
 		in   string

@@ -19,7 +19,7 @@ import (
 )
 
 // analysisEnv serves the store with the cypher query enabled (max 2 rows).
-func analysisEnv(t *testing.T, s resolvers.Store) *env {
+func analysisEnv[S *graph.Store | *countingStore](t *testing.T, s S) *env {
 	o := testOptions(nil)
 	o.Log = nil
 	o.Cypher = resolvers.CypherOptions{Enabled: true, MaxRows: 2, Timeout: 5 * time.Second}

@@ -11,31 +11,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/policykb/policykb"
-	"github.com/policykb/policykb/graph"
 	"github.com/policykb/policykb/internal/testneo4j"
 	"github.com/policykb/policykb/loaders"
 	"github.com/policykb/policykb/resolvers"
 )
-
-// pairCountingStore also counts the analysis methods the embedded store
-// serves without counting.
-type pairCountingStore struct{ *countingStore }
-
-func (c pairCountingStore) Matrix(ctx context.Context, q graph.MatrixQuery) (graph.Matrix, error) {
-	c.count("Matrix")
-	return c.countingStore.Matrix(ctx, q)
-}
-
-func (c pairCountingStore) PairEvidence(ctx context.Context, pairs [][2]string, f policykb.CorpusFilter, n int) (map[[2]string][]policykb.Sentence, error) {
-	c.count("PairEvidence")
-	return c.countingStore.PairEvidence(ctx, pairs, f, n)
-}
-
-func (c pairCountingStore) PairDocumentEvidence(ctx context.Context, pairs [][2]string, f policykb.CorpusFilter, n int) (map[[2]string][]policykb.Sentence, error) {
-	c.count("PairDocumentEvidence")
-	return c.countingStore.PairDocumentEvidence(ctx, pairs, f, n)
-}
 
 // f formats a float for a JSON literal.
 func f(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
@@ -51,7 +30,7 @@ func f(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 //	sentences        2        7 (d1 4, d2 3)     2         3
 //	coded (distinct) 0        5 in d1, d2        2 in d4   3 in d3 (d3#1 once)
 func TestAnalyses(t *testing.T) {
-	cs := pairCountingStore{newCountingStore(openStore(t))}
+	cs := newCountingStore(openStore(t), "Matrix", "PairEvidence", "PairDocumentEvidence")
 	e := newEnv(t, cs, nil)
 	const columns = `["Beiling", "Linlan", "Tingyang", "Xichuan"]`
 	const rows = `[{"id": "main-1"}, {"id": "main-2"}, {"id": "main-3"}]`

@@ -2,7 +2,6 @@ package resolvers
 
 import (
 	"context"
-	"strings"
 	"sync"
 
 	"github.com/policykb/policykb"
@@ -154,7 +153,7 @@ func (*queryResolver) CityClusters(ctx context.Context, args cityClustersArgs) (
 	}
 	var cities []*policykb.City
 	for _, c := range ci.list {
-		if namedByFilter(c, f) {
+		if f.NamesCity(*c) {
 			cities = append(cities, c)
 		}
 	}
@@ -177,25 +176,6 @@ func (*queryResolver) CityClusters(ctx context.Context, args cityClustersArgs) (
 		merges[i] = &clusterMerge{m}
 	}
 	return &cityClustering{level: level.String(), cities: r.cityList(cities), sim: sim, merges: merges, order: int32s(d.Order)}, nil
-}
-
-// namedByFilter reports whether the filter's cities and provinces (if it
-// names any) admit a city, matching names as the graph does.
-func namedByFilter(c *policykb.City, f policykb.CorpusFilter) bool {
-	match := func(want []string, names ...string) bool {
-		if len(want) == 0 {
-			return true
-		}
-		for _, w := range want {
-			for _, n := range names {
-				if n != "" && strings.EqualFold(strings.TrimSpace(w), n) {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	return match(f.Cities, c.Name, c.NameZh) && match(f.Provinces, c.Province)
 }
 
 type cityClustering struct {

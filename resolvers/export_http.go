@@ -44,11 +44,6 @@ func (h *Handler) serveExport(w http.ResponseWriter, r *http.Request) {
 			Message: "no such export table " + table + ": use " + exportTables()})
 		return
 	}
-	src, ok := h.store.(exports.Source)
-	if !ok {
-		h.refuse(w, http.StatusNotImplemented, &apiError{Code: policykb.EInternal, Message: "exports are not available on this store"})
-		return
-	}
 	req, err := exports.ParseRequest(table, r.URL.Query())
 	if err != nil {
 		var pe *policykb.Error
@@ -70,7 +65,7 @@ func (h *Handler) serveExport(w http.ResponseWriter, r *http.Request) {
 	hdr.Set("Cache-Control", "no-store")
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	start := time.Now()
-	n, err := exports.Write(ctx, src, req, format, out)
+	n, err := exports.Write(ctx, h.store, req, format, out)
 	if err != nil {
 		if !out.committed {
 			// Nothing sent: undo the file headers and answer with the error.

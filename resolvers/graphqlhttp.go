@@ -14,6 +14,7 @@ import (
 	graphql "github.com/graph-gophers/graphql-go"
 
 	"github.com/policykb/policykb"
+	"github.com/policykb/policykb/graph"
 )
 
 // GraphQL over HTTP, as the GraphQL-over-HTTP specification says (its
@@ -121,8 +122,8 @@ func (h *Handler) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	ctx, cancel := context.WithDeadline(r.Context(), start.Add(h.opts.Timeout))
 	defer cancel()
-	store := boundStore{Store: h.store, deadline: start.Add(h.opts.Timeout - storeGrace(h.opts.Timeout))}
-	ctx = withRequest(ctx, newRequest(store, h.log, h.opts.MaxPageSize))
+	ctx = graph.WithCallDeadline(ctx, start.Add(h.opts.Timeout-storeGrace(h.opts.Timeout)))
+	ctx = withRequest(ctx, newRequest(h.store, h.log, h.opts.MaxPageSize))
 	ctx = withCypher(ctx, h.opts.Cypher)
 	resp := h.schema.Exec(ctx, p.Query, p.OperationName, p.Variables)
 	resp.Errors = finishErrors(ctx, h.log, p.Query, resp.Errors)

@@ -13,6 +13,7 @@ import (
 	gqlerrors "github.com/graph-gophers/graphql-go/errors"
 	gqllog "github.com/graph-gophers/graphql-go/log"
 
+	"github.com/policykb/policykb/graph"
 	"github.com/policykb/policykb/schema"
 )
 
@@ -128,7 +129,7 @@ func (o Options) withDefaults() (Options, error) {
 // header asks (application/json when it asks for neither in particular).
 // Every route sits inside the safety layer of httpsafe.go.
 type Handler struct {
-	store   Store
+	store   *graph.Store
 	opts    Options
 	log     *slog.Logger
 	schema  *graphql.Schema
@@ -139,8 +140,8 @@ type Handler struct {
 }
 
 // NewHandler parses the schema against the resolvers and builds the handler.
-// store is normally a *graph.Store; the handler never closes it.
-func NewHandler(store Store, opts Options) (*Handler, error) {
+// The handler never closes store.
+func NewHandler(store *graph.Store, opts Options) (*Handler, error) {
 	opts, err := opts.withDefaults()
 	if err != nil {
 		return nil, err

@@ -9,10 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/policykb/policykb"
-	"github.com/policykb/policykb/graph"
-	"github.com/policykb/policykb/resolvers"
 )
 
 // TestHTTP checks the handler's routes, limits and error codes.
@@ -183,7 +179,15 @@ func TestHTTP(t *testing.T) {
 	})
 
 	t.Run("internal error", func(t *testing.T) {
-		fe := newEnv(t, failingStore{store}, nil)
+		// Stats fails with an error that is neither coded nor fit for users.
+		failing := newFaultyStore(store, func(_ context.Context, method string) error {
+			if method == "Stats" {
+				return errors.New("graph: stats: secret detail")
+			}
+			return nil
+		})
+		t.Cleanup(func() { store.SetOnCall(nil) })
+		fe := newEnv(t, failing, nil)
 		r := fe.post(t, `{ stats { cities } }`, nil)
 		er := assertError(t, r, http.StatusOK, "INTERNAL", "")
 		if er.Message != "internal error" || strings.Contains(r.Raw, "secret") {
@@ -195,7 +199,14 @@ func TestHTTP(t *testing.T) {
 	})
 
 	t.Run("panic", func(t *testing.T) {
-		pe := newEnv(t, panickingStore{store}, nil)
+		panicking := newFaultyStore(store, func(_ context.Context, method string) error {
+			if method == "Stats" {
+				panic("stats exploded")
+			}
+			return nil
+		})
+		t.Cleanup(func() { store.SetOnCall(nil) })
+		pe := newEnv(t, panicking, nil)
 		r := pe.post(t, `{ stats { cities } }`, nil)
 		er := assertError(t, r, http.StatusOK, "INTERNAL", "")
 		if er.Message != "internal error" || strings.Contains(r.Raw, "exploded") {
@@ -207,18 +218,3 @@ func TestHTTP(t *testing.T) {
 		}
 	})
 }
-
-// panickingStore is the real store whose Stats panics.
-type panickingStore struct{ *graph.Store }
-
-func (panickingStore) Stats(context.Context) (policykb.Stats, error) { panic("stats exploded") }
-
-// failingStore is the real store whose Stats fails with an error that is
-// neither coded nor fit for users.
-type failingStore struct{ *graph.Store }
-
-func (failingStore) Stats(context.Context) (policykb.Stats, error) {
-	return policykb.Stats{}, errors.New("graph: stats: secret detail")
-}
-
-var _ resolvers.Store = failingStore{}

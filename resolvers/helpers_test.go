@@ -10,26 +10,58 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/policykb/policykb"
 	"github.com/policykb/policykb/graph"
 	"github.com/policykb/policykb/resolvers"
 )
 
-// countingStore wraps the real store and counts the calls of each method:
-// the N+1 tests read the counts. It changes no data.
+// countingStore is the real store with a hook (graph.Store.SetOnCall)
+// that counts the calls of each method the resolvers make: the N+1 tests
+// read the counts. It changes no data. fault, when set, runs first on every
+// call: it can block, panic, or fail the call with an error of its own.
 type countingStore struct {
 	*graph.Store
-	mu    sync.Mutex
-	calls map[string]int
+	counted map[string]bool // the methods counted
+	fault   func(ctx context.Context, method string) error
+	mu      sync.Mutex
+	calls   map[string]int
 }
 
-func newCountingStore(s *graph.Store) *countingStore {
-	return &countingStore{Store: s, calls: map[string]int{}}
+// countedMethods are the methods a countingStore counts, besides the ones
+// newCountingStore is given.
+var countedMethods = []string{"Ping", "Codes", "Cities", "Documents", "DocumentsByID", "DocumentsByCity",
+	"SentenceCounts", "Sentences", "SentencesByDocument", "CodingsBySentence", "Counts", "CodeCounts",
+	"CountsByCity", "CountsByDocument", "Citations", "CitationCounts", "Evidence", "Stats"}
+
+// newCountingStore counts the calls of countedMethods and of more.
+func newCountingStore(s *graph.Store, more ...string) *countingStore {
+	return newFaultyStore(s, nil, more...)
+}
+
+// newFaultyStore is a countingStore whose calls run fault first.
+func newFaultyStore(s *graph.Store, fault func(ctx context.Context, method string) error, more ...string) *countingStore {
+	c := &countingStore{Store: s, counted: map[string]bool{}, fault: fault, calls: map[string]int{}}
+	for _, m := range append(slices.Clone(countedMethods), more...) {
+		c.counted[m] = true
+	}
+	s.SetOnCall(c.onCall)
+	return c
+}
+
+func (c *countingStore) onCall(ctx context.Context, method string) error {
+	var err error
+	if c.fault != nil {
+		err = c.fault(ctx, method)
+	}
+	if c.counted[method] {
+		c.count(method)
+	}
+	return err
 }
 
 func (c *countingStore) count(name string) {
@@ -44,76 +76,6 @@ func (c *countingStore) reset() map[string]int {
 	old := c.calls
 	c.calls = map[string]int{}
 	return old
-}
-
-func (c *countingStore) Ping(ctx context.Context) error { c.count("Ping"); return c.Store.Ping(ctx) }
-func (c *countingStore) Codes(ctx context.Context) ([]policykb.Code, error) {
-	c.count("Codes")
-	return c.Store.Codes(ctx)
-}
-func (c *countingStore) Cities(ctx context.Context) ([]policykb.City, error) {
-	c.count("Cities")
-	return c.Store.Cities(ctx)
-}
-func (c *countingStore) Documents(ctx context.Context, f policykb.CorpusFilter, p graph.Page) ([]policykb.Document, int, error) {
-	c.count("Documents")
-	return c.Store.Documents(ctx, f, p)
-}
-func (c *countingStore) DocumentsByID(ctx context.Context, ids []string) (map[string]policykb.Document, error) {
-	c.count("DocumentsByID")
-	return c.Store.DocumentsByID(ctx, ids)
-}
-func (c *countingStore) DocumentsByCity(ctx context.Context, cities []string) (map[string][]policykb.Document, error) {
-	c.count("DocumentsByCity")
-	return c.Store.DocumentsByCity(ctx, cities)
-}
-func (c *countingStore) SentenceCounts(ctx context.Context, ids []string) (map[string]int, error) {
-	c.count("SentenceCounts")
-	return c.Store.SentenceCounts(ctx, ids)
-}
-func (c *countingStore) Sentences(ctx context.Context, q graph.SentenceQuery, p graph.Page) ([]policykb.Sentence, int, error) {
-	c.count("Sentences")
-	return c.Store.Sentences(ctx, q, p)
-}
-func (c *countingStore) SentencesByDocument(ctx context.Context, ids []string, p graph.Page) (map[string][]policykb.Sentence, error) {
-	c.count("SentencesByDocument")
-	return c.Store.SentencesByDocument(ctx, ids, p)
-}
-func (c *countingStore) CodingsBySentence(ctx context.Context, ids []string) (map[string][]policykb.Coding, error) {
-	c.count("CodingsBySentence")
-	return c.Store.CodingsBySentence(ctx, ids)
-}
-func (c *countingStore) Counts(ctx context.Context, l policykb.Level, f policykb.CorpusFilter) ([]policykb.Count, error) {
-	c.count("Counts")
-	return c.Store.Counts(ctx, l, f)
-}
-func (c *countingStore) CodeCounts(ctx context.Context, ids []string, f policykb.CorpusFilter) (map[string]policykb.Count, error) {
-	c.count("CodeCounts")
-	return c.Store.CodeCounts(ctx, ids, f)
-}
-func (c *countingStore) CountsByCity(ctx context.Context, l policykb.Level, f policykb.CorpusFilter) (map[string][]policykb.Count, error) {
-	c.count("CountsByCity")
-	return c.Store.CountsByCity(ctx, l, f)
-}
-func (c *countingStore) CountsByDocument(ctx context.Context, l policykb.Level, ids []string) (map[string][]policykb.Count, error) {
-	c.count("CountsByDocument")
-	return c.Store.CountsByDocument(ctx, l, ids)
-}
-func (c *countingStore) Citations(ctx context.Context, code string, f policykb.CorpusFilter) ([]graph.Citation, error) {
-	c.count("Citations")
-	return c.Store.Citations(ctx, code, f)
-}
-func (c *countingStore) CitationCounts(ctx context.Context, code string, f policykb.CorpusFilter) ([]graph.Citation, error) {
-	c.count("CitationCounts")
-	return c.Store.CitationCounts(ctx, code, f)
-}
-func (c *countingStore) Evidence(ctx context.Context, code string, f policykb.CorpusFilter, cities []string, n int) (map[string][]policykb.Sentence, error) {
-	c.count("Evidence")
-	return c.Store.Evidence(ctx, code, f, cities, n)
-}
-func (c *countingStore) Stats(ctx context.Context) (policykb.Stats, error) {
-	c.count("Stats")
-	return c.Store.Stats(ctx)
 }
 
 // testLog collects the handler's log lines so tests can check what reached
@@ -154,11 +116,12 @@ func testOptions(log io.Writer) resolvers.Options {
 	}
 }
 
-func newEnv(t *testing.T, s resolvers.Store, opts *resolvers.Options) *env {
+func newEnv[S *graph.Store | *countingStore](t *testing.T, s S, opts *resolvers.Options) *env {
 	t.Helper()
 	e := &env{log: &testLog{}}
-	if cs, ok := s.(*countingStore); ok {
-		e.store = cs
+	store, _ := any(s).(*graph.Store)
+	if cs, ok := any(s).(*countingStore); ok {
+		e.store, store = cs, cs.Store
 	}
 	o := testOptions(e.log)
 	if opts != nil {
@@ -167,7 +130,7 @@ func newEnv(t *testing.T, s resolvers.Store, opts *resolvers.Options) *env {
 			o.Log = slog.New(slog.NewTextHandler(e.log, nil))
 		}
 	}
-	h, err := resolvers.NewHandler(s, o)
+	h, err := resolvers.NewHandler(store, o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,9 +10,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-
-	"github.com/policykb/policykb"
-	"github.com/policykb/policykb/resolvers"
 )
 
 // raw sends req to the env's server and reads the answer as a GraphQL
@@ -300,30 +297,24 @@ func TestToken(t *testing.T) {
 	}
 }
 
-// blockingStore is the real store whose Stats waits, once entered, until
-// released: a request held open.
-type blockingStore struct {
-	*countingStore
-	entered chan struct{}
-	release chan struct{}
-}
-
-func (b *blockingStore) Stats(ctx context.Context) (policykb.Stats, error) {
-	b.entered <- struct{}{}
-	<-b.release
-	return b.countingStore.Stats(ctx)
-}
-
 // TestConcurrencyLimit holds one request open under a limit of one: the
 // next is answered 503 with Retry-After at once, /healthz still answers,
 // and once the first is done the server takes requests again.
 func TestConcurrencyLimit(t *testing.T) {
-	store := &blockingStore{countingStore: newCountingStore(openStore(t)), entered: make(chan struct{}), release: make(chan struct{})}
+	// Stats waits, once entered, until released: a request held open.
+	entered, released := make(chan struct{}), make(chan struct{})
+	store := newFaultyStore(openStore(t), func(_ context.Context, method string) error {
+		if method == "Stats" {
+			entered <- struct{}{}
+			<-released
+		}
+		return nil
+	})
 	o := testOptions(io.Discard)
 	o.MaxConcurrent = 1
 	e := newEnv(t, store, &o)
 	var once sync.Once
-	release := func() { once.Do(func() { close(store.release) }) }
+	release := func() { once.Do(func() { close(released) }) }
 	t.Cleanup(release) // before the server closes, should the test stop early
 	var wg sync.WaitGroup
 	var first gqlResponse
@@ -332,7 +323,7 @@ func TestConcurrencyLimit(t *testing.T) {
 		defer wg.Done()
 		first = e.raw(t, e.statsPost(t, "application/json"))
 	}()
-	<-store.entered // the first request holds the one slot
+	<-entered // the first request holds the one slot
 	r := e.raw(t, e.statsPost(t, "application/json"))
 	assertError(t, r, http.StatusServiceUnavailable, "UNAVAILABLE", "")
 	if r.Header.Get("Retry-After") == "" || !strings.Contains(r.Raw, "server.max_concurrent") {
@@ -347,10 +338,8 @@ func TestConcurrencyLimit(t *testing.T) {
 	if first.Status != http.StatusOK || len(first.Errors) > 0 {
 		t.Errorf("the request held open: HTTP %d %s", first.Status, first.Raw)
 	}
-	go func() { <-store.entered }()
+	go func() { <-entered }()
 	if r := e.raw(t, e.statsPost(t, "application/json")); r.Status != http.StatusOK || len(r.Errors) > 0 {
 		t.Errorf("after the first ended: HTTP %d %s", r.Status, r.Raw)
 	}
 }
-
-var _ resolvers.Store = (*blockingStore)(nil)

@@ -11,14 +11,6 @@ import (
 	"github.com/policykb/policykb/graph"
 )
 
-// textCountingStore also counts DocumentTexts.
-type textCountingStore struct{ *countingStore }
-
-func (c textCountingStore) DocumentTexts(ctx context.Context, ids []string) (map[string]string, error) {
-	c.count("DocumentTexts")
-	return c.Store.DocumentTexts(ctx, ids)
-}
-
 // spanDoc is synthetic: "加强组织领导。\n完善资金保障。" — sentence 0 is code
 // points [0, 7), the line break 7, sentence 1 [8, 15). Codings (alice):
 // con-3 on [2, 6) "组织领导" (inside sentence 0); con-4 on [4, 10) "领导。\n完善"
@@ -49,7 +41,7 @@ func TestCodingQuote(t *testing.T) {
 	if _, err := s.WriteDocuments(context.Background(), docs, nil); err != nil {
 		t.Fatal(err)
 	}
-	cs := textCountingStore{newCountingStore(s)}
+	cs := newCountingStore(s, "DocumentTexts")
 	e := newEnv(t, cs, nil)
 	got := e.ok(t, `{ document(id: "span-0") { sentences { edges { node { index codings { code { id } quote start end } } } } } }`, nil)
 	assertJSON(t, got, `{"document":{"sentences":{"edges":[

@@ -63,21 +63,19 @@ func TestCostLimit(t *testing.T) {
 	}
 }
 
-// evidenceFailingStore is the real store whose Evidence, which every item
-// of citiesCiting reads (in one call), fails as the database would when a
-// heavy query times out.
-type evidenceFailingStore struct{ *countingStore }
-
-func (evidenceFailingStore) Evidence(context.Context, string, policykb.CorpusFilter, []string, int) (map[string][]policykb.Sentence, error) {
-	return nil, &policykb.Error{Code: policykb.ETimeout, Message: "the query took longer than allowed", Err: context.DeadlineExceeded}
-}
-
 // TestListErrorsOncePerPath checks that a field failing for every item of a
 // list is reported once, with the path of the list and the number of
 // items, not once per item; the rest of the answer stands.
 func TestListErrorsOncePerPath(t *testing.T) {
-	store := newCountingStore(openStore(t))
-	e := newEnv(t, evidenceFailingStore{store}, nil)
+	// Evidence, which every item of citiesCiting reads (in one call), fails
+	// as the database would when a heavy query times out.
+	store := newFaultyStore(openStore(t), func(_ context.Context, method string) error {
+		if method == "Evidence" {
+			return &policykb.Error{Code: policykb.ETimeout, Message: "the query took longer than allowed", Err: context.DeadlineExceeded}
+		}
+		return nil
+	})
+	e := newEnv(t, store, nil)
 	r := e.post(t, `{ citiesCiting(code: "main-2") { city { name } referencePoints evidence(first: 2) { text } } }`, nil)
 	if r.Status != http.StatusOK {
 		t.Fatalf("HTTP %d: %s", r.Status, r.Raw)
@@ -100,23 +98,23 @@ func TestListErrorsOncePerPath(t *testing.T) {
 	}
 }
 
-// hungryStore is the real store whose Stats runs a statement that needs
-// more memory than the bundled server lets one transaction have.
-type hungryStore struct{ *graph.Store }
-
-func (h hungryStore) Stats(ctx context.Context) (policykb.Stats, error) {
-	_, err := h.Store.Cypher(ctx, "WITH reduce(s = '', k IN range(1, 1000) | s + 'xxxxxxxxxx') AS pad "+
-		"UNWIND range(1, 1000000) AS i RETURN size(collect(toString(i) + pad)) AS n", nil, graph.CypherOptions{Timeout: time.Minute})
-	return policykb.Stats{}, err
-}
-
 // TestResourceExhausted checks that Neo4j running out of transaction
 // memory reaches the client as RESOURCE_EXHAUSTED, not INTERNAL.
 func TestResourceExhausted(t *testing.T) {
-	store := openStore(t)
+	// Stats first runs a statement that needs more memory than the bundled
+	// server lets one transaction have.
+	base := openStore(t)
+	store := newFaultyStore(base, func(ctx context.Context, method string) error {
+		if method != "Stats" {
+			return nil
+		}
+		_, err := base.Cypher(ctx, "WITH reduce(s = '', k IN range(1, 1000) | s + 'xxxxxxxxxx') AS pad "+
+			"UNWIND range(1, 1000000) AS i RETURN size(collect(toString(i) + pad)) AS n", nil, graph.CypherOptions{Timeout: time.Minute})
+		return err
+	})
 	o := testOptions(io.Discard)
 	o.Timeout = time.Minute
-	e := newEnv(t, hungryStore{store}, &o)
+	e := newEnv(t, store, &o)
 	r := e.post(t, `{ stats { cities } }`, nil)
 	er := assertError(t, r, http.StatusOK, "RESOURCE_EXHAUSTED", "")
 	if !strings.Contains(er.Message, "memory") || strings.Contains(r.Raw, "db.memory") {

@@ -2,12 +2,12 @@ package resolvers
 
 import (
 	"context"
-	"math"
 	"slices"
 
 	graphql "github.com/graph-gophers/graphql-go"
 
 	"github.com/policykb/policykb"
+	"github.com/policykb/policykb/analysis"
 	"github.com/policykb/policykb/graph"
 )
 
@@ -369,31 +369,12 @@ func compare(r *request, cb *codebook, level policykb.Level, cities []*policykb.
 		row := &comparisonRow{code: codeRes[j]}
 		for i := range cities {
 			n := vec[i][j]
-			share := 0.0
-			if sums[i] > 0 {
-				share = float64(n.ReferencePoints) / float64(sums[i])
-			}
-			row.cells = append(row.cells, &comparisonCell{city: res.cities[i], count: n, share: share})
+			row.cells = append(row.cells, &comparisonCell{city: res.cities[i], count: n, share: analysis.Share(n.ReferencePoints, sums[i])})
 		}
 		res.rows = append(res.rows, row)
 	}
 	res.pairs = cityPairs(res.cities, vec)
 	return res
-}
-
-// cosine of two reference-point vectors; 0 when either is all zeros.
-func cosine(a, b []policykb.Count) float64 {
-	var dot, na, nb float64
-	for i := range a {
-		x, y := float64(a[i].ReferencePoints), float64(b[i].ReferencePoints)
-		dot += x * y
-		na += x * x
-		nb += y * y
-	}
-	if na == 0 || nb == 0 {
-		return 0
-	}
-	return dot / (math.Sqrt(na) * math.Sqrt(nb))
 }
 
 type comparisonResolver struct {

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/policykb/policykb"
+	"github.com/policykb/policykb/graph"
 )
 
 // request is the state of one GraphQL request: the store, the codebook and
@@ -16,7 +17,7 @@ import (
 // by requests while the store hands out the same lists, see heldIndex),
 // the sibling groups and the dataloaders.
 type request struct {
-	store   Store
+	store   *graph.Store
 	log     *slog.Logger
 	maxPage int
 
@@ -35,7 +36,7 @@ type request struct {
 
 type requestKey struct{}
 
-func newRequest(store Store, log *slog.Logger, maxPage int) *request {
+func newRequest(store *graph.Store, log *slog.Logger, maxPage int) *request {
 	return &request{store: store, log: log, maxPage: maxPage, loaders: map[string]any{}, memos: map[string]any{}}
 }
 

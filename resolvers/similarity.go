@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/policykb/policykb"
+	"github.com/policykb/policykb/analysis"
 )
 
 // profiles lays out each city's counts at the codes, in the codes' order:
@@ -31,10 +32,17 @@ func profiles(codes []*policykb.Code, cities []*policykb.City, byCity map[string
 // cityPairs returns every unordered pair of cities (a before b in the
 // given order) with the cosine of their reference-point vectors.
 func cityPairs(cities []*cityResolver, vec [][]policykb.Count) []*cityPair {
+	refs := make([][]float64, len(vec))
+	for i, v := range vec {
+		refs[i] = make([]float64, len(v))
+		for j, n := range v {
+			refs[i][j] = float64(n.ReferencePoints)
+		}
+	}
 	var pairs []*cityPair
 	for a := range cities {
 		for b := a + 1; b < len(cities); b++ {
-			pairs = append(pairs, &cityPair{a: cities[a], b: cities[b], cosine: cosine(vec[a], vec[b])})
+			pairs = append(pairs, &cityPair{a: cities[a], b: cities[b], cosine: analysis.Cosine(refs[a], refs[b])})
 		}
 	}
 	return pairs

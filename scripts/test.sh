@@ -11,7 +11,9 @@ bin=$root/bin/policykb
 prefix=policykb-test heap=768m pagecache=256m
 source "$root/scripts/throwaway-neo4j.sh"
 # graph/neo4jserver's own integration test starts servers from the same jars.
-export POLICYKB_NEO4J_JARS_CACHE=${POLICYKB_NEO4J_JARS_CACHE:-$POLICYKB_NEO4J_BUNDLED_LIB/5.26.30}
+# The release is written once, in graph/neo4jserver (neo4jserver.Version).
+neo4j_version=$("$bin" neo4j version)
+export POLICYKB_NEO4J_JARS_CACHE=${POLICYKB_NEO4J_JARS_CACHE:-$POLICYKB_NEO4J_BUNDLED_LIB/$neo4j_version}
 
 # staticcheck, pinned: installed into bin/tools from the Go proxy when it
 # is missing (v0.8.2 is the release 2026.2.2). Any finding fails the run.

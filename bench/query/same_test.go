@@ -1,3 +1,9 @@
+//go:build benchcompare
+
+// The three-way check needs Node and the npm registry, so it is not part of
+// `make test`: scripts/bench.sh (`make bench`, `make bench-compare`) runs it
+// with -tags benchcompare before timing anything.
+
 package main
 
 import (
@@ -20,7 +26,7 @@ import (
 // the hand-written Cypher floor and from @neo4j/graphql. It builds
 // policykb, runs `npm ci` in bench/peer (the npm registry must be
 // reachable) and starts both servers; it fails when node or npm is
-// missing, and is skipped under -short.
+// missing, and is skipped under -short. Built only with -tags benchcompare.
 func TestSameNumbersThreeWays(t *testing.T) {
 	testneo4j.EmptyStore(t, 0) // skips under -short; wipes the database
 	uri := testneo4j.URI(t)

@@ -17,10 +17,6 @@ import (
 	"github.com/policykb/policykb/loaders"
 )
 
-func init() {
-	extraCommands = append(extraCommands, func(a *app) *cobra.Command { return a.autocodeCmd() })
-}
-
 // corpusFlags are the document filters of the autocode commands, named as
 // the export commands name them.
 type corpusFlags struct {
@@ -335,7 +331,7 @@ The kept rows become the reviewer's codings: human ones, counted like any other.
 				_, err := autocode.WriteReview(ctx, store, opt, cmd.OutOrStdout())
 				return err
 			}
-			n, err := writeFileAtomically(output, func(w io.Writer) (int, error) { return autocode.WriteReview(ctx, store, opt, w) })
+			n, err := writeFileAtomic(output, func(w io.Writer) (int, error) { return autocode.WriteReview(ctx, store, opt, w) })
 			if err != nil {
 				return err
 			}

@@ -66,10 +66,11 @@ type BundledConfig struct {
 	Heap      string `mapstructure:"heap"`
 	PageCache string `mapstructure:"pagecache"`
 	// TransactionMemory is db.memory.transaction.max ("0": no limit).
-	TransactionMemory string        `mapstructure:"transaction_memory"`
-	Version           string        `mapstructure:"version"`
-	Lib               string        `mapstructure:"lib"` // jars cache, one folder per version; default <home>/lib
-	StartTimeout      time.Duration `mapstructure:"start_timeout"`
+	TransactionMemory string `mapstructure:"transaction_memory"`
+	// Version is the Neo4j release; empty: neo4jserver.Version.
+	Version      string        `mapstructure:"version"`
+	Lib          string        `mapstructure:"lib"` // jars cache, one folder per version; default <home>/lib
+	StartTimeout time.Duration `mapstructure:"start_timeout"`
 }
 
 // ServerConfig is the HTTP server and the limits on every request.
@@ -123,7 +124,7 @@ var defaults = map[string]any{
 	"neo4j.bundled.home":               ".policykb/neo4j",
 	"neo4j.bundled.heap":               "1g",
 	"neo4j.bundled.pagecache":          "512m",
-	"neo4j.bundled.version":            "5.26.30",
+	"neo4j.bundled.version":            "",
 	"neo4j.bundled.lib":                "",
 	"neo4j.bundled.start_timeout":      "120s",
 	"server.addr":                      "127.0.0.1:8080",

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -15,12 +13,6 @@ import (
 	"github.com/policykb/policykb"
 	"github.com/policykb/policykb/exports"
 )
-
-func init() {
-	for _, f := range exports.Formats {
-		exportCommands = append(exportCommands, func(a *app) *cobra.Command { return a.exportFlatCmd(f) })
-	}
-}
 
 // exportFlatCmd is `policykb export csv|xlsx|json TABLE`: the tables of
 // package exports, with the parameters the HTTP endpoints take as flags of
@@ -90,7 +82,7 @@ counts automatic codings too.`,
 				_, err := exports.Write(ctx, store, req, format, cmd.OutOrStdout())
 				return flagError(err)
 			}
-			n, err := writeFileAtomically(output, func(w io.Writer) (int, error) {
+			n, err := writeFileAtomic(output, func(w io.Writer) (int, error) {
 				return exports.Write(ctx, store, req, format, w)
 			})
 			if err != nil {
@@ -140,30 +132,4 @@ func flagError(err error) error {
 		return fmt.Errorf("--%s: %s", pe.Argument, strings.TrimPrefix(pe.Message, "exports: "))
 	}
 	return err
-}
-
-// writeFileAtomically writes a file through a temporary file beside it, so
-// that a failed export leaves no partial file behind.
-func writeFileAtomically(path string, write func(io.Writer) (int, error)) (int, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return 0, fmt.Errorf("export: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	// CreateTemp makes the file private; an export is an ordinary file.
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return 0, fmt.Errorf("export: %w", err)
-	}
-	n, err := write(tmp)
-	if cerr := tmp.Close(); err == nil && cerr != nil {
-		err = cerr
-	}
-	if err != nil {
-		return n, err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return n, fmt.Errorf("export: %w", err)
-	}
-	return n, nil
 }

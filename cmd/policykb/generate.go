@@ -10,10 +10,6 @@ import (
 	"github.com/policykb/policykb/gen"
 )
 
-func init() {
-	extraCommands = append(extraCommands, func(a *app) *cobra.Command { return a.generateCmd() })
-}
-
 func (a *app) generateCmd() *cobra.Command {
 	var (
 		tier, out string

@@ -18,10 +18,6 @@ type ImportConfig struct {
 	MaxBytes int64 `mapstructure:"max_bytes"`
 }
 
-func init() {
-	extraCommands = append(extraCommands, func(a *app) *cobra.Command { return a.importCmd() })
-}
-
 type importFlags struct {
 	study  string
 	levels string

@@ -69,13 +69,19 @@ func newRoot() *cobra.Command {
 	pf.String("neo4j-uri", "", "Neo4j URI (neo4j.uri)")
 	pf.String("neo4j-home", "", "home of the bundled Neo4j (neo4j.bundled.home)")
 	pf.String("log-level", "", "debug, info, warn or error (log.level)")
-	root.AddCommand(a.neo4jCmd(), a.loadCmd(), a.validateCmd(), a.serveCmd(), a.wipeCmd())
-	for _, extra := range extraCommands {
-		root.AddCommand(extra(a))
-	}
-	if len(exportCommands) > 0 {
-		root.AddCommand(a.exportCmd())
-	}
+	root.AddCommand(
+		a.neo4jCmd(),
+		a.loadCmd(),
+		a.loadSecondCoderCmd(), // sample_coder.go
+		a.validateCmd(),
+		a.importCmd(), // import.go
+		a.exportCmd(), // export.go: qdpx, qdc, csv, xlsx, json
+		a.serveCmd(),
+		a.autocodeCmd(), // autocode.go
+		a.generateCmd(), // generate.go
+		a.studiesCmd(),  // studies.go
+		a.wipeCmd(),
+	)
 	return root
 }
 

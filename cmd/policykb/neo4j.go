@@ -18,12 +18,22 @@ import (
 
 func (a *app) serverConfig(addr string) neo4jserver.Config {
 	b := a.cfg.Neo4j.Bundled
+	version := a.neo4jVersion()
 	lib := ""
 	if b.Lib != "" {
-		lib = filepath.Join(b.Lib, b.Version)
+		lib = filepath.Join(b.Lib, version)
 	}
 	return neo4jserver.Config{Home: b.Home, BoltAddr: addr, Heap: b.Heap, PageCache: b.PageCache,
-		TransactionMemory: b.TransactionMemory, Version: b.Version, LibDir: lib, StartTimeout: b.StartTimeout, Log: a.log}
+		TransactionMemory: b.TransactionMemory, Version: version, LibDir: lib, StartTimeout: b.StartTimeout, Log: a.log}
+}
+
+// neo4jVersion is the bundled Neo4j's release: neo4j.bundled.version, or
+// the one this build is made and tested with.
+func (a *app) neo4jVersion() string {
+	if v := a.cfg.Neo4j.Bundled.Version; v != "" {
+		return v
+	}
+	return neo4jserver.Version
 }
 
 func (a *app) neo4jCmd() *cobra.Command {
@@ -91,7 +101,16 @@ func (a *app) neo4jCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.AddCommand(start, stop, status)
+	version := &cobra.Command{
+		Use:   "version",
+		Short: "Print the release of the bundled Neo4j (neo4j.bundled.version, default the one policykb is built with)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fmt.Fprintln(cmd.OutOrStdout(), a.neo4jVersion())
+			return nil
+		},
+	}
+	cmd.AddCommand(start, stop, status, version)
 	return cmd
 }
 

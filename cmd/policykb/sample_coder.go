@@ -13,10 +13,6 @@ import (
 	"github.com/policykb/policykb/loaders"
 )
 
-func init() {
-	extraCommands = append(extraCommands, func(a *app) *cobra.Command { return a.loadSecondCoderCmd() })
-}
-
 // secondCoderFile is the sample study's second coder: coder B's codings of
 // a few sample documents, with disagreements, for Query.agreement.
 const secondCoderFile = "sample/second-coder.csv"

@@ -10,10 +10,6 @@ import (
 	"github.com/policykb/policykb/graph"
 )
 
-func init() {
-	extraCommands = append(extraCommands, func(a *app) *cobra.Command { return a.studiesCmd() })
-}
-
 func (a *app) studiesCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "studies",

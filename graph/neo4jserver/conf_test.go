@@ -78,10 +78,10 @@ func TestConfigDefaults(t *testing.T) {
 		{"BoltAddr", c.BoltAddr, "127.0.0.1:7687"},
 		{"Heap", c.Heap, "1g"},
 		{"PageCache", c.PageCache, "512m"},
-		{"Version", c.Version, "5.26.30"},
+		{"Version", c.Version, Version},
 		{"Java", c.Java, "/opt/jdk17/bin/java"},
 		{"Maven", c.Maven, "mvn"},
-		{"libDir", c.libDir(), c.Home + "/lib/5.26.30"},
+		{"libDir", c.libDir(), c.Home + "/lib/" + Version},
 		{"pidFile", c.pidFile(), c.Home + "/run/policykb-neo4j.pid"},
 	}
 	for _, ch := range checks {

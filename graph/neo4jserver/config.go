@@ -33,7 +33,7 @@ type Config struct {
 	// "0" for no limit. Default "256m", a quarter of the default heap, so
 	// that one heavy query cannot take the heap from the others.
 	TransactionMemory string
-	// Version is the Neo4j release, 5.x.y. Default "5.26.30".
+	// Version is the Neo4j release, 5.x.y. Default: the package's Version.
 	Version string
 	// LibDir, when set, is the jar cache instead of <Home>/lib/<Version>/,
 	// for sharing one download between homes; this package's tests take it
@@ -52,8 +52,13 @@ type Config struct {
 	Log *slog.Logger
 }
 
+// Version is the Neo4j release policykb bundles and is tested with: the one
+// place it is written. Fetch passes it to Maven (-Dneo4j.version), cmd/
+// uses it when neo4j.bundled.version is empty, and scripts read it from
+// `policykb neo4j version`.
+const Version = "5.26.30"
+
 const (
-	defaultVersion  = "5.26.30"
 	defaultBoltAddr = "127.0.0.1:7687"
 	defaultHeap     = "1g"
 	defaultCache    = "512m"
@@ -81,7 +86,7 @@ func (c Config) withDefaults() Config {
 		c.TransactionMemory = defaultTxMemory
 	}
 	if c.Version == "" {
-		c.Version = defaultVersion
+		c.Version = Version
 	}
 	if c.Java == "" {
 		if jh := os.Getenv("JAVA_HOME"); jh != "" {
@@ -123,7 +128,7 @@ func (c Config) validate() error {
 		}
 	}
 	if !versionRE.MatchString(c.Version) {
-		return fmt.Errorf("neo4jserver: config: Version %q: want a Neo4j 5 release such as %s", c.Version, defaultVersion)
+		return fmt.Errorf("neo4jserver: config: Version %q: want a Neo4j 5 release such as %s", c.Version, Version)
 	}
 	if !jvmSizeRE.MatchString(c.Heap) {
 		return fmt.Errorf("neo4jserver: config: Heap %q: want a JVM size such as 512m or 1g", c.Heap)

@@ -38,7 +38,7 @@ func Fetch(ctx context.Context, cfg Config) (string, error) {
 		return "", errors.New("neo4jserver: fetch: config has neither Home nor LibDir: nowhere to cache the jars")
 	}
 	if !versionRE.MatchString(cfg.Version) {
-		return "", fmt.Errorf("neo4jserver: fetch: Version %q: want a Neo4j 5 release such as %s", cfg.Version, defaultVersion)
+		return "", fmt.Errorf("neo4jserver: fetch: Version %q: want a Neo4j 5 release such as %s", cfg.Version, Version)
 	}
 	dir := cfg.libDir()
 	want := markerLine(cfg.Version)

@@ -67,21 +67,21 @@ func TestFetch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := filepath.Join(home, "lib", "5.26.30"); dir != want {
+	if want := filepath.Join(home, "lib", Version); dir != want {
 		t.Errorf("Fetch dir = %s, want %s", dir, want)
 	}
 	if n, _ := countJars(dir); n != 2 {
 		t.Errorf("%d jars in the cache, want 2", n)
 	}
 	marker, err := os.ReadFile(filepath.Join(dir, markerName))
-	if err != nil || !strings.HasPrefix(string(marker), "org.neo4j:neo4j:5.26.30\n2 jars") {
+	if err != nil || !strings.HasPrefix(string(marker), "org.neo4j:neo4j:"+Version+"\n2 jars") {
 		t.Errorf("marker = %q, %v", marker, err)
 	}
 	c := calls(t, mdir)
 	if len(c) != 1 {
 		t.Fatalf("maven ran %d times, want once", len(c))
 	}
-	for _, want := range []string{"-B", "-q", "-Dneo4j.version=5.26.30",
+	for _, want := range []string{"-B", "-q", "-Dneo4j.version=" + Version,
 		"org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies", "-DincludeScope=runtime"} {
 		if !strings.Contains(" "+c[0]+" ", " "+want+" ") {
 			t.Errorf("maven arguments %q lack %q", c[0], want)
@@ -109,12 +109,12 @@ func TestFetchFailureLeavesNoCache(t *testing.T) {
 	if err == nil {
 		t.Fatal("Fetch succeeded with a failing Maven")
 	}
-	for _, want := range []string{"Maven Central", "must be reachable", "Temporary failure in name resolution", "5.26.30"} {
+	for _, want := range []string{"Maven Central", "must be reachable", "Temporary failure in name resolution", Version} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(home, "lib", "5.26.30")); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(home, "lib", Version)); !os.IsNotExist(err) {
 		t.Errorf("a failed fetch left a cache folder (%v)", err)
 	}
 	if l := leftovers(t, filepath.Join(home, "lib")); len(l) > 0 {
@@ -151,7 +151,7 @@ func TestFetchLibDir(t *testing.T) {
 		if _, err := Fetch(ctx, Config{LibDir: lib, Maven: mvn}); err != nil {
 			t.Fatal(err)
 		}
-		if len(calls(t, mdir)) != before+1 || !cacheComplete(lib, markerLine("5.26.30")) {
+		if len(calls(t, mdir)) != before+1 || !cacheComplete(lib, markerLine(Version)) {
 			t.Error("the old version's cache was not replaced")
 		}
 		if l := leftovers(t, filepath.Dir(lib)); len(l) > 0 {

@@ -58,7 +58,7 @@ func TestStopAndStatusWhenNotRunning(t *testing.T) {
 		t.Errorf("Stop without a pid file = %v, want nil", err)
 	}
 	st, err := Status(cfg)
-	if err != nil || st.Running || st.PID != 0 || st.BoltAddr != "127.0.0.1:7687" || st.Version != "5.26.30" || st.Home != cfg.Home {
+	if err != nil || st.Running || st.PID != 0 || st.BoltAddr != "127.0.0.1:7687" || st.Version != Version || st.Home != cfg.Home {
 		t.Errorf("Status without a pid file = %+v, %v", st, err)
 	}
 
