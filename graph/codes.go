@@ -33,6 +33,8 @@ func (s *Store) Codes(ctx context.Context) ([]policykb.Code, error) {
 // StudyCodes returns the coding scheme of one study in the order of Codes;
 // study "" (see ResolveStudy): every code.
 func (s *Store) StudyCodes(ctx context.Context, study string) ([]policykb.Code, error) {
+	ctx, end := s.enter(ctx, "StudyCodes")
+	defer end()
 	codes, err := s.Codes(ctx)
 	if err != nil || study == "" {
 		return codes, err

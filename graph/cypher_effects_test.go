@@ -154,7 +154,7 @@ func TestCypherHatchRunsReads(t *testing.T) {
 		{"CALL () { MATCH (s:Sentence) RETURN count(s) AS n } RETURN n", nil, [][]any{{int64(11)}}},
 		{"RETURN COUNT { MATCH (:Document) } AS docs, COLLECT { MATCH (c:City) RETURN c.name ORDER BY c.name } AS cities", nil,
 			[][]any{{int64(4), []any{"Alpha", "Beta"}}}},
-		{"MATCH (c:City) RETURN c.name AS x UNION ALL MATCH (d:Document {id: 'p4'}) RETURN d.id AS x", nil,
+		{"MATCH (c:City) WITH c ORDER BY c.name RETURN c.name AS x UNION ALL MATCH (d:Document {id: 'p4'}) RETURN d.id AS x", nil,
 			[][]any{{"Alpha"}, {"Beta"}, {"p4"}}},
 		{"CYPHER runtime=slotted MATCH (c:City)-[:ISSUED]->(d) WITH c, count(d) AS n ORDER BY n DESC, c.name LIMIT 1 RETURN c.name, n", nil,
 			[][]any{{"Alpha", int64(2)}}},

@@ -24,11 +24,15 @@ RETURN COUNT { (:City) }, COUNT { (:Document) }, COUNT { (:Sentence) },
 // those of a study (see ResolveStudy): the documents it includes, their
 // cities and sentences, its codes and the codings at them. Coded sentences
 // and codings are human ones (automatic codings are not counted).
-func (s *Store) Stats(ctx context.Context) (policykb.Stats, error) { return s.StudyStats(ctx, "") }
+func (s *Store) Stats(ctx context.Context) (policykb.Stats, error) {
+	ctx, end := s.enter(ctx, "Stats")
+	defer end()
+	return s.StudyStats(ctx, "")
+}
 
 // StudyStats is Stats of one study; study "" is the whole base.
 func (s *Store) StudyStats(ctx context.Context, study string) (policykb.Stats, error) {
-	ctx, end := s.enter(ctx, "Stats")
+	ctx, end := s.enter(ctx, "StudyStats")
 	defer end()
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		if study != "" {

@@ -51,6 +51,8 @@ func readStudies(ctx context.Context, tx neo4j.ManagedTransaction) ([]policykb.S
 
 // Studies returns every study, ordered by id.
 func (s *Store) Studies(ctx context.Context) ([]policykb.Study, error) {
+	ctx, end := s.enter(ctx, "Studies")
+	defer end()
 	out, err := readShared(ctx, s, &s.catalog.studies, s.studiesIn)
 	if err != nil {
 		return nil, fmt.Errorf("graph: studies: %w", err)
@@ -94,6 +96,8 @@ func studyIDs(studies []policykb.Study) []string {
 //
 // Otherwise it returns the study's id, for CorpusFilter.Study.
 func (s *Store) ResolveStudy(ctx context.Context, ref string) (string, error) {
+	ctx, end := s.enter(ctx, "ResolveStudy")
+	defer end()
 	studies, err := s.Studies(ctx)
 	if err != nil {
 		return "", err
@@ -135,6 +139,8 @@ func unknownStudy(ref string, studies []policykb.Study) error {
 
 // Study returns the study ref names (id or name), or ErrNotFound.
 func (s *Store) Study(ctx context.Context, ref string) (policykb.Study, error) {
+	ctx, end := s.enter(ctx, "Study")
+	defer end()
 	studies, err := s.Studies(ctx)
 	if err != nil {
 		return policykb.Study{}, err
@@ -155,6 +161,8 @@ SET st.name = coalesce($setName, st.name), st.description = coalesce($descriptio
 // empty) or updates the name, description and source it gives, and
 // returns it as stored. Idempotent.
 func (s *Store) EnsureStudy(ctx context.Context, st policykb.Study) (policykb.Study, error) {
+	ctx, end := s.enter(ctx, "EnsureStudy")
+	defer end()
 	if st.ID == "" {
 		st.ID = policykb.StudySlug(st.Name)
 	}
@@ -239,6 +247,8 @@ func includeIn(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, 
 // DocumentStudies returns, for each given document id that is stored, the
 // ids of the studies including it, in order.
 func (s *Store) DocumentStudies(ctx context.Context, ids []string) (map[string][]string, error) {
+	ctx, end := s.enter(ctx, "DocumentStudies")
+	defer end()
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return collect(ctx, tx, `
 UNWIND $ids AS id
@@ -264,6 +274,8 @@ RETURN d.id, collect(st.id)`, map[string]any{"ids": ids})
 // DocumentsBySHA256 returns, for each given hash held by a stored
 // document, the id of such a document (the smallest).
 func (s *Store) DocumentsBySHA256(ctx context.Context, hashes []string) (map[string]string, error) {
+	ctx, end := s.enter(ctx, "DocumentsBySHA256")
+	defer end()
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return collect(ctx, tx, `
 UNWIND $hashes AS h
@@ -339,6 +351,8 @@ type StudyInfo struct {
 // StudiesWithStats returns every study with its numbers (StudyStats, as
 // Study.stats answers), ordered by id.
 func (s *Store) StudiesWithStats(ctx context.Context) ([]StudyInfo, error) {
+	ctx, end := s.enter(ctx, "StudiesWithStats")
+	defer end()
 	studies, err := s.Studies(ctx)
 	if err != nil {
 		return nil, err

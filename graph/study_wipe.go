@@ -75,6 +75,8 @@ DETACH DELETE c`
 // recomputed, so every other study's numbers stay as they were. In
 // transactions of a bounded size; ErrNotFound when there is no such study.
 func (s *Store) WipeStudy(ctx context.Context, study string) (WriteSummary, error) {
+	ctx, end := s.enter(ctx, "WipeStudy")
+	defer end()
 	if _, err := s.Study(ctx, study); err != nil {
 		return WriteSummary{}, fmt.Errorf("graph: wipe study %s: %w", study, err)
 	}
