@@ -1,0 +1,289 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/policykb/policykb/graph"
+	"github.com/policykb/policykb/internal/testshared"
+)
+
+// queryErrors posts a query and returns its data and errors, without
+// failing on errors.
+func queryErrors(t *testing.T, url, q string) gqlResponse {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": q})
+	resp, err := http.Post(url+"/graphql", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var r gqlResponse
+	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
+		t.Fatalf("decode response (HTTP %d): %v", resp.StatusCode, err)
+	}
+	return r
+}
+
+const statsFields = `cities documents sentences codedSentences codings layers mainCategories categories concepts`
+
+// documentNodes counts the Document nodes of the base, in Cypher, apart
+// from every number the API answers.
+func documentNodes(t *testing.T, uri string) int64 {
+	t.Helper()
+	ctx := context.Background()
+	s, err := graph.Open(ctx, graph.Config{URI: uri}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(ctx)
+	r, err := s.Cypher(ctx, "MATCH (d:Document) RETURN count(d)", nil, graph.CypherOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.Rows[0][0].(int64)
+}
+
+// TestStudiesEndToEnd keeps three studies in one knowledge base, as a user
+// would with the CLI: the sample, an NVivo project imported from
+// REFI-QDA, and a second study (a test fixture) coding three of the
+// sample's documents with its own codebook, whose code ids are the
+// sample's. Each study's numbers are its own and do not move when another
+// is loaded or wiped; shared documents are stored once; a question without
+// study is refused with the list of studies.
+func TestStudiesEndToEnd(t *testing.T) {
+	uri := testURI(t)
+	nvivo := filepath.Join(testshared.Dir(t, "refi-qda/samples"), "nvivo12win_oltas0517.qdpx")
+	fixture := filepath.Join("..", "..", "loaders", "testdata", "studies", "instruments")
+	mustRun := func(args ...string) string {
+		t.Helper()
+		out, err := run(t, args...)
+		if err != nil {
+			t.Fatalf("policykb %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return out
+	}
+	var stats struct{ Stats map[string]int }
+
+	// The NVivo project alone: its numbers in a base of one study.
+	mustRun("wipe", "--yes")
+	mustRun("import", "qdpx", nvivo)
+	srv := serveStore(t, uri)
+	query(t, srv.URL, `{ stats { `+statsFields+` } }`, &stats)
+	nvivoAlone := stats.Stats
+	if nvivoAlone["documents"] != 2 || nvivoAlone["codings"] == 0 {
+		t.Fatalf("the NVivo project alone: %v", nvivoAlone)
+	}
+
+	// The sample alone, with the paper's Tables 3 and 4 and a single-study
+	// base answering without study.
+	mustRun("wipe", "--yes")
+	mustRun("load", "sample")
+	query(t, srv.URL, `{ stats { `+statsFields+` } }`, &stats)
+	sampleAlone := stats.Stats
+	tables := func(args string) map[string]map[string][2]int {
+		t.Helper()
+		out := map[string]map[string][2]int{}
+		for _, level := range []string{"LAYER", "MAIN_CATEGORY"} {
+			var r struct{ Counts []countRow }
+			query(t, srv.URL, `{ counts(level: `+level+args+`) { code { id name } referencePoints materialSources } }`, &r)
+			out[level] = map[string][2]int{}
+			for _, c := range r.Counts {
+				out[level][c.Code.Name] = [2]int{c.ReferencePoints, c.MaterialSources}
+			}
+		}
+		return out
+	}
+	checkPaper := func(when string, got map[string]map[string][2]int) {
+		t.Helper()
+		for level, paper := range map[string]map[string]int{"LAYER": paperTable4, "MAIN_CATEGORY": paperTable3} {
+			if len(got[level]) != len(paper) {
+				t.Errorf("%s: %s has %d codes, the paper %d", when, level, len(got[level]), len(paper))
+			}
+			for name, refs := range paper {
+				if got[level][name][0] != refs {
+					t.Errorf("%s: %s %q has %d reference points, the paper prints %d", when, level, name, got[level][name][0], refs)
+				}
+			}
+		}
+	}
+	sampleTables := tables("")
+	checkPaper("the sample alone", sampleTables)
+
+	// Three studies: the NVivo project and the fixture join the sample.
+	mustRun("import", "qdpx", nvivo)
+	mustRun("load", "--study", "instruments", "--codebook", filepath.Join(fixture, "codebook.yaml"),
+		"--codings", filepath.Join(fixture, "codings.csv"))
+	out := mustRun("load", "--study", "instruments", "--codebook", filepath.Join(fixture, "codebook.yaml"),
+		"--codings", filepath.Join(fixture, "codings.csv"))
+	if !strings.Contains(out, "; 0 nodes and 0 relationships created") {
+		t.Errorf("loading the second study twice should create nothing the second time; it said:\n%s", out)
+	}
+	if n := documentNodes(t, uri); n != 18+2 {
+		t.Errorf("%d Document nodes, want 20: the second study's three documents are the sample's, stored once", n)
+	}
+
+	// Every question of Query takes study ...
+	var schema struct {
+		Schema struct {
+			QueryType struct {
+				Fields []struct {
+					Name string
+					Args []struct{ Name string }
+				}
+			}
+		} `json:"__schema"`
+	}
+	query(t, srv.URL, `{ __schema { queryType { fields { name args { name } } } } }`, &schema)
+	for _, f := range schema.Schema.QueryType.Fields {
+		has := false
+		for _, a := range f.Args {
+			has = has || a.Name == "study"
+		}
+		if !has && f.Name != "cypher" && f.Name != "studies" && f.Name != "study" {
+			t.Errorf("Query.%s has no study argument", f.Name)
+		}
+	}
+	// ... and without it, on a base of three studies, is refused with the list.
+	for _, q := range []string{
+		`{ stats { documents } }`,
+		`{ codebook { id } }`,
+		`{ code(ref: "layer-1") { id } }`,
+		`{ codes(level: LAYER) { id } }`,
+		`{ cities { name } }`,
+		`{ city(name: "Linlan") { name } }`,
+		`{ documents { totalCount } }`,
+		`{ document(id: "d01") { id } }`,
+		`{ sentences(first: 1) { totalCount } }`,
+		`{ counts(level: LAYER) { referencePoints } }`,
+		`{ citiesCiting(code: "layer-1") { referencePoints } }`,
+		`{ compareCities(level: LAYER) { level } }`,
+		`{ matrix(rows: LAYER, columns: CITY) { __typename } }`,
+		`{ cooccurrence(level: LAYER) { __typename } }`,
+		`{ similarity(level: LAYER) { __typename } }`,
+		`{ saturationCurve { __typename } }`,
+		`{ cityClusters(level: LAYER) { __typename } }`,
+		`{ saturation(heldOut: ["d01"]) { __typename } }`,
+		`{ agreement(coderA: "A", coderB: "B") { __typename } }`,
+		`{ search(text: "产教") { totalCount } }`,
+		`{ words { __typename } }`,
+		`{ keywords(of: DOCUMENT) { __typename } }`,
+		`{ coword { __typename } }`,
+		`{ concordance(word: "产教") { totalCount } }`,
+	} {
+		r := queryErrors(t, srv.URL, q)
+		if len(r.Errors) == 0 {
+			t.Errorf("%s without study was answered: %s", q, r.Data)
+			continue
+		}
+		e := r.Errors[0]
+		if e.Extensions["code"] != "BAD_USER_INPUT" || e.Extensions["argument"] != "study" ||
+			!strings.Contains(e.Message, "instruments, sample, untitled") {
+			t.Errorf("%s without study: %q %v; want BAD_USER_INPUT naming study and listing the studies", q, e.Message, e.Extensions)
+		}
+	}
+	r := queryErrors(t, srv.URL, `{ stats(study: "sampel") { documents } }`)
+	if len(r.Errors) == 0 || r.Errors[0].Extensions["argument"] != "study" || !strings.Contains(r.Errors[0].Message, "sample") {
+		t.Errorf("an unknown study: %+v, want BAD_USER_INPUT naming the nearest, sample", r.Errors)
+	}
+	r = queryErrors(t, srv.URL, `{ a: stats(study: "sample") { documents } b: stats(study: "untitled") { documents } }`)
+	if len(r.Errors) == 0 || r.Errors[0].Extensions["argument"] != "study" {
+		t.Errorf("two studies in one request: %+v, want BAD_USER_INPUT naming study", r.Errors)
+	}
+
+	// Each study's numbers are its own.
+	studyStats := func(id string) map[string]int {
+		t.Helper()
+		query(t, srv.URL, `{ stats(study: "`+id+`") { `+statsFields+` } }`, &stats)
+		return stats.Stats
+	}
+	if got := studyStats("sample"); !reflect.DeepEqual(got, sampleAlone) {
+		t.Errorf("the sample's stats among three studies %v, alone %v", got, sampleAlone)
+	}
+	if got := studyStats("untitled"); !reflect.DeepEqual(got, nvivoAlone) {
+		t.Errorf("the NVivo project's stats among three studies %v, alone %v", got, nvivoAlone)
+	}
+	// The fixture, counted by hand (loaders/testdata/studies/instruments/README.md).
+	wantInstruments := map[string]int{"cities": 3, "documents": 3, "codedSentences": 7, "codings": 7,
+		"layers": 2, "mainCategories": 4, "categories": 4, "concepts": 5}
+	got := studyStats("instruments")
+	for k, v := range wantInstruments {
+		if got[k] != v {
+			t.Errorf("the second study's stats.%s = %d, want %d", k, got[k], v)
+		}
+	}
+	var shared struct {
+		Documents struct {
+			Edges []struct {
+				Node struct {
+					ID            string
+					SentenceCount int
+					Studies       []string
+				}
+			}
+		}
+	}
+	query(t, srv.URL, `{ documents(study: "instruments") { edges { node { id sentenceCount studies } } } }`, &shared)
+	sentences := 0
+	for _, e := range shared.Documents.Edges {
+		sentences += e.Node.SentenceCount
+		if !reflect.DeepEqual(e.Node.Studies, []string{"instruments", "sample"}) {
+			t.Errorf("document %s is in %v, want [instruments sample]", e.Node.ID, e.Node.Studies)
+		}
+	}
+	if len(shared.Documents.Edges) != 3 || got["sentences"] != sentences {
+		t.Errorf("the second study has %d documents with %d sentences; its stats say %d", len(shared.Documents.Edges), sentences, got["sentences"])
+	}
+	inst := tables(`, study: "instruments"`)
+	wantLayers := map[string][2]int{"Supply-side Instruments": {3, 3}, "Environment-side Instruments": {4, 2}}
+	if !reflect.DeepEqual(inst["LAYER"], wantLayers) {
+		t.Errorf("the second study's Table 4: %v, want %v", inst["LAYER"], wantLayers)
+	}
+	if got := tables(`, study: "sample"`); !reflect.DeepEqual(got, sampleTables) {
+		t.Errorf("the sample's Tables 3-4 among three studies:\n%v\nalone:\n%v", got, sampleTables)
+	}
+	var code struct {
+		Code struct {
+			Name            string
+			ReferencePoints int
+		}
+	}
+	query(t, srv.URL, `{ code(ref: "layer-1", study: "instruments") { name referencePoints } }`, &code)
+	if code.Code.Name != "Supply-side Instruments" || code.Code.ReferencePoints != 3 {
+		t.Errorf("layer-1 of the second study: %+v, want Supply-side Instruments with 3 reference points", code.Code)
+	}
+	out = mustRun("studies")
+	for _, want := range []string{"instruments", "sample", "untitled", "import:nvivo"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("policykb studies lacks %q:\n%s", want, out)
+		}
+	}
+
+	// Wiping one study leaves the others' numbers as they were.
+	mustRun("wipe", "--yes", "--study", "instruments")
+	if n := documentNodes(t, uri); n != 20 {
+		t.Errorf("%d Document nodes after wiping the second study, want 20: its documents are the sample's", n)
+	}
+	if got := tables(`, study: "sample"`); !reflect.DeepEqual(got, sampleTables) {
+		t.Errorf("the sample's Tables 3-4 after wiping the second study:\n%v\nbefore:\n%v", got, sampleTables)
+	}
+	if got := studyStats("untitled"); !reflect.DeepEqual(got, nvivoAlone) {
+		t.Errorf("the NVivo project's stats after wiping the second study %v, want %v", got, nvivoAlone)
+	}
+	mustRun("wipe", "--yes", "--study", "untitled")
+	if n := documentNodes(t, uri); n != 18 {
+		t.Errorf("%d Document nodes after wiping the NVivo project, want 18", n)
+	}
+	// One study again: questions need no study.
+	query(t, srv.URL, `{ stats { `+statsFields+` } }`, &stats)
+	if !reflect.DeepEqual(stats.Stats, sampleAlone) {
+		t.Errorf("the sample alone again: %v, want %v", stats.Stats, sampleAlone)
+	}
+	checkPaper("the sample after the others were wiped", tables(""))
+}
