@@ -5,13 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/policykb/policykb/graph"
 	"github.com/policykb/policykb/internal/testshared"
+	"github.com/policykb/policykb/resolvers"
 )
 
 // queryErrors posts a query and returns its data and errors, without
@@ -50,6 +53,27 @@ func documentNodes(t *testing.T, uri string) int64 {
 	return r.Rows[0][0].(int64)
 }
 
+// serveFresh serves the knowledge base at uri like serveStore, from a store
+// that checks the base's version on every read (CatalogMaxAge < 0), so
+// that it sees the CLI's writes at once.
+func serveFresh(t *testing.T, uri string) *httptest.Server {
+	t.Helper()
+	ctx := context.Background()
+	store, err := graph.Open(ctx, graph.Config{URI: uri, CatalogMaxAge: -1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close(ctx) })
+	h, err := resolvers.NewHandler(store, resolvers.Options{MaxDepth: 15, MaxQueryLength: 20000, MaxPageSize: 500,
+		Timeout: 30 * time.Second, MaxBodyBytes: 1 << 20, MaxParallelism: 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
 // TestStudiesEndToEnd keeps three studies in one knowledge base, as a user
 // would with the CLI: the sample, an NVivo project imported from
 // REFI-QDA, and a second study (a test fixture) coding three of the
@@ -74,7 +98,7 @@ func TestStudiesEndToEnd(t *testing.T) {
 	// The NVivo project alone: its numbers in a base of one study.
 	mustRun("wipe", "--yes")
 	mustRun("import", "qdpx", nvivo)
-	srv := serveStore(t, uri)
+	srv := serveFresh(t, uri)
 	query(t, srv.URL, `{ stats { `+statsFields+` } }`, &stats)
 	nvivoAlone := stats.Stats
 	if nvivoAlone["documents"] != 2 || nvivoAlone["codings"] == 0 {
