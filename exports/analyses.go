@@ -74,7 +74,7 @@ func parseAnalysis(req *Request, q url.Values, one func(string) (string, error))
 // order of its average-linkage clustering (as Query.cityClusters): city,
 // city_zh, province, then one column per city.
 func writeSimilarity(ctx context.Context, src Source, req Request, tw TableWriter) (int, error) {
-	codes, err := src.Codes(ctx)
+	codes, err := src.StudyCodes(ctx, req.Filter.Study)
 	if err != nil {
 		return 0, err
 	}
@@ -136,7 +136,7 @@ var CooccurrenceColumns = []Column{
 }
 
 func writeCooccurrence(ctx context.Context, src Source, req Request, tw TableWriter) (int, error) {
-	codes, err := src.Codes(ctx)
+	codes, err := src.StudyCodes(ctx, req.Filter.Study)
 	if err != nil {
 		return 0, err
 	}
@@ -168,7 +168,7 @@ var SaturationColumns = []Column{
 }
 
 func writeSaturation(ctx context.Context, src Source, req Request, tw TableWriter) (int, error) {
-	codes, err := src.Codes(ctx)
+	codes, err := src.StudyCodes(ctx, req.Filter.Study)
 	if err != nil {
 		return 0, err
 	}
@@ -205,7 +205,7 @@ var AgreementColumns = []Column{
 }
 
 func writeAgreement(ctx context.Context, src Source, req Request, tw TableWriter) (int, error) {
-	codes, err := src.Codes(ctx)
+	codes, err := src.StudyCodes(ctx, req.Filter.Study)
 	if err != nil {
 		return 0, err
 	}

@@ -32,7 +32,7 @@ func tableNames() string {
 // The parameters every table takes: the corpus filter. city, province,
 // document, coder and doctype may be repeated, or hold a comma-separated list; from
 // and to are dates (YYYY-MM-DD), inclusive.
-var filterParams = []string{"city", "province", "document", "coder", "doctype", "from", "to", "automatic"}
+var filterParams = []string{"city", "province", "document", "coder", "doctype", "from", "to", "automatic", "study"}
 
 // tableParams are the parameters of each table beyond the filter.
 var tableParams = map[Table][]string{
@@ -72,7 +72,8 @@ var tableParams = map[Table][]string{
 //	         JACCARD, COSINE or COUNT; default OCHIAI), scope (SENTENCE or
 //	         DOCUMENT; default SENTENCE)
 //	all:          city, province, document, coder, doctype, from, to (the CorpusFilter),
-//	              automatic (true: count automatic codings too)
+//	              automatic (true: count automatic codings too), study (an id
+//	              or a name; required when the knowledge base holds several)
 //
 // Enum values are case-insensitive. An unknown parameter, one that the
 // table does not take, a bad value or a missing required one is a
@@ -180,6 +181,9 @@ func ParseRequest(table string, q url.Values) (Request, error) {
 			}
 		}
 		return out
+	}
+	if req.Study, err = one("study"); err != nil {
+		return req, err
 	}
 	f := &req.Filter
 	f.Cities, f.Provinces, f.Documents, f.Coders = list("city"), list("province"), list("document"), list("coder")

@@ -15,11 +15,13 @@ import (
 
 // REFISource is what the REFI-QDA exports read: normally a *graph.Store.
 type REFISource interface {
-	Codes(ctx context.Context) ([]policykb.Code, error)
+	ResolveStudy(ctx context.Context, ref string) (string, error)
+	StudyCodes(ctx context.Context, study string) ([]policykb.Code, error)
 	Coders(ctx context.Context) ([]string, error)
 	Cities(ctx context.Context) ([]policykb.City, error)
 	DocumentsByCity(ctx context.Context, cities []string) (map[string][]policykb.Document, error)
-	EachDocument(ctx context.Context, batchSize int, fn func(graph.ExportDocument) error) error
+	DocumentStudies(ctx context.Context, ids []string) (map[string][]string, error)
+	StudyEachDocument(ctx context.Context, study string, batchSize int, fn func(graph.ExportDocument) error) error
 }
 
 // REFICounts says what a REFI-QDA export wrote.
@@ -57,10 +59,15 @@ func codeTree(codes []policykb.Code) ([]*refiqda.Code, map[string]string) {
 	return roots, guids
 }
 
-// QDC writes the coding scheme as a REFI-QDA codebook (.qdc) with stable
-// GUIDs (derived from the codes' ids).
-func QDC(ctx context.Context, store REFISource, w io.Writer) (REFICounts, error) {
-	codes, err := store.Codes(ctx)
+// QDC writes the coding scheme of a study (an id or a name; "" while the
+// knowledge base holds one, see graph.Store.ResolveStudy) as a REFI-QDA
+// codebook (.qdc) with stable GUIDs (derived from the codes' ids).
+func QDC(ctx context.Context, store REFISource, w io.Writer, study string) (REFICounts, error) {
+	study, err := store.ResolveStudy(ctx, study)
+	if err != nil {
+		return REFICounts{}, err
+	}
+	codes, err := store.StudyCodes(ctx, study)
 	if err != nil {
 		return REFICounts{}, err
 	}
@@ -85,9 +92,16 @@ var (
 // into selections by span (a coding without a span selects its whole
 // sentence) in code points of the stored text. Documents are read batch
 // documents at a time.
-func QDPX(ctx context.Context, store REFISource, w io.Writer, batch int) (REFICounts, error) {
+//
+// study names the study exported (as for QDC): its codebook, the documents
+// it includes and its codings.
+func QDPX(ctx context.Context, store REFISource, w io.Writer, batch int, study string) (REFICounts, error) {
 	var n REFICounts
-	codes, err := store.Codes(ctx)
+	study, err := store.ResolveStudy(ctx, study)
+	if err != nil {
+		return n, err
+	}
+	codes, err := store.StudyCodes(ctx, study)
 	if err != nil {
 		return n, err
 	}
@@ -121,6 +135,11 @@ func QDPX(ctx context.Context, store REFISource, w io.Writer, batch int) (REFICo
 	if err != nil {
 		return n, err
 	}
+	if study != "" {
+		if docsByCity, err = inStudy(ctx, store, study, docsByCity); err != nil {
+			return n, err
+		}
+	}
 	for _, c := range cities {
 		k := refiqda.Case{GUID: refiqda.GUIDFor("case", c.Name), Name: c.Name}
 		if c.Province != "" {
@@ -141,7 +160,7 @@ func QDPX(ctx context.Context, store REFISource, w io.Writer, batch int) (REFICo
 	if err != nil {
 		return n, err
 	}
-	err = store.EachDocument(ctx, batch, func(d graph.ExportDocument) error {
+	err = store.StudyEachDocument(ctx, study, batch, func(d graph.ExportDocument) error {
 		src := sourceOf(d, codeGUID, userGUID)
 		n.Sources++
 		n.Selections += len(src.Selections)
@@ -205,4 +224,27 @@ func sourceOf(d graph.ExportDocument, codeGUID, userGUID map[string]string) refi
 		src.Selections = append(src.Selections, sel)
 	}
 	return src
+}
+
+// inStudy keeps, of each city's documents, those the study includes.
+func inStudy(ctx context.Context, store REFISource, study string, byCity map[string][]policykb.Document) (map[string][]policykb.Document, error) {
+	var ids []string
+	for _, docs := range byCity {
+		for _, d := range docs {
+			ids = append(ids, d.ID)
+		}
+	}
+	held, err := store.DocumentStudies(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]policykb.Document{}
+	for city, docs := range byCity {
+		for _, d := range docs {
+			if slices.Contains(held[d.ID], study) {
+				out[city] = append(out[city], d)
+			}
+		}
+	}
+	return out, nil
 }

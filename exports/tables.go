@@ -48,7 +48,11 @@ type Request struct {
 	Scope          policykb.Scope
 	MinCount       int
 	CoderA, CoderB string
-	Filter         policykb.CorpusFilter
+	// Study is the study asked for (an id or a name; the parameter study),
+	// resolved by Write (graph.Store.ResolveStudy): optional while the
+	// knowledge base holds one study.
+	Study  string
+	Filter policykb.CorpusFilter
 	// Words shapes the word tables (words, keywords, coword).
 	Words WordsRequest
 }
@@ -80,7 +84,8 @@ func (r Request) FileName(f Format) string {
 // Source is what the exports read: normally a *graph.Store.
 type Source interface {
 	CheckFilter(ctx context.Context, f policykb.CorpusFilter) error
-	Codes(ctx context.Context) ([]policykb.Code, error)
+	ResolveStudy(ctx context.Context, ref string) (string, error)
+	StudyCodes(ctx context.Context, study string) ([]policykb.Code, error)
 	Counts(ctx context.Context, level policykb.Level, f policykb.CorpusFilter) ([]policykb.Count, error)
 	EachCodingBatch(ctx context.Context, f policykb.CorpusFilter, docsPerBatch int, fn func([]graph.CodingRow) error) error
 	Matrix(ctx context.Context, q graph.MatrixQuery) (graph.Matrix, error)
@@ -105,6 +110,11 @@ var _ Source = (*graph.Store)(nil)
 // On a later error the output is incomplete; callers that have not sent
 // anything yet can still report it (see the HTTP handler).
 func Write(ctx context.Context, src Source, req Request, f Format, w io.Writer) (int, error) {
+	study, err := src.ResolveStudy(ctx, req.Study)
+	if err != nil {
+		return 0, err
+	}
+	req.Filter.Study = study
 	if err := checkFilter(ctx, src, req.Filter); err != nil {
 		return 0, err
 	}
@@ -219,7 +229,7 @@ func intOrNil(p *int) any {
 }
 
 func writeCodings(ctx context.Context, src Source, f policykb.CorpusFilter, tw TableWriter) (int, error) {
-	codes, err := src.Codes(ctx)
+	codes, err := src.StudyCodes(ctx, f.Study)
 	if err != nil {
 		return 0, err
 	}
@@ -282,7 +292,7 @@ func writeCounts(ctx context.Context, src Source, level policykb.Level, f policy
 	if !level.Valid() {
 		return 0, policykb.InvalidArgument("level", "exports: counts: give a level: LAYER, MAIN_CATEGORY, CATEGORY or CONCEPT")
 	}
-	codes, err := src.Codes(ctx)
+	codes, err := src.StudyCodes(ctx, f.Study)
 	if err != nil {
 		return 0, err
 	}

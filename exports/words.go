@@ -133,7 +133,7 @@ func writeKeywords(ctx context.Context, src Source, req Request, tw TableWriter)
 	}
 	names := map[string]string{}
 	if req.Words.Of == "code" {
-		codes, err := src.Codes(ctx)
+		codes, err := src.StudyCodes(ctx, req.Filter.Study)
 		if err != nil {
 			return 0, err
 		}

@@ -48,14 +48,15 @@ func readCoders(ctx context.Context, tx neo4j.ManagedTransaction) ([]string, err
 }
 
 const documentIDsAfter = `
-MATCH (d:Document) WHERE d.id > $after RETURN d.id ORDER BY d.id LIMIT $limit`
+MATCH (d:Document) WHERE d.id > $after AND ($study = '' OR EXISTS { (:Study {id: $study})-[:INCLUDES]->(d) })
+RETURN d.id ORDER BY d.id LIMIT $limit`
 
 const documentsWithText = `
 MATCH (city:City)-[:ISSUED]->(d:Document) WHERE d.id IN $ids
 RETURN ` + documentFields + `, d.text`
 
 const codingsOfDocuments = `
-MATCH (d:Document)-[:HAS_SENTENCE]->(s:Sentence)-[r:CODED_AS]->(k:Code) WHERE d.id IN $ids
+MATCH (d:Document)-[:HAS_SENTENCE]->(s:Sentence)-[r:CODED_AS]->(k:Code) WHERE d.id IN $ids AND ($study = '' OR k.study = $study)
 RETURN d.id, s.id, k.id, r.coder, r.origin, r.at, r.start, r.end
 ORDER BY d.id, s.index, k.id, r.coder`
 
@@ -66,6 +67,19 @@ ORDER BY d.id, s.index, k.id, r.coder`
 func (s *Store) EachDocument(ctx context.Context, batchSize int, fn func(ExportDocument) error) error {
 	ctx, end := s.enter(ctx, "EachDocument")
 	defer end()
+	return s.eachDocument(ctx, "", batchSize, fn)
+}
+
+// StudyEachDocument is EachDocument for one study (see ResolveStudy; ""
+// is the whole base): the documents it includes, with the codings at its
+// codes.
+func (s *Store) StudyEachDocument(ctx context.Context, study string, batchSize int, fn func(ExportDocument) error) error {
+	ctx, end := s.enter(ctx, "StudyEachDocument")
+	defer end()
+	return s.eachDocument(ctx, study, batchSize, fn)
+}
+
+func (s *Store) eachDocument(ctx context.Context, study string, batchSize int, fn func(ExportDocument) error) error {
 	if batchSize < 1 {
 		batchSize = 1
 	}
@@ -77,7 +91,7 @@ func (s *Store) EachDocument(ctx context.Context, batchSize int, fn func(ExportD
 		_, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 			batch, ids = nil, nil
 			clear(found)
-			recs, err := collect(ctx, tx, documentIDsAfter, map[string]any{"after": after, "limit": int64(batchSize)})
+			recs, err := collect(ctx, tx, documentIDsAfter, map[string]any{"after": after, "limit": int64(batchSize), "study": study})
 			if err != nil || len(recs) == 0 {
 				return nil, err
 			}
@@ -105,7 +119,7 @@ func (s *Store) EachDocument(ctx context.Context, batchSize int, fn func(ExportD
 				e := &batch[index[st.DocumentID]]
 				e.Sentences = append(e.Sentences, st)
 			}
-			if recs, err = collect(ctx, tx, codingsOfDocuments, map[string]any{"ids": ids}); err != nil {
+			if recs, err = collect(ctx, tx, codingsOfDocuments, map[string]any{"ids": ids, "study": study}); err != nil {
 				return nil, err
 			}
 			for _, rec := range recs {

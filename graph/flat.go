@@ -77,7 +77,7 @@ func (s *Store) EachCodingBatch(ctx context.Context, f policykb.CorpusFilter, do
 	cypher := fmt.Sprintf(flatCodings, coderCond(f, params, "r"))
 	for start := 0; start < len(ids); start += docsPerBatch {
 		batch := ids[start:min(start+docsPerBatch, len(ids))]
-		rows, err := s.codingBatch(ctx, cypher, batch, f.Coders)
+		rows, err := s.codingBatch(ctx, cypher, batch, f.Coders, f.Study)
 		if err != nil {
 			return fmt.Errorf("graph: codings export: %w", err)
 		}
@@ -93,11 +93,11 @@ func (s *Store) EachCodingBatch(ctx context.Context, f policykb.CorpusFilter, do
 
 // codingBatch reads the codings of one batch of documents, with the text of
 // the documents whose codings keep a span, to cut the quotes.
-func (s *Store) codingBatch(ctx context.Context, cypher string, ids, coders []string) ([]CodingRow, error) {
+func (s *Store) codingBatch(ctx context.Context, cypher string, ids, coders []string, study string) ([]CodingRow, error) {
 	var rows []CodingRow
 	_, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		rows = rows[:0]
-		recs, err := collect(ctx, tx, cypher, map[string]any{"ids": ids, "fCoders": coders})
+		recs, err := collect(ctx, tx, cypher, map[string]any{"ids": ids, "fCoders": coders, "fStudy": study})
 		if err != nil {
 			return nil, err
 		}

@@ -45,7 +45,7 @@ func (a *app) exportFlatCmd(format exports.Format) *cobra.Command {
 Words shorter than --min-length (default 2) and stop words are not counted.
 Filters (repeatable, or comma-separated): --city, --province, --document,
 --coder, --doctype; --from and --to bound the issue date (YYYY-MM-DD); --automatic
-counts automatic codings too.`,
+counts automatic codings too; --study names the study (required when the knowledge base holds several).`,
 		Example: "  policykb export csv codings -o codings.csv\n" +
 			"  policykb export xlsx counts --level MAIN_CATEGORY --city Linlan -o counts.xlsx\n" +
 			"  policykb export json matrix --rows MAIN_CATEGORY --columns CITY --measure SHARE",
@@ -53,7 +53,7 @@ counts automatic codings too.`,
 		ValidArgs: tableNames(),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			q := url.Values{}
-			for _, name := range []string{"level", "rows", "columns", "measure", "scope", "min", "a", "b", "from", "to", "top", "min-length", "of", "automatic"} {
+			for _, name := range []string{"level", "rows", "columns", "measure", "scope", "min", "a", "b", "from", "to", "top", "min-length", "of", "automatic", "study"} {
 				if cmd.Flags().Changed(name) {
 					v := cmd.Flags().Lookup(name).Value.String()
 					q.Set(strings.ReplaceAll(name, "-", "_"), v)
@@ -107,6 +107,7 @@ counts automatic codings too.`,
 	f.StringSlice("unit", nil, "keywords: only these documents, cities or codes")
 	f.String("scope", "", "cooccurrence, coword: SENTENCE (default) or DOCUMENT")
 	f.Bool("automatic", false, "count automatic codings too")
+	f.String("study", "", "the study (id or name); required when the knowledge base holds several")
 	f.StringSlice("city", nil, "only these cities (English or Chinese name)")
 	f.StringSlice("province", nil, "only these provinces")
 	f.StringSlice("document", nil, "only these document ids")

@@ -16,8 +16,9 @@ func (a *app) exportREFICmd(format string) *cobra.Command {
 	if format == "qdc" {
 		short = "Write the coding scheme as a REFI-QDA codebook (.qdc)"
 	}
-	return &cobra.Command{
-		Use:   format + " FILE",
+	var study string
+	cmd := &cobra.Command{
+		Use:   format + " FILE [--study NAME]",
 		Short: short,
 		Long: short + ".\nCodes keep stable GUIDs (derived from their ids, or their own GUIDs when they were imported);\n" +
 			"selections are written in code points. See docs/refi-qda.md, \"Exporting to NVivo, ATLAS.ti, MAXQDA\".",
@@ -31,9 +32,9 @@ func (a *app) exportREFICmd(format string) *cobra.Command {
 			defer store.Close(ctx)
 			n, err := writeFileAtomic(args[0], func(w io.Writer) (exports.REFICounts, error) {
 				if format == "qdc" {
-					return exports.QDC(ctx, store, w)
+					return exports.QDC(ctx, store, w, study)
 				}
-				return exports.QDPX(ctx, store, w, max(a.cfg.Load.BatchSize/100, 10))
+				return exports.QDPX(ctx, store, w, max(a.cfg.Load.BatchSize/100, 10), study)
 			})
 			if err != nil {
 				return err
@@ -42,4 +43,6 @@ func (a *app) exportREFICmd(format string) *cobra.Command {
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&study, "study", "", "the study to export (id or name); required when the knowledge base holds several")
+	return cmd
 }

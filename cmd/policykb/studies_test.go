@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -282,6 +283,39 @@ func TestStudiesEndToEnd(t *testing.T) {
 	if code.Code.Name != "Supply-side Instruments" || code.Code.ReferencePoints != 3 {
 		t.Errorf("layer-1 of the second study: %+v, want Supply-side Instruments with 3 reference points", code.Code)
 	}
+	// Exports: the CLI's and /export/ take study too, and refuse to go
+	// without it.
+	if out, err := run(t, "export", "csv", "counts", "--level", "LAYER"); err == nil || !strings.Contains(err.Error(), "instruments, sample, untitled") {
+		t.Errorf("export without --study: %v\n%s", err, out)
+	}
+	out = mustRun("export", "csv", "counts", "--level", "LAYER", "--study", "instruments")
+	if !strings.Contains(out, "Supply-side Instruments") || strings.Contains(out, "Concept Guidance Level") {
+		t.Errorf("export csv counts --study instruments:\n%s", out)
+	}
+	get := func(path string) (int, string) {
+		t.Helper()
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var b bytes.Buffer
+		b.ReadFrom(resp.Body)
+		return resp.StatusCode, b.String()
+	}
+	if code, body := get("/export/counts.csv?level=LAYER"); code != http.StatusBadRequest || !strings.Contains(body, "instruments, sample, untitled") {
+		t.Errorf("/export/counts.csv without study: HTTP %d %s", code, body)
+	}
+	if code, body := get("/export/counts.csv?level=LAYER&study=sample"); code != http.StatusOK ||
+		!strings.Contains(body, "Concept Guidance Level") || strings.Contains(body, "Supply-side Instruments") {
+		t.Errorf("/export/counts.csv?study=sample: HTTP %d %s", code, body)
+	}
+	qdc := filepath.Join(t.TempDir(), "instruments.qdc")
+	mustRun("export", "qdc", qdc, "--study", "instruments")
+	if b, err := os.ReadFile(qdc); err != nil || !strings.Contains(string(b), "Supply-side Instruments") || strings.Contains(string(b), "Concept Guidance Level") {
+		t.Errorf("export qdc --study instruments: %v\n%.300s", err, b)
+	}
+
 	out = mustRun("studies")
 	for _, want := range []string{"instruments", "sample", "untitled", "import:nvivo"} {
 		if !strings.Contains(out, want) {
