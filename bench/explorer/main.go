@@ -23,6 +23,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/policykb/policykb/internal/headless"
 )
 
 type options struct {
@@ -36,7 +38,7 @@ func main() {
 	flag.StringVar(&o.uri, "neo4j-uri", "bolt://127.0.0.1:7687", "the loaded knowledge base")
 	flag.StringVar(&o.bin, "policykb", "bin/policykb", "the policykb binary to serve with")
 	flag.StringVar(&o.out, "out", "bench/results", "where to write explorer-<tier>.json and .md")
-	flag.StringVar(&o.chromium, "chromium", "/usr/bin/chromium", "Chromium")
+	flag.StringVar(&o.chromium, "chromium", headless.Path(), "Chromium (default: $POLICYKB_CHROMIUM, chromium on the PATH, /usr/bin/chromium)")
 	flag.IntVar(&o.runs, "runs", 9, "timed runs per view")
 	flag.Parse()
 	if err := run(o); err != nil {
@@ -94,19 +96,7 @@ func run(o options) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(o.chromium),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(dir),
-		chromedp.WindowSize(1280, 800),
-	)
+	alloc, cancelAlloc := headless.Allocator(o.chromium, dir, 1280, 800)
 	defer cancelAlloc()
 	tab, cancelTab := chromedp.NewContext(alloc)
 	defer cancelTab()
