@@ -11,44 +11,21 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
-	"github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/policykb/policykb/explorer"
+	"github.com/policykb/policykb/internal/headless"
 	"github.com/policykb/policykb/internal/testneo4j"
 	"github.com/policykb/policykb/loaders"
 	"github.com/policykb/policykb/resolvers"
 )
-
-// chromiumPath finds Debian's chromium (or POLICYKB_CHROMIUM). Missing, the
-// test fails, unless -short.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{os.Getenv("POLICYKB_CHROMIUM"), "chromium", "/usr/bin/chromium"} {
-		if p == "" {
-			continue
-		}
-		if path, err := exec.LookPath(p); err == nil {
-			return path
-		}
-	}
-	if testing.Short() {
-		t.Skip("SKIP (-short): the explorer's browser test needs chromium (apt-get install chromium)")
-	}
-	t.Fatal("chromium is not installed: the explorer's browser test needs it (apt-get install chromium), or run with -short")
-	return ""
-}
 
 // site is the explorer and the API over the sample study (with its second
 // coder) on a loopback test server.
@@ -87,7 +64,7 @@ func (s site) gql(t *testing.T, query string, vars map[string]any, out any) {
 // row opens its sentences; "Open in GraphiQL" opens the view's query.
 func TestExplorerInBrowser(t *testing.T) {
 	store := testneo4j.EmptyStore(t, 0)
-	chrome := chromiumPath(t)
+	chrome := headless.Require(t, "the explorer's browser test")
 	ctx := context.Background()
 	if _, err := loaders.Load(ctx, store, loaders.SampleInput("../data/sample"), loaders.Options{}); err != nil {
 		t.Fatal(err)
@@ -103,50 +80,10 @@ func TestExplorerInBrowser(t *testing.T) {
 	defer s.srv.Close()
 	base := s.srv.URL
 
-	var mu sync.Mutex
-	var urls, problems []string
-	listen := func(ev any) {
-		mu.Lock()
-		defer mu.Unlock()
-		switch ev := ev.(type) {
-		case *network.EventRequestWillBeSent:
-			urls = append(urls, ev.Request.URL)
-		case *runtime.EventExceptionThrown:
-			problems = append(problems, "exception: "+ev.ExceptionDetails.Text+" "+ev.ExceptionDetails.URL)
-			if ev.ExceptionDetails.Exception != nil {
-				problems = append(problems, ev.ExceptionDetails.Exception.Description)
-			}
-		case *runtime.EventConsoleAPICalled:
-			if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeWarning {
-				var parts []string
-				for _, a := range ev.Args {
-					parts = append(parts, string(a.Value)+a.Description)
-				}
-				problems = append(problems, "console: "+strings.Join(parts, " "))
-			}
-		case *log.EventEntryAdded:
-			// Chromium asks for /favicon.ico on its own; a 404 there is no fault of the page.
-			if ev.Entry.Level == log.EntryLevelError && !strings.HasSuffix(ev.Entry.URL, "/favicon.ico") {
-				problems = append(problems, "log: "+ev.Entry.Text+" "+ev.Entry.URL)
-			}
-		}
-	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chrome),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 800),
-	)
+	watch := &headless.Watch{Warnings: true}
+	allocCtx, cancelAlloc := headless.Allocator(chrome, t.TempDir(), 1280, 800)
 	defer cancelAlloc()
-	tab, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithListener(listen))
+	tab, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithListener(watch.Listen))
 	defer cancelTab()
 	if err := chromedp.Do(tab); err != nil { // starts the browser, with no deadline
 		t.Fatalf("start chromium: %v", err)
@@ -162,8 +99,7 @@ func TestExplorerInBrowser(t *testing.T) {
 				_ = os.WriteFile(p, buf, 0o644)
 				t.Logf("screenshot: %s", p)
 			}
-			mu.Lock()
-			t.Fatalf("%s: %v\nproblems: %q", step, err, problems)
+			t.Fatalf("%s: %v\nproblems: %q", step, err, watch.Problems())
 		}
 	}
 	_, err = chromedp.CallBrowser(tctx, browser.SetDownloadBehavior,
@@ -320,7 +256,7 @@ func TestExplorerInBrowser(t *testing.T) {
 		if selURL == "" {
 			t.Skip("no URL: the matrix cell step failed")
 		}
-		other, cancelOther := chromedp.NewContext(tab, chromedp.WithNewBrowserContext(), chromedp.WithListener(listen))
+		other, cancelOther := chromedp.NewContext(tab, chromedp.WithNewBrowserContext(), chromedp.WithListener(watch.Listen))
 		defer cancelOther()
 		octx, cancel := context.WithTimeout(other, 40*time.Second)
 		defer cancel()
@@ -493,16 +429,14 @@ func TestExplorerInBrowser(t *testing.T) {
 		must("GraphiQL shows the view's query", err)
 	})
 
-	mu.Lock()
-	defer mu.Unlock()
-	for _, u := range urls {
+	for _, u := range watch.URLs() {
 		switch {
 		case strings.HasPrefix(u, base+"/"), strings.HasPrefix(u, "data:"), strings.HasPrefix(u, "blob:"), u == "about:blank":
 		default:
 			t.Errorf("a request left the test server: %s", u)
 		}
 	}
-	for _, p := range problems {
+	for _, p := range watch.Problems() {
 		t.Errorf("page problem: %s", p)
 	}
 }

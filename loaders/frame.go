@@ -62,22 +62,7 @@ func parseFrame(file string, data []byte, c *collector) policykb.Frame {
 	}
 	var levels, codes *yaml.Node
 	strs := map[string]*string{"id": &f.ID, "name": &f.Name, "nameZh": &f.NameZh, "description": &f.Description, "source": &f.Source}
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		k, v := root.Content[i], root.Content[i+1]
-		if p, ok := strs[k.Value]; ok {
-			s, _ := scalarString(file, k.Value, v, c)
-			*p = strings.TrimSpace(s)
-			continue
-		}
-		switch k.Value {
-		case "levels":
-			levels = v
-		case "codes":
-			codes = v
-		default:
-			c.addAt(file, k.Line, k.Column, k.Value, "unknown key: expected %s", frameKeys)
-		}
-	}
+	rootKeys(file, root, strs, map[string]**yaml.Node{"levels": &levels, "codes": &codes}, frameKeys, c)
 	if levels == nil {
 		for _, l := range policykb.Levels {
 			f.Levels = append(f.Levels, policykb.FrameLevel{ID: l.String(), Name: l.Label()})
@@ -102,6 +87,27 @@ func parseFrame(file string, data []byte, c *collector) policykb.Frame {
 
 // yamlRoot parses data and returns its top-level mapping, or nil after
 // reporting why there is none; want describes the expected mapping.
+// rootKeys reads the keys of a file's top-level mapping: the text ones
+// named in strs into their strings (trimmed), the ones named in nodes into
+// their nodes; any other key is a problem naming the expected ones. It
+// returns the line of each key.
+func rootKeys(file string, root *yaml.Node, strs map[string]*string, nodes map[string]**yaml.Node, expected string, c *collector) map[string]int {
+	lines := map[string]int{}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		lines[k.Value] = k.Line
+		if p, ok := strs[k.Value]; ok {
+			s, _ := scalarString(file, k.Value, v, c)
+			*p = strings.TrimSpace(s)
+		} else if n, ok := nodes[k.Value]; ok {
+			*n = v
+		} else {
+			c.addAt(file, k.Line, k.Column, k.Value, "unknown key: expected %s", expected)
+		}
+	}
+	return lines
+}
+
 func yamlRoot(file string, data []byte, want string, c *collector) *yaml.Node {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {

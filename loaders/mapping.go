@@ -49,24 +49,7 @@ func parseMapping(file string, data []byte, source, target policykb.Frame, c *co
 	}
 	var entries, excluded *yaml.Node
 	strs := map[string]*string{"id": &m.ID, "name": &m.Name, "description": &m.Description, "source": &m.Source, "target": &m.Target}
-	lines := map[string]int{}
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		k, v := root.Content[i], root.Content[i+1]
-		lines[k.Value] = k.Line
-		if p, ok := strs[k.Value]; ok {
-			s, _ := scalarString(file, k.Value, v, c)
-			*p = strings.TrimSpace(s)
-			continue
-		}
-		switch k.Value {
-		case "entries":
-			entries = v
-		case "excluded":
-			excluded = v
-		default:
-			c.addAt(file, k.Line, k.Column, k.Value, "unknown key: expected %s", mappingKeys)
-		}
-	}
+	lines := rootKeys(file, root, strs, map[string]**yaml.Node{"entries": &entries, "excluded": &excluded}, mappingKeys, c)
 	if m.ID == "" {
 		c.add(file, root.Line, "id", "missing: the mapping needs an id")
 	}

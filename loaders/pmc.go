@@ -61,22 +61,7 @@ func parsePMCModel(file string, data []byte, frames []policykb.Frame, c *collect
 	}
 	var grades, vars *yaml.Node
 	strs := map[string]*string{"id": &m.ID, "name": &m.Name, "nameZh": &m.NameZh, "source": &m.Source, "description": &m.Description}
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		k, v := root.Content[i], root.Content[i+1]
-		if p, ok := strs[k.Value]; ok {
-			s, _ := scalarString(file, k.Value, v, c)
-			*p = strings.TrimSpace(s)
-			continue
-		}
-		switch k.Value {
-		case "grades":
-			grades = v
-		case "variables":
-			vars = v
-		default:
-			c.addAt(file, k.Line, k.Column, k.Value, "unknown key: expected %s", modelKeys)
-		}
-	}
+	rootKeys(file, root, strs, map[string]**yaml.Node{"grades": &grades, "variables": &vars}, modelKeys, c)
 	if m.ID == "" {
 		c.add(file, root.Line, "id", "missing: the model needs an id")
 	}

@@ -4,37 +4,17 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
-)
 
-// chromiumPath finds Debian's chromium (or POLICYKB_CHROMIUM). Missing, the
-// test fails, unless -short.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{os.Getenv("POLICYKB_CHROMIUM"), "chromium", "/usr/bin/chromium"} {
-		if p == "" {
-			continue
-		}
-		if path, err := exec.LookPath(p); err == nil {
-			return path
-		}
-	}
-	if testing.Short() {
-		t.Skip("SKIP (-short): browser test needs chromium (apt-get install chromium)")
-	}
-	t.Fatal("chromium is not installed: the browser test needs it (apt-get install chromium), or run with -short")
-	return ""
-}
+	"github.com/policykb/policykb/internal/headless"
+)
 
 // TestBrowser opens GraphiQL in headless Chromium against the handler and the
 // fixture: the example tabs are there, running the first one shows the
@@ -44,59 +24,27 @@ func chromiumPath(t *testing.T) string {
 // console error, which fails the test).
 func TestBrowser(t *testing.T) {
 	store := openStore(t)
-	chrome := chromiumPath(t)
+	chrome := headless.Require(t, "the browser test")
 	e := newEnv(t, store, nil) // httptest listens on 127.0.0.1
 	local := e.srv.URL + "/"
 
+	watch := &headless.Watch{}
 	var mu sync.Mutex
-	var urls, problems []string
 	var pageCSP string
 	listen := func(ev any) {
-		mu.Lock()
-		defer mu.Unlock()
-		switch ev := ev.(type) {
-		case *network.EventRequestWillBeSent:
-			urls = append(urls, ev.Request.URL)
-		case *network.EventResponseReceived:
-			if ev.Type == network.ResourceTypeDocument {
-				for k, v := range ev.Response.Headers {
-					if strings.EqualFold(k, "Content-Security-Policy") {
-						pageCSP = fmt.Sprint(v)
-					}
+		watch.Listen(ev)
+		if ev, ok := ev.(*network.EventResponseReceived); ok && ev.Type == network.ResourceTypeDocument {
+			mu.Lock()
+			defer mu.Unlock()
+			for k, v := range ev.Response.Headers {
+				if strings.EqualFold(k, "Content-Security-Policy") {
+					pageCSP = fmt.Sprint(v)
 				}
-			}
-		case *runtime.EventExceptionThrown:
-			problems = append(problems, "exception: "+ev.ExceptionDetails.Text+" "+ev.ExceptionDetails.URL)
-		case *runtime.EventConsoleAPICalled:
-			if ev.Type == runtime.ConsoleAPICalledTypeError {
-				var parts []string
-				for _, a := range ev.Args {
-					parts = append(parts, string(a.Value)+a.Description)
-				}
-				problems = append(problems, "console.error: "+strings.Join(parts, " "))
-			}
-		case *log.EventEntryAdded:
-			// Chromium asks for /favicon.ico on its own; a 404 there is no fault of the page.
-			if ev.Entry.Level == log.EntryLevelError && !strings.HasSuffix(ev.Entry.URL, "/favicon.ico") {
-				problems = append(problems, "log: "+ev.Entry.Text+" "+ev.Entry.URL)
 			}
 		}
 	}
 
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chrome),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1440, 900),
-	)
+	allocCtx, cancelAlloc := headless.Allocator(chrome, t.TempDir(), 1440, 900)
 	defer cancelAlloc()
 	ctx, cancelCtx := chromedp.NewContext(allocCtx, chromedp.WithListener(listen))
 	defer cancelCtx()
@@ -122,8 +70,7 @@ func TestBrowser(t *testing.T) {
 		t.Helper()
 		if err != nil {
 			screenshot("failed")
-			mu.Lock()
-			t.Fatalf("%s: %v\nrequests: %q\nproblems: %q", step, err, urls, problems)
+			t.Fatalf("%s: %v\nrequests: %q\nproblems: %q", step, err, watch.URLs(), watch.Problems())
 		}
 	}
 
@@ -181,6 +128,7 @@ func TestBrowser(t *testing.T) {
 
 	mu.Lock()
 	defer mu.Unlock()
+	urls := watch.URLs()
 	sawAPI := false
 	for _, u := range urls {
 		switch {
@@ -197,7 +145,7 @@ func TestBrowser(t *testing.T) {
 	if !strings.Contains(pageCSP, "script-src 'self'") || !strings.Contains(pageCSP, "frame-ancestors 'none'") {
 		t.Errorf("the page came without the Content-Security-Policy: %q", pageCSP)
 	}
-	for _, p := range problems {
+	for _, p := range watch.Problems() {
 		t.Errorf("page problem: %s", p)
 	}
 }

@@ -9,20 +9,19 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/policykb/policykb/internal/benchkit"
+	"github.com/policykb/policykb/internal/headless"
 )
 
 type options struct {
@@ -36,7 +35,7 @@ func main() {
 	flag.StringVar(&o.uri, "neo4j-uri", "bolt://127.0.0.1:7687", "the loaded knowledge base")
 	flag.StringVar(&o.bin, "policykb", "bin/policykb", "the policykb binary to serve with")
 	flag.StringVar(&o.out, "out", "bench/results", "where to write explorer-<tier>.json and .md")
-	flag.StringVar(&o.chromium, "chromium", "/usr/bin/chromium", "Chromium")
+	flag.StringVar(&o.chromium, "chromium", headless.Path(), "Chromium (default: $POLICYKB_CHROMIUM, chromium on the PATH, /usr/bin/chromium)")
 	flag.IntVar(&o.runs, "runs", 9, "timed runs per view")
 	flag.Parse()
 	if err := run(o); err != nil {
@@ -80,12 +79,12 @@ type results struct {
 const targetMS = 1500
 
 func run(o options) error {
-	srv, err := startPolicykb(o.bin, o.uri)
+	srv, err := benchkit.Serve(o.bin, o.uri, "warn")
 	if err != nil {
 		return err
 	}
-	defer srv.stop()
-	views, err := pickViews(srv.base)
+	defer srv.Stop()
+	views, err := pickViews(srv.Base)
 	if err != nil {
 		return err
 	}
@@ -94,32 +93,20 @@ func run(o options) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(o.chromium),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(dir),
-		chromedp.WindowSize(1280, 800),
-	)
+	alloc, cancelAlloc := headless.Allocator(o.chromium, dir, 1280, 800)
 	defer cancelAlloc()
 	tab, cancelTab := chromedp.NewContext(alloc)
 	defer cancelTab()
 	if err := chromedp.Do(tab); err != nil {
 		return fmt.Errorf("start chromium: %w", err)
 	}
-	res := results{Tier: o.tier, Machine: machine(), When: time.Now().UTC().Format(time.RFC3339), Runs: o.runs, Target: targetMS}
+	res := results{Tier: o.tier, Machine: benchkit.Machine(), When: time.Now().UTC().Format(time.RFC3339), Runs: o.runs, Target: targetMS}
 	res.Load[0] = loadAverage()
 	for _, v := range views {
 		var samples []time.Duration
 		failed, lastErr := 0, ""
 		for i := 0; i <= o.runs; i++ {
-			d, err := timeView(tab, srv.base+v.Path, v.mark)
+			d, err := timeView(tab, srv.Base+v.Path, v.mark)
 			var rendered *wrongView
 			switch {
 			case errors.As(err, &rendered):
@@ -252,74 +239,6 @@ func gql(base, query string, out any) error {
 	return json.Unmarshal(r.Data, out)
 }
 
-// process is the policykb server started here.
-type process struct {
-	cmd  *exec.Cmd
-	base string
-	logs *syncBuffer
-}
-
-func (p *process) stop() {
-	if p == nil || p.cmd.Process == nil {
-		return
-	}
-	_ = p.cmd.Process.Signal(os.Interrupt)
-	done := make(chan struct{})
-	go func() { _ = p.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		_ = p.cmd.Process.Kill()
-		<-done
-	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.Buffer.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.Buffer.String()
-}
-
-// startPolicykb starts `bin serve` on a free loopback port against uri.
-func startPolicykb(bin, uri string) (*process, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	addr := l.Addr().String()
-	l.Close()
-	logs := &syncBuffer{}
-	cmd := exec.Command(bin, "serve", "--addr", addr, "--neo4j-uri", uri, "--log-level", "warn")
-	cmd.Env = append(os.Environ(), "POLICYKB_NEO4J_BUNDLED_ENABLED=false")
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start %s serve: %w", bin, err)
-	}
-	p := &process{cmd: cmd, base: "http://" + addr, logs: logs}
-	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		resp, err := http.Get(p.base + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return p, nil
-			}
-		}
-	}
-	p.stop()
-	return nil, fmt.Errorf("policykb serve did not answer within 60 s:\n%s", logs)
-}
-
 func percentile(samples []time.Duration, p float64) time.Duration {
 	if len(samples) == 0 {
 		return 0
@@ -331,19 +250,6 @@ func percentile(samples []time.Duration, p float64) time.Duration {
 }
 
 func ms(d time.Duration) float64 { return math.Round(float64(d)/float64(time.Millisecond)*10) / 10 }
-
-func machine() string {
-	model := "unknown CPU"
-	if raw, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		for _, line := range strings.Split(string(raw), "\n") {
-			if strings.HasPrefix(line, "model name") {
-				model = strings.TrimSpace(strings.SplitN(line, ":", 2)[1])
-				break
-			}
-		}
-	}
-	return model + ", " + strconv.Itoa(runtime.NumCPU()) + " cores, " + runtime.GOOS + "/" + runtime.GOARCH
-}
 
 func write(dir string, r results) error {
 	b, err := json.MarshalIndent(r, "", "  ")

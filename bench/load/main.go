@@ -8,14 +8,12 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"runtime"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/policykb/policykb/graph"
+	"github.com/policykb/policykb/internal/benchkit"
 	"github.com/policykb/policykb/loaders"
 	"github.com/policykb/policykb/words"
 )
@@ -120,7 +118,7 @@ func run(ctx context.Context, o options) error {
 		}
 	}
 
-	r := results{Tier: o.tier, Machine: machine(), Load: loadResults{
+	r := results{Tier: o.tier, Machine: benchkit.Machine(), Load: loadResults{
 		SentencesPerS:      round(float64(sentences) / loadTook.Seconds()),
 		RawSentencesPerS:   round(float64(sentences) / rawTook.Seconds()),
 		CodingsPerS:        round(float64(codings) / loadTook.Seconds()),
@@ -310,23 +308,3 @@ func nullable(s string) any {
 }
 
 // machine describes the computer the figures come from.
-func machine() string {
-	model := "unknown CPU"
-	if raw, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		for _, line := range strings.Split(string(raw), "\n") {
-			if strings.HasPrefix(line, "model name") {
-				model = strings.TrimSpace(strings.SplitN(line, ":", 2)[1])
-				break
-			}
-		}
-	}
-	mem := ""
-	if raw, err := os.ReadFile("/proc/meminfo"); err == nil {
-		f := strings.Fields(strings.SplitN(string(raw), "\n", 2)[0])
-		if len(f) >= 2 {
-			kb, _ := strconv.ParseFloat(f[1], 64)
-			mem = fmt.Sprintf(", %.1f GB RAM", kb/1024/1024)
-		}
-	}
-	return fmt.Sprintf("%s, %d cores%s, %s/%s", model, runtime.NumCPU(), mem, runtime.GOOS, runtime.GOARCH)
-}

@@ -13,7 +13,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,6 +20,7 @@ import (
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/policykb/policykb/internal/benchkit"
 )
 
 func main() {
@@ -47,109 +47,19 @@ type options struct {
 	peerBudget                   time.Duration
 }
 
-// process is a server started by the harness.
-type process struct {
-	cmd  *exec.Cmd
-	url  string
-	logs *bytes.Buffer
-}
-
-func (p *process) stop() {
-	if p == nil || p.cmd.Process == nil {
-		return
-	}
-	_ = p.cmd.Process.Signal(os.Interrupt)
-	done := make(chan struct{})
-	go func() { _ = p.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		_ = p.cmd.Process.Kill()
-		<-done
-	}
-}
-
-// syncBuffer is a bytes.Buffer safe for a child's output.
-type syncBuffer struct {
-	mu sync.Mutex
-	bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.Buffer.Write(p)
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-// waitReady polls url until it answers 200 or the child exits.
-func waitReady(cmd *exec.Cmd, url string, logs fmt.Stringer) error {
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		if cmd.ProcessState != nil {
-			break
-		}
-		resp, err := http.Get(url)
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return fmt.Errorf("%s did not answer within 60 s; its output:\n%s", url, logs)
-}
-
-// startPolicykb starts `bin serve` on a free port against uri.
-func startPolicykb(bin, uri string) (*process, error) {
-	port, err := freePort()
-	if err != nil {
-		return nil, err
-	}
-	addr := "127.0.0.1:" + strconv.Itoa(port)
-	logs := &syncBuffer{}
-	cmd := exec.Command(bin, "serve", "--addr", addr, "--neo4j-uri", uri, "--log-level", "warn")
-	cmd.Env = append(os.Environ(), "POLICYKB_NEO4J_BUNDLED_ENABLED=false")
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start %s serve: %w", bin, err)
-	}
-	p := &process{cmd: cmd, url: "http://" + addr + "/graphql", logs: &logs.Buffer}
-	if err := waitReady(cmd, "http://"+addr+"/readyz", logs); err != nil {
-		p.stop()
-		return nil, fmt.Errorf("policykb serve: %w", err)
-	}
-	return p, nil
-}
-
 // startPeer starts the @neo4j/graphql server of dir (node_modules
 // installed) on a free port against uri.
-func startPeer(dir, uri string) (*process, error) {
-	port, err := freePort()
+func startPeer(dir, uri string) (*benchkit.Process, error) {
+	addr, err := benchkit.FreeAddr()
 	if err != nil {
 		return nil, err
 	}
-	logs := &syncBuffer{}
+	_, port, _ := net.SplitHostPort(addr)
 	cmd := exec.Command("node", "server.mjs")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "NEO4J_URI="+uri, "PORT="+strconv.Itoa(port))
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start node server.mjs in %s: %w", dir, err)
-	}
-	base := "http://127.0.0.1:" + strconv.Itoa(port)
-	p := &process{cmd: cmd, url: base + "/graphql", logs: &logs.Buffer}
-	if err := waitReady(cmd, base+"/healthz", logs); err != nil {
-		p.stop()
+	cmd.Env = append(os.Environ(), "NEO4J_URI="+uri, "PORT="+port)
+	p, err := benchkit.Start(cmd, "http://"+addr, "/healthz", time.Minute)
+	if err != nil {
 		return nil, fmt.Errorf("@neo4j/graphql server: %w", err)
 	}
 	return p, nil
@@ -352,27 +262,6 @@ func memory(pid int) (hwm, rss float64, err error) {
 }
 
 // machine describes this machine: CPU model, cores, memory, OS.
-func machine() string {
-	model := "unknown CPU"
-	if raw, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		for _, line := range strings.Split(string(raw), "\n") {
-			if strings.HasPrefix(line, "model name") {
-				model = strings.TrimSpace(strings.SplitN(line, ":", 2)[1])
-				break
-			}
-		}
-	}
-	mem := ""
-	if raw, err := os.ReadFile("/proc/meminfo"); err == nil {
-		f := strings.Fields(strings.SplitN(string(raw), "\n", 2)[0])
-		if len(f) >= 2 {
-			kb, _ := strconv.ParseFloat(f[1], 64)
-			mem = fmt.Sprintf(", %.1f GB RAM", kb/1024/1024)
-		}
-	}
-	return fmt.Sprintf("%s, %d cores%s, %s/%s", model, runtime.NumCPU(), mem, runtime.GOOS, runtime.GOARCH)
-}
-
 // queryResult is one question's line of the results.
 type queryResult struct {
 	Name      string  `json:"name"`
@@ -420,17 +309,17 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	pk, err := startPolicykb(o.bin, o.uri)
+	pk, err := benchkit.Serve(o.bin, o.uri, "warn")
 	if err != nil {
 		return err
 	}
-	defer pk.stop()
+	defer pk.Stop()
 	peer, err := startPeer(o.peerDir, o.uri)
 	if err != nil {
 		return err
 	}
-	defer peer.stop()
-	w := newWays(d, pk.url, peer.url)
+	defer peer.Stop()
+	w := newWays(d, pk.Base+"/graphql", peer.Base+"/graphql")
 	qs := questions(c)
 	for _, q := range qs {
 		if err := check(ctx, w, q); err != nil {
@@ -439,7 +328,7 @@ func run(ctx context.Context, o options) error {
 		fmt.Fprintf(os.Stderr, "same numbers three ways: %s\n", q.name)
 	}
 
-	res := results{Tier: o.tier, Machine: machine(), When: time.Now().UTC().Format(time.RFC3339), Reps: o.reps}
+	res := results{Tier: o.tier, Machine: benchkit.Machine(), When: time.Now().UTC().Format(time.RFC3339), Reps: o.reps}
 	// The load half (bench/load) writes <tier>-load.json; its "load" object
 	// becomes this file's.
 	if raw, err := os.ReadFile(filepath.Join(o.out, o.tier+"-load.json")); err == nil {
@@ -492,12 +381,12 @@ func run(ctx context.Context, o options) error {
 			r.Name, r.P50, r.P99At8, r.P99At32, r.FloorP50, r.PeerP50, r.PeerRuns)
 		res.Queries = append(res.Queries, r)
 	}
-	hwm, now, err := memory(pk.cmd.Process.Pid)
+	hwm, now, err := memory(pk.Cmd.Process.Pid)
 	if err != nil {
 		return fmt.Errorf("read the policykb server's memory: %w", err)
 	}
 	res.RSSMB, res.RSSNowMB = round1(hwm), round1(now)
-	if phwm, _, err := memory(peer.cmd.Process.Pid); err == nil {
+	if phwm, _, err := memory(peer.Cmd.Process.Pid); err == nil {
 		res.PeerRSSMB = round1(phwm)
 	}
 	return write(o.out, res)

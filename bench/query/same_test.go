@@ -18,6 +18,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"github.com/policykb/policykb/internal/benchkit"
 	"github.com/policykb/policykb/internal/testneo4j"
 )
 
@@ -62,17 +63,17 @@ func TestSameNumbersThreeWays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pk, err := startPolicykb(bin, uri)
+	pk, err := benchkit.Serve(bin, uri, "warn")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer pk.stop()
+	defer pk.Stop()
 	peer, err := startPeer(peerDir, uri)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer peer.stop()
-	w := newWays(d, pk.url, peer.url)
+	defer peer.Stop()
+	w := newWays(d, pk.Base+"/graphql", peer.Base+"/graphql")
 	qs := questions(c)
 	if len(qs) != 7 {
 		t.Fatalf("%d questions, want the issue's 7", len(qs))

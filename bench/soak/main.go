@@ -35,6 +35,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
 
+	"github.com/policykb/policykb/internal/benchkit"
 	"github.com/policykb/policykb/resolvers"
 )
 
@@ -138,18 +139,18 @@ type latency struct {
 }
 
 func run(o options) (*report, error) {
-	srv, err := startServe(o.bin, o.uri)
+	srv, err := benchkit.Serve(o.bin, o.uri, "error")
 	if err != nil {
 		return nil, err
 	}
-	defer srv.stop()
+	defer srv.Stop()
 	client := &http.Client{Timeout: 60 * time.Second}
 
 	// The mix: every example that answers without errors, with its answer.
 	var mix []*query
 	for _, ex := range resolvers.DefaultExamples() {
 		name := regexp.MustCompile(`(?m)^query (\w+)`).FindStringSubmatch(ex.Query)[1]
-		o := ask(client, srv.url, ex.Query)
+		o := ask(client, srv.Base+"/graphql", ex.Query)
 		if o.status != http.StatusOK || len(o.codes) > 0 || o.transportErr != "" {
 			fmt.Fprintf(os.Stderr, "soak: %s is left out of the mix: HTTP %d, errors %v %s\n", name, o.status, o.codes, o.transportErr)
 			continue
@@ -181,7 +182,7 @@ func run(o options) (*report, error) {
 				default:
 				}
 				q := mix[i%len(mix)]
-				res := ask(client, srv.url, q.Query)
+				res := ask(client, srv.Base+"/graphql", q.Query)
 				res.client, res.query = c, q.Name
 				if res.ok = res.status == http.StatusOK && len(res.codes) == 0 && res.transportErr == ""; res.ok {
 					res.wrong = !bytes.Equal(res.data, q.want)

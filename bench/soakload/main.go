@@ -21,14 +21,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
 	"github.com/policykb/policykb/graph"
+	"github.com/policykb/policykb/internal/benchkit"
 	"github.com/policykb/policykb/internal/soak"
 )
 
@@ -103,7 +102,7 @@ func run(ctx context.Context, o options) (*results, error) {
 	if err != nil || u.Port() == "" {
 		return nil, fmt.Errorf("-neo4j-uri %q: want bolt://127.0.0.1:PORT", o.uri)
 	}
-	res := &results{Machine: machine(), Corpus: o.corpus, Seed: o.seed, When: time.Now().UTC().Format(time.RFC3339)}
+	res := &results{Machine: benchkit.Machine(), Corpus: o.corpus, Seed: o.seed, When: time.Now().UTC().Format(time.RFC3339)}
 	store, err := graph.Open(ctx, graph.Config{URI: o.uri, CatalogMaxAge: -1, TxTimeout: 10 * time.Minute}, nil)
 	if err != nil {
 		return nil, err
@@ -245,7 +244,7 @@ func killNeo4j(ctx context.Context, o options, store *graph.Store, port string, 
 		return res, fmt.Errorf("pid file %s: %q", pidFile, b)
 	}
 	load := loadCmd(o)
-	stderr := &lockedBuffer{}
+	stderr := &benchkit.Buffer{}
 	load.Stderr = stderr
 	began := time.Now()
 	if err := load.Start(); err != nil {
@@ -299,24 +298,6 @@ wait:
 	}
 	res.RestartS = secs(time.Since(t0))
 	return res, nil
-}
-
-// lockedBuffer is a buffer a child process writes while it is read.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 func lastLine(s string) string {
@@ -380,15 +361,3 @@ func orDash(s string) string {
 }
 
 // machine describes the computer the figures come from.
-func machine() string {
-	model := "unknown CPU"
-	if raw, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		for _, line := range strings.Split(string(raw), "\n") {
-			if strings.HasPrefix(line, "model name") {
-				model = strings.TrimSpace(strings.SplitN(line, ":", 2)[1])
-				break
-			}
-		}
-	}
-	return fmt.Sprintf("%s, %d cores, %s/%s", model, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH)
-}
