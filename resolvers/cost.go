@@ -21,7 +21,8 @@ import (
 //     aliases of one field cost 900 times as much as one), except a
 //     top-level field or a field with arguments, which costs readCost (10):
 //     each reads the knowledge base by itself (fields without arguments
-//     below the top are read for all their siblings at once);
+//     below the top are read for all their siblings at once, except those
+//     of ownReads, which read for each item);
 //   - a list field multiplies the cost of its selection by its expected
 //     length: its first argument when it has one (its default when not
 //     given, capped by the maximum page size), else the page size of the
@@ -70,7 +71,14 @@ var listEstimates = map[string]int{
 	"ComparisonRow.cells":         5,
 	"CityComparison.similarity":   10,
 	"CodeAgreement.disagreements": 5,
+	"Query.studies":               5,
+	"Document.studies":            2,
 }
+
+// ownReads are the fields below the top that read the knowledge base for
+// each item of the list they are in even without arguments (not batched
+// for their siblings): they cost readCost.
+var ownReads = map[string]bool{"Study.stats": true, "Study.documents": true}
 
 // levelLists are the lists of the codes of one level (the level argument of
 // the field or of the nearest field above it that has one), whose length is
@@ -78,6 +86,7 @@ var listEstimates = map[string]int{
 var levelLists = map[string]bool{
 	"Query.codes": true, "Query.counts": true, "City.profile": true, "Document.codes": true,
 	"CityComparison.rows": true, "Matrix.rows": true, "Saturation.newCodes": true, "Agreement.byCode": true,
+	"Study.codes": true,
 }
 
 // levelEstimates are the number of codes of each level, the reference
@@ -240,7 +249,7 @@ func (w *costWalk) field(f *ast.Field, parent *ast.Definition, page int, top boo
 	switch {
 	case introspection:
 		own = queryCost{introspection: 1}
-	case top || len(f.Arguments) > 0:
+	case top || len(f.Arguments) > 0 || parent != nil && ownReads[parent.Name+"."+f.Name]:
 		own = queryCost{data: readCost}
 	}
 	if parent == nil {

@@ -81,6 +81,12 @@ func TestCost(t *testing.T) {
 		// A code's children are 3 levels deep at most.
 		{`{ codebook { children { children { children { children { id } } } } } }`, nil,
 			10 + 4*(1+4*(1+4*(1+4*(1+0*1))))},
+		// A study's stats and documents read for each study (5 expected):
+		// 10 + 5 × (1 + (10 + 1) + (10 + 1 + 50 × (1 + 1)) + (10 + 12 × 1)).
+		{`{ studies { id stats { cities } documents { edges { node { id } } } codes(level: MAIN_CATEGORY) { id } } }`, nil,
+			10 + 5*(1+(10+1)+(10+1+50*(1+1))+(10+12*1))},
+		// The study argument of a question costs nothing more.
+		{`{ stats(study: "sample") { cities documents } }`, nil, 12},
 	}
 	for _, tt := range tests {
 		if got := cost(tt.query, tt.vars); got.data != tt.want {
