@@ -171,12 +171,12 @@ MATCH ()-[r:CODED_AS]->() WHERE r.coder = $coder AND coalesce(r.origin, '') <> '
 RETURN count(r) > 0`
 	deleteAutoCodings = `
 MATCH (d:Document)-[:HAS_SENTENCE]->(s:Sentence)-[r:CODED_AS]->(k:Code)
-WHERE d.id IN $docs AND r.coder = $coder AND r.origin = 'auto' AND NOT s.id + ' ' + k.id IN $keep
+WHERE d.id IN $docs AND r.coder = $coder AND r.origin = 'auto' AND k.study = $study AND NOT s.id + ' ' + k.id IN $keep
 DELETE r`
 	mergeAutoCodings = `
 UNWIND $rows AS row
 MATCH (s:Sentence {id: row.sentence})
-MATCH (k:Code {id: row.code})
+MATCH (k:Code {study: $study, id: row.code})
 MERGE (s)-[r:CODED_AS {coder: $coder}]->(k)
 ON CREATE SET r.origin = 'auto', r.at = $at, r.confidence = row.confidence
 WITH r, row WHERE r.confidence <> row.confidence
@@ -191,7 +191,9 @@ SET r.confidence = row.confidence`
 // coder's name must begin with "auto:" and be no human coder's (an error
 // before anything is written), so a human's codings are never touched.
 // Documents go in transactions of BatchSize codings or so; automatic
-// codings count in no rollup, so none is recomputed.
+// codings count in no rollup, so none is recomputed. The codings' Study
+// (all the same; empty: the base's one study) is the study whose codes
+// they are at; the coder's codings at other studies' codes stay.
 func (s *Store) ReplaceAutoCodings(ctx context.Context, coder string, docIDs []string, codings []policykb.Coding) (WriteSummary, error) {
 	ctx, end := s.enter(ctx, "ReplaceAutoCodings")
 	defer end()
@@ -210,6 +212,10 @@ func (s *Store) ReplaceAutoCodings(ctx context.Context, coder string, docIDs []s
 	}
 	if out.(bool) {
 		return WriteSummary{}, policykb.InvalidArgument("coder", "%q is the name of a human coder's codings: automatic coding never touches them; choose another name", coder)
+	}
+	study, err := s.oneStudy(ctx, len(codings), func(i int) string { return codings[i].Study })
+	if err != nil {
+		return WriteSummary{}, fmt.Errorf("graph: automatic codings: %w", err)
 	}
 	byDoc := map[string][]policykb.Coding{}
 	for _, c := range codings {
@@ -239,11 +245,11 @@ func (s *Store) ReplaceAutoCodings(ctx context.Context, coder string, docIDs []s
 		}
 		out, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 			var c counter
-			if err := c.run(ctx, tx, deleteAutoCodings, map[string]any{"docs": docs, "coder": coder, "keep": keep}); err != nil {
+			if err := c.run(ctx, tx, deleteAutoCodings, map[string]any{"docs": docs, "coder": coder, "keep": keep, "study": study}); err != nil {
 				return nil, err
 			}
 			if len(rows) > 0 {
-				if err := c.run(ctx, tx, mergeAutoCodings, map[string]any{"rows": rows, "coder": coder, "at": at}); err != nil {
+				if err := c.run(ctx, tx, mergeAutoCodings, map[string]any{"rows": rows, "coder": coder, "at": at, "study": study}); err != nil {
 					return nil, err
 				}
 			}

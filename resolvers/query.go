@@ -427,7 +427,14 @@ func (*queryResolver) Stats(ctx context.Context, args studyArg) (*statsResolver,
 	if err := r.useStudy(ctx, args.Study); err != nil {
 		return nil, err
 	}
-	s, err := r.store.StudyStats(ctx, r.studyID())
+	// The whole base (a base of one study) or the study's.
+	var s policykb.Stats
+	var err error
+	if id := r.studyID(); id == "" {
+		s, err = r.store.Stats(ctx)
+	} else {
+		s, err = r.store.StudyStats(ctx, id)
+	}
 	if err != nil {
 		return nil, r.fail(ctx, err)
 	}
