@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/policykb/policykb"
 	"github.com/policykb/policykb/data"
 	"github.com/policykb/policykb/graph"
 	"github.com/policykb/policykb/loaders"
@@ -196,7 +197,8 @@ func (a *app) wipeCmd() *cobra.Command {
 			defer store.Close(ctx)
 			var sum graph.WriteSummary
 			if study != "" {
-				st, err := store.Study(ctx, study)
+				var st policykb.Study
+				st, err = store.Study(ctx, study)
 				if errors.Is(err, graph.ErrNotFound) {
 					_, err = store.ResolveStudy(ctx, study) // the error naming the nearest studies
 					if err == nil {
