@@ -36,9 +36,8 @@ type ImportOptions struct {
 	// MaxBytes caps the bytes the archive may expand to (0: the default
 	// refiqda.DefaultMaxBytes).
 	MaxBytes int64
-	// Study is the study the import is for (a name or an id); empty: a
-	// study named after the project (or the codebook's file), so that an
-	// import never adds to another study unless asked.
+	// Study is the study the import is for (a name or an id); empty: see
+	// importPlan: an import never adds to another study unless asked.
 	Study string
 }
 
@@ -180,7 +179,7 @@ func PlanQDC(ctx context.Context, store *graph.Store, file string, opts ImportOp
 	p := res.Project
 	rep := &ImportReport{File: file, Origin: p.Origin, Tool: refiqda.Tool(p.Origin), Warnings: res.Warnings}
 	cm := mapCodes(p.Codes, opts.Levels, codeSource(p.Origin), rep)
-	plan := importPlan(opts.Study, strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)), "import:"+rep.Tool)
+	plan := importPlan(opts.Study, "", file, "import:"+rep.Tool)
 	plan.Codes = cm.codes
 	if err := checkStoredLevels(ctx, store, file, plan); err != nil {
 		return nil, rep, err
@@ -260,11 +259,7 @@ func PlanQDPX(ctx context.Context, store *graph.Store, file string, opts ImportO
 		rep.Codings += s.CodingCount
 	}
 	cm := mapCodes(p.Codes, opts.Levels, codeSource(p.Origin), rep)
-	name := strings.TrimSpace(p.Name)
-	if name == "" {
-		name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
-	}
-	plan := importPlan(opts.Study, name, "import:"+tool)
+	plan := importPlan(opts.Study, p.Name, file, "import:"+tool)
 	plan.CodebookName, plan.Codes = p.Name, cm.codes
 
 	places, err := placesOf(p, opts.Cities, rep)

@@ -3,6 +3,7 @@ package loaders
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -182,9 +183,13 @@ func (p *Plan) ensureStudy(ctx context.Context, store *graph.Store) error {
 	return nil
 }
 
-// importPlan returns an empty plan of an import for the study called
-// study, or, when it is empty, for a study called name (the project's).
-func importPlan(study, name, source string) *Plan {
+// importPlan returns an empty plan of an import of file for the study
+// called study, or, when it is empty, for a new study called name (the
+// project's), or when that is empty too, after the file.
+func importPlan(study, name, file, source string) *Plan {
+	if strings.TrimSpace(name) == "" {
+		name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+	}
 	if strings.TrimSpace(study) == "" || policykb.StudySlug(study) == "" {
 		study = name
 	}
