@@ -186,19 +186,10 @@ func (s *Store) StudyCountsByDocument(ctx context.Context, study string, level p
 func (s *Store) countsByDocument(ctx context.Context, study string, level policykb.Level, docIDs []string, exact bool) (map[string][]policykb.Count, error) {
 	params := map[string]any{"level": level.String()}
 	f := policykb.CorpusFilter{Documents: docIDs, Study: study}
-	if !exact {
-		// The rollups answer per code: only the codes need the study.
-		f.Study = ""
-		params["fStudy"] = study
-	}
 	if len(docIDs) == 0 {
 		return map[string][]policykb.Count{}, nil
 	}
-	keyCond := "k.level = $level"
-	if study != "" && !exact {
-		keyCond += " AND k.study = $fStudy"
-	}
-	codes, got, err := s.runCounts(ctx, study, countsCypher(keyCond, f, params, "d.id", exact), params, true, true)
+	codes, got, err := s.runCounts(ctx, study, countsCypher("k.level = $level", f, params, "d.id", exact), params, true, true)
 	if err != nil {
 		return nil, fmt.Errorf("graph: counts by document: %w", err)
 	}

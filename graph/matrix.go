@@ -88,7 +88,7 @@ func (q MatrixQuery) check() error {
 // coded at the level; from the cities' sums when the columns are cities or
 // provinces and the filter admits whole cities.
 func matrixColumnsQuery(col string, f policykb.CorpusFilter, params map[string]any) string {
-	if cityLevel(f) && !readsDocument(col) {
+	if cityLevel(f) && f.Study == "" && !readsDocument(col) {
 		conds := append([]string{"city.rollupDocuments > 0"}, cityConds(f, params)...)
 		return `
 MATCH (city:City) WHERE ` + strings.Join(conds, " AND ") + `
@@ -150,7 +150,11 @@ func (s *Store) matrix(ctx context.Context, q MatrixQuery, exact bool) (Matrix, 
 	// The columns and the cells, in one statement.
 	both := "CALL () {" + matrixColumnsQuery(col, q.Filter, params) + "\n}\nWITH rows AS columns\n" +
 		"CALL () {" + matrixCellsQuery(col, q.Filter, params, exact) + "\n}\nRETURN columns, rows"
-	cellWhere := filterClause(q.Filter, params, exact)
+	// The coded sentences and documents of each column are read sentence by
+	// sentence under a coder filter, and under a study, whose share of the
+	// per-level sums of documents and cities the rollups do not keep.
+	columnsExact := exact || q.Filter.Study != ""
+	cellWhere := filterClause(q.Filter, params, columnsExact)
 
 	columns := map[string]*matrixColumn{}
 	var cellRows []any // per column: [column, code ids, reference points, material sources]
@@ -170,7 +174,7 @@ func (s *Store) matrix(ctx context.Context, q MatrixQuery, exact bool) (Matrix, 
 			columns[str(v[0])] = &matrixColumn{sentences: integer(v[1]), codedSentences: integer(v[2]), codedDocs: integer(v[3])}
 		}
 		cellRows = recs[0].Values[1].([]any)
-		if !exact {
+		if !columnsExact {
 			return nil, nil
 		}
 		recs, err = collect(ctx, tx, matrixColumnCodedQuery(col, cellWhere), params)

@@ -389,13 +389,12 @@ func (s *Store) backfillRollups(ctx context.Context) error {
 // sentence: rollups hold human codings only, so a filter that names coders
 // or includes automatic codings looks inside documents.
 //
-// Under a study in a base of several (f.Study set), counts are taken
-// sentence by sentence too: the per-level numbers of documents and cities
-// (d.codedSentences, city.sentences, ...) sum every study's codings, and a
-// study includes only some of a city's documents.
-func sentenceLevel(f policykb.CorpusFilter) bool {
-	return len(f.Coders) > 0 || f.IncludeAutomatic || f.Study != ""
-}
+// A study (f.Study) needs no sentences: rollups are per code, codes belong
+// to one study, and a study's codings lie on documents it includes, so the
+// rollups of the study's codes count the study alone (studyKey). Only the
+// per-level sums of documents and cities (d.codedSentences,
+// city.sentences, ...) add up every study's: see Store.matrix.
+func sentenceLevel(f policykb.CorpusFilter) bool { return len(f.Coders) > 0 || f.IncludeAutomatic }
 
 func rollupCountsQuery(keyCond string, f policykb.CorpusFilter, params map[string]any, groupBy string) string {
 	if cityLevel(f) && !readsDocument(groupBy) {
