@@ -133,9 +133,24 @@ func TestStudiesShareDocuments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	matrices := func(study string) []graph.Matrix {
+		t.Helper()
+		var out []graph.Matrix
+		for _, m := range []policykb.Measure{policykb.MeasureReferencePoints, policykb.MeasureMaterialSources,
+			policykb.MeasureShare, policykb.MeasurePer1000Sentences} {
+			got, err := s.Matrix(ctx, graph.MatrixQuery{Rows: policykb.LevelMainCategory, Columns: policykb.DimensionCity,
+				Measure: m, Filter: policykb.CorpusFilter{Study: study}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, got)
+		}
+		return out
+	}
+	firstMatrices := matrices("")
 
 	// The second study: one layer L1 > M1 > C1 > K1 (the first's ids) and
-	// one coding, on a1's first sentence.
+	// one coding, on a1's last sentence, which the first study left uncoded.
 	second := []policykb.Code{
 		{ID: "L1", Level: policykb.LevelLayer, Name: "Other layer", Study: "second"},
 		{ID: "M1", Level: policykb.LevelMainCategory, Name: "Other main", Parent: "L1", Study: "second"},
@@ -150,7 +165,7 @@ func TestStudiesShareDocuments(t *testing.T) {
 		if b.Document.ID == "a1" || b.Document.ID == "b1" {
 			b.Study, b.Codings = "second", nil
 			if b.Document.ID == "a1" {
-				b.Codings = []policykb.Coding{{SentenceID: b.Sentences[0].ID, CodeID: "K1", Coder: "z", Origin: "manual"}}
+				b.Codings = []policykb.Coding{{SentenceID: b.Sentences[3].ID, CodeID: "K1", Coder: "z", Origin: "manual"}}
 			}
 			shared = append(shared, b)
 		}
@@ -183,6 +198,9 @@ func TestStudiesShareDocuments(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, first) {
 		t.Errorf("the first study's Table 4 beside the second: %v, alone %v", got, first)
+	}
+	if got := matrices("first"); !reflect.DeepEqual(got, firstMatrices) {
+		t.Errorf("the first study's matrices beside the second:\n%+v\nalone:\n%+v", got, firstMatrices)
 	}
 	got, err = s.Counts(ctx, policykb.LevelLayer, policykb.CorpusFilter{Study: "second"})
 	if err != nil {
