@@ -302,6 +302,28 @@ RETURN d.id, other.id, coalesce(row.sourceFile, '')
 ORDER BY d.id, other.id
 LIMIT 1`
 
+// sharedTexts finds, among the documents of rows, those stored with the
+// same text and included by another study than study.
+const sharedTexts = `
+UNWIND $rows AS row
+MATCH (d:Document {id: row.id}) WHERE d.sha256 = row.sha256
+  AND EXISTS { MATCH (other:Study)-[:INCLUDES]->(d) WHERE other.id <> $study }
+RETURN d.id`
+
+// heldByOthers returns the ids of the documents of rows that another
+// study holds with the same text.
+func heldByOthers(ctx context.Context, tx neo4j.ManagedTransaction, study string, rows []map[string]any) (map[string]bool, error) {
+	recs, err := collect(ctx, tx, sharedTexts, map[string]any{"rows": rows, "study": study})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for _, r := range recs {
+		out[str(r.Values[0])] = true
+	}
+	return out, nil
+}
+
 // checkConflicts returns an error naming the document, the study that has
 // it and the new file when a document of rows has another text in another
 // study: one study may replace its own documents' texts, never another's.

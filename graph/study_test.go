@@ -164,6 +164,8 @@ func TestStudiesShareDocuments(t *testing.T) {
 	for _, b := range fixtureDocs() {
 		if b.Document.ID == "a1" || b.Document.ID == "b1" {
 			b.Study, b.Codings = "second", nil
+			// Shared as stored: another study's title and city change nothing.
+			b.City, b.Document.City, b.Document.Title = policykb.City{Name: "Gamma"}, "Gamma", "Renamed"
 			if b.Document.ID == "a1" {
 				b.Codings = []policykb.Coding{{SentenceID: b.Sentences[3].ID, CodeID: "K1", Coder: "z", Origin: "manual"}}
 			}
@@ -180,6 +182,13 @@ func TestStudiesShareDocuments(t *testing.T) {
 	all, err := s.Stats(ctx)
 	if err != nil {
 		t.Fatal(err)
+	}
+	stored, err := s.DocumentsByID(ctx, []string{"a1", "b1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored["a1"].Title == "Renamed" || stored["b1"].City != "Beta" || all.Cities != 2 {
+		t.Errorf("shared documents rewritten: %+v, %d cities; want their first titles and cities, 2 cities", stored, all.Cities)
 	}
 	if all.Documents != 3 || all.Sentences != firstStats.Sentences {
 		t.Errorf("the base after the second study: %d documents, %d sentences; want 3 and %d: shared documents stored once",

@@ -181,13 +181,36 @@ func (s *Store) writeDocumentGroup(ctx context.Context, study string, docs []Doc
 	g := newGroupRows(study, docs, words, version)
 	out, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		var c counter
-		if err := c.run(ctx, tx, upsertCities, map[string]any{"rows": g.cities}); err != nil {
-			return nil, err
-		}
 		if err := checkConflicts(ctx, tx, study, g.documents); err != nil {
 			return nil, err
 		}
-		recs, err := c.collect(ctx, tx, upsertDocuments, map[string]any{"rows": g.documents})
+		// A document another study holds with this text is shared as it
+		// is stored: its title, city and words stay (its sentences and the
+		// codings of this write are merged below).
+		others, err := heldByOthers(ctx, tx, study, g.documents)
+		if err != nil {
+			return nil, err
+		}
+		own, cities := g.documents, g.cities
+		if len(others) > 0 {
+			own, cities = nil, nil
+			used := map[string]bool{}
+			for _, d := range g.documents {
+				if !others[d["id"].(string)] {
+					own = append(own, d)
+					used[d["city"].(string)] = true
+				}
+			}
+			for _, city := range g.cities {
+				if used[city["name"].(string)] {
+					cities = append(cities, city)
+				}
+			}
+		}
+		if err := c.run(ctx, tx, upsertCities, map[string]any{"rows": cities}); err != nil {
+			return nil, err
+		}
+		recs, err := c.collect(ctx, tx, upsertDocuments, map[string]any{"rows": own})
 		if err != nil {
 			return nil, err
 		}
