@@ -88,6 +88,13 @@ func writePlan(ctx context.Context, store *graph.Store, plan *Plan, opts Options
 	if err := plan.ensureStudy(ctx, store); err != nil {
 		return Summary{}, fmt.Errorf("loaders: load: %w", err)
 	}
+	notes, err := plan.linkStoredTexts(ctx, store)
+	if err != nil {
+		return Summary{}, fmt.Errorf("loaders: load: %w", err)
+	}
+	for _, n := range notes {
+		log.Info("load: " + n)
+	}
 	var sum graph.WriteSummary
 	if len(plan.Codes) > 0 {
 		s, err := store.WriteCodebook(ctx, plan.Codes)

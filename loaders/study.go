@@ -126,10 +126,14 @@ func (v *validation) checkSharedDocuments(ctx context.Context, manifest string, 
 // renamed to its sentences (segmentation is deterministic: the same text
 // gives the same sentences).
 func (v *validation) shared(b graph.DocumentBundle) graph.DocumentBundle {
-	id, ok := v.aliases[b.Document.ID]
-	if !ok {
-		return b
+	if id, ok := v.aliases[b.Document.ID]; ok {
+		return renamed(b, id)
 	}
+	return b
+}
+
+// renamed is the bundle b as the stored document id, which has its text.
+func renamed(b graph.DocumentBundle, id string) graph.DocumentBundle {
 	rename := map[string]string{}
 	b.Document.ID = id
 	b.Sentences = slices.Clone(b.Sentences)
@@ -153,6 +157,41 @@ func newStudyPlan(study, source string) *Plan {
 		p.Study, p.StudyName, p.StudySource = policykb.StudySlug(study), strings.TrimSpace(study), source
 	}
 	return p
+}
+
+// linkStoredTexts makes each document of the plan whose id is not stored
+// but whose text is, under another id, that stored document (as a load's
+// validation does, see checkSharedDocuments): an import of a project
+// holding documents another study has does not store them again. It
+// returns a note per document linked.
+func (p *Plan) linkStoredTexts(ctx context.Context, store *graph.Store) ([]string, error) {
+	if len(p.Documents) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(p.Documents))
+	hashes := make([]string, len(p.Documents))
+	for i, b := range p.Documents {
+		ids[i], hashes[i] = b.Document.ID, b.Document.SHA256
+	}
+	stored, err := store.DocumentsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	bySHA, err := store.DocumentsBySHA256(ctx, hashes)
+	if err != nil {
+		return nil, err
+	}
+	var notes []string
+	for i, b := range p.Documents {
+		if _, ok := stored[b.Document.ID]; ok {
+			continue
+		}
+		if id, ok := bySHA[b.Document.SHA256]; ok && id != b.Document.ID {
+			p.Documents[i] = renamed(b, id)
+			notes = append(notes, fmt.Sprintf("%s (%s) has the text of stored document %s: linked to it", b.Document.ID, b.Document.SourceFile, id))
+		}
+	}
+	return notes, nil
 }
 
 // ensureStudy creates or updates the plan's study (when it names one) and

@@ -345,3 +345,65 @@ func TestStudiesEndToEnd(t *testing.T) {
 	}
 	checkPaper("the sample after the others were wiped", tables(""))
 }
+
+// TestImportSharesDocuments imports the NVivo project twice, the second
+// time as another study, then exports the first study to REFI-QDA and
+// imports that as a third (its sources have new ids): the documents are
+// stored once, the three studies include them, and their numbers are the
+// same.
+func TestImportSharesDocuments(t *testing.T) {
+	uri := testURI(t)
+	nvivo := filepath.Join(testshared.Dir(t, "refi-qda/samples"), "nvivo12win_oltas0517.qdpx")
+	for _, args := range [][]string{{"wipe", "--yes"}, {"import", "qdpx", nvivo}, {"import", "qdpx", nvivo, "--study", "Second look"}} {
+		if out, err := run(t, args...); err != nil {
+			t.Fatalf("policykb %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	// A REFI-QDA round trip of one study into a third: the export's
+	// sources have new ids, their texts are the stored documents'.
+	file := filepath.Join(t.TempDir(), "untitled.qdpx")
+	for _, args := range [][]string{{"export", "qdpx", file, "--study", "untitled"}, {"import", "qdpx", file, "--study", "Round trip"}} {
+		if out, err := run(t, args...); err != nil {
+			t.Fatalf("policykb %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	if n := documentNodes(t, uri); n != 2 {
+		t.Errorf("%d Document nodes after importing the project as two studies and a round trip, want 2", n)
+	}
+	srv := serveFresh(t, uri)
+	var r struct {
+		A, B struct {
+			Documents, Sentences, CodedSentences, Codings, Concepts int
+		}
+		Documents struct {
+			Edges []struct{ Node struct{ Studies []string } }
+		}
+	}
+	query(t, srv.URL, `{ a: stats(study: "untitled") { documents sentences codedSentences codings concepts } }`, &struct {
+		A *struct {
+			Documents, Sentences, CodedSentences, Codings, Concepts int
+		}
+	}{&r.A})
+	query(t, srv.URL, `{ b: stats(study: "second-look") { documents sentences codedSentences codings concepts } }`, &struct {
+		B *struct {
+			Documents, Sentences, CodedSentences, Codings, Concepts int
+		}
+	}{&r.B})
+	if r.A != r.B || r.A.Documents != 2 || r.A.Codings == 0 {
+		t.Errorf("the first import's stats %+v, the second's %+v: want the same, 2 documents", r.A, r.B)
+	}
+	query(t, srv.URL, `{ b: stats(study: "round-trip") { documents sentences codedSentences codings concepts } }`, &struct {
+		B *struct {
+			Documents, Sentences, CodedSentences, Codings, Concepts int
+		}
+	}{&r.B})
+	if r.A != r.B {
+		t.Errorf("the round trip's stats %+v, the study exported %+v", r.B, r.A)
+	}
+	query(t, srv.URL, `{ documents(study: "second-look") { edges { node { studies } } } }`, &r)
+	for _, e := range r.Documents.Edges {
+		if strings.Join(e.Node.Studies, ",") != "round-trip,second-look,untitled" {
+			t.Errorf("a document of the project is in %v, want the three studies", e.Node.Studies)
+		}
+	}
+}
