@@ -119,7 +119,7 @@ func TestExplorerStudiesInBrowser(t *testing.T) {
 	}
 	tctx, cancel := context.WithTimeout(tab, 180*time.Second)
 	defer cancel()
-	must := func(step string, err error) {
+	must := func(t *testing.T, step string, err error) {
 		t.Helper()
 		if err != nil {
 			if buf, e := chromedp.Run(tctx, chromedp.CaptureScreenshot()); e == nil {
@@ -130,38 +130,38 @@ func TestExplorerStudiesInBrowser(t *testing.T) {
 			t.Fatalf("%s: %v\nproblems: %q", step, err, watch.Problems())
 		}
 	}
-	eval := func(ctx context.Context, step, js string, out any) {
+	eval := func(t *testing.T, ctx context.Context, step, js string, out any) {
 		t.Helper()
 		raw, err := chromedp.Run(ctx, chromedp.Evaluate[json.RawMessage](js, chromedp.EvalAwaitPromise))
-		must(step, err)
+		must(t, step, err)
 		if err := json.Unmarshal(raw, out); err != nil {
 			t.Fatalf("%s: %v in %s", step, err, raw)
 		}
 	}
 	// rendered waits until the page marks a view rendered and says which.
-	rendered := func(ctx context.Context, step, cond string) string {
+	rendered := func(t *testing.T, ctx context.Context, step, cond string) string {
 		t.Helper()
 		got, err := chromedp.Run(ctx, chromedp.Poll[string](`(`+cond+`) && document.body.dataset.rendered || false`, chromedp.WithPollingTimeout(20*time.Second)))
-		must(step, err)
+		must(t, step, err)
 		return got
 	}
-	open := func(ctx context.Context, path, view string) {
+	open := func(t *testing.T, ctx context.Context, path, view string) {
 		t.Helper()
-		must("open "+path, chromedp.Do(ctx, chromedp.Navigate(base+path)))
-		if got := rendered(ctx, "render "+path, "true"); got != view {
+		must(t, "open "+path, chromedp.Do(ctx, chromedp.Navigate(base+path)))
+		if got := rendered(t, ctx, "render "+path, "true"); got != view {
 			var msg string
-			eval(ctx, "read the view", `document.getElementById('view').innerText.slice(0, 400)`, &msg)
+			eval(t, ctx, "read the view", `document.getElementById('view').innerText.slice(0, 400)`, &msg)
 			t.Fatalf("%s: rendered %q, want %q: %s", path, got, view, msg)
 		}
 	}
 	// matrixTable is the matrix view's table: "row id|column" → the cell's text.
-	matrixTable := func(ctx context.Context) (rows []string, cells map[string]string) {
+	matrixTable := func(t *testing.T, ctx context.Context) (rows []string, cells map[string]string) {
 		t.Helper()
 		var got struct {
 			Rows  []string
 			Cells map[string]string
 		}
-		eval(ctx, "read the matrix table", `(() => {
+		eval(t, ctx, "read the matrix table", `(() => {
 			const cells = {};
 			for (const td of document.querySelectorAll('#view tr[data-row] td[data-col]')) cells[td.closest('tr').dataset.row + '|' + td.dataset.col] = td.textContent;
 			return { rows: Array.from(document.querySelectorAll('#view tr[data-row] th')).map((th) => th.textContent), cells };
@@ -170,7 +170,7 @@ func TestExplorerStudiesInBrowser(t *testing.T) {
 	}
 	// matrixOf is the API's matrix for a study (none: "") over Linlan,
 	// Fengling and Xichuan, the cities the view's URL keeps.
-	matrixOf := func(study string) matrixAnswer {
+	matrixOf := func(t *testing.T, study string) matrixAnswer {
 		var m matrixAnswer
 		vars := map[string]any{"cities": []string{"Linlan", "Fengling", "Xichuan"}}
 		if study != "" {
@@ -182,10 +182,10 @@ func TestExplorerStudiesInBrowser(t *testing.T) {
 	}
 	// checkMatrix compares every cell the API answers for the study with
 	// the view's table, and returns the API's matrix.
-	checkMatrix := func(ctx context.Context, study string) matrixAnswer {
+	checkMatrix := func(t *testing.T, ctx context.Context, study string) matrixAnswer {
 		t.Helper()
-		m := matrixOf(study)
-		rows, cells := matrixTable(ctx)
+		m := matrixOf(t, study)
+		rows, cells := matrixTable(t, ctx)
 		var names []string
 		for _, r := range m.Matrix.Rows {
 			names = append(names, r.Name)
@@ -207,7 +207,7 @@ func TestExplorerStudiesInBrowser(t *testing.T) {
 	}
 	// checkSent fails for a request that does not ask about the study (the
 	// studies list excepted).
-	checkSent := func(step, study string) {
+	checkSent := func(t *testing.T, step, study string) {
 		t.Helper()
 		reqs := log.take()
 		if len(reqs) == 0 {
@@ -228,10 +228,10 @@ func TestExplorerStudiesInBrowser(t *testing.T) {
 	}
 
 	// links are the hrefs of the page's links to the views, /export/ and GraphiQL.
-	links := func(ctx context.Context) (views, exports, graphiql []string) {
+	links := func(t *testing.T, ctx context.Context) (views, exports, graphiql []string) {
 		t.Helper()
 		var got struct{ Views, Exports, Graphiql []string }
-		eval(ctx, "read the links", `({
+		eval(t, ctx, "read the links", `({
 			views: Array.from(document.querySelectorAll('#views a')).map((a) => a.getAttribute('href')),
 			exports: Array.from(document.querySelectorAll('a.dl-csv, a.dl-xlsx')).map((a) => a.getAttribute('href')),
 			graphiql: Array.from(document.querySelectorAll('a.graphiql')).map((a) => a.getAttribute('href')),
@@ -239,9 +239,9 @@ func TestExplorerStudiesInBrowser(t *testing.T) {
 		return got.Views, got.Exports, got.Graphiql
 	}
 	// checkLinks fails for a link that does not carry the study.
-	checkLinks := func(ctx context.Context, step, study string) {
+	checkLinks := func(t *testing.T, ctx context.Context, step, study string) {
 		t.Helper()
-		views, exports, graphiql := links(ctx)
+		views, exports, graphiql := links(t, ctx)
 		if len(views) == 0 || len(graphiql) == 0 {
 			t.Errorf("%s: %d view links and %d GraphiQL links", step, len(views), len(graphiql))
 		}
@@ -265,14 +265,14 @@ func TestExplorerStudiesInBrowser(t *testing.T) {
 
 	t.Run("one study: no selector, no study sent", func(t *testing.T) {
 		log.take()
-		open(tctx, "/explore/matrix?rows=MAIN_CATEGORY&columns=CITY&measure=REFERENCE_POINTS&city=Linlan,Fengling,Xichuan", "matrix")
+		open(t, tctx, "/explore/matrix?rows=MAIN_CATEGORY&columns=CITY&measure=REFERENCE_POINTS&city=Linlan,Fengling,Xichuan", "matrix")
 		var selectors int
-		eval(tctx, "look for the selector", `document.querySelectorAll('#f-study').length`, &selectors)
+		eval(t, tctx, "look for the selector", `document.querySelectorAll('#f-study').length`, &selectors)
 		if selectors != 0 {
 			t.Errorf("a base of one study shows a study selector")
 		}
-		checkMatrix(tctx, "")
-		checkSent("one study", "")
+		checkMatrix(t, tctx, "")
+		checkSent(t, "one study", "")
 	})
 
 	fixture := filepath.Join("..", "loaders", "testdata", "studies", "instruments")
@@ -287,36 +287,36 @@ func TestExplorerStudiesInBrowser(t *testing.T) {
 	var switchedURL string
 	t.Run("matrix: study=sample, then the selector", func(t *testing.T) {
 		log.take()
-		open(tctx, "/explore/matrix?rows=MAIN_CATEGORY&columns=CITY&measure=REFERENCE_POINTS&corder=total&city=Linlan,Fengling,Xichuan&study=sample", "matrix")
-		m := checkMatrix(tctx, "sample")
+		open(t, tctx, "/explore/matrix?rows=MAIN_CATEGORY&columns=CITY&measure=REFERENCE_POINTS&corder=total&city=Linlan,Fengling,Xichuan&study=sample", "matrix")
+		m := checkMatrix(t, tctx, "sample")
 		fund := slices.IndexFunc(m.Matrix.Rows, func(r struct{ ID, Name string }) bool { return r.Name == "Fund Support" })
 		linlan := slices.Index(m.Matrix.Columns, "Linlan")
 		if fund < 0 || linlan < 0 {
 			t.Fatalf("no Fund Support × Linlan in the API's matrix: %+v", m.Matrix)
 		}
-		_, cells := matrixTable(tctx)
+		_, cells := matrixTable(t, tctx)
 		if got, want := cells[m.Matrix.Rows[fund].ID+"|Linlan"], fmt.Sprint(m.Matrix.Cells[fund][linlan]); got != want {
 			t.Errorf("Fund Support × Linlan shows %q; matrix(study: \"sample\") returns %s", got, want)
 		}
 		var study string
-		eval(tctx, "read the selector", `document.getElementById('f-study').value`, &study)
+		eval(t, tctx, "read the selector", `document.getElementById('f-study').value`, &study)
 		if study != "sample" {
 			t.Errorf("the selector shows %q, want sample", study)
 		}
-		checkLinks(tctx, "study=sample", "sample")
+		checkLinks(t, tctx, "study=sample", "sample")
 		// A selection, which the switch drops: its code is the sample's.
-		must("click a cell", chromedp.Do(tctx, chromedp.Click(chromedp.CSS(fmt.Sprintf(`tr[data-row=%q] td[data-col="Xichuan"]`, m.Matrix.Rows[fund].ID)))))
+		must(t, "click a cell", chromedp.Do(tctx, chromedp.Click(chromedp.CSS(fmt.Sprintf(`tr[data-row=%q] td[data-col="Xichuan"]`, m.Matrix.Rows[fund].ID)))))
 		_, err := chromedp.Run(tctx, chromedp.Poll[bool](`!!document.getElementById('panel').dataset.loaded && location.search.includes('sel=')`, chromedp.WithPollingTimeout(15*time.Second)))
-		must("the cell's sentences", err)
-		checkSent("study=sample", "sample")
+		must(t, "the cell's sentences", err)
+		checkSent(t, "study=sample", "sample")
 
-		must("choose instruments", chromedp.Do(tctx, chromedp.Evaluate[chromedp.Void](`(() => {
+		must(t, "choose instruments", chromedp.Do(tctx, chromedp.Evaluate[chromedp.Void](`(() => {
 			const s = document.getElementById('f-study');
 			s.value = 'instruments';
 			s.dispatchEvent(new Event('change'));
 		})()`)))
-		rendered(tctx, "render instruments", `location.search.includes('study=instruments')`)
-		eval(tctx, "read the URL", `location.href`, &switchedURL)
+		rendered(t, tctx, "render instruments", `location.search.includes('study=instruments')`)
+		eval(t, tctx, "read the URL", `location.href`, &switchedURL)
 		u, _ := url.Parse(switchedURL)
 		q := u.Query()
 		if q.Get("rows") != "MAIN_CATEGORY" || q.Get("columns") != "CITY" || q.Get("measure") != "REFERENCE_POINTS" || q.Get("corder") != "total" ||
@@ -324,12 +324,12 @@ func TestExplorerStudiesInBrowser(t *testing.T) {
 			t.Errorf("after the switch the URL is %s: want the view's state and filter kept, the selection dropped", switchedURL)
 		}
 		var panelHidden bool
-		eval(tctx, "read the panel", `document.getElementById('panel').hidden`, &panelHidden)
+		eval(t, tctx, "read the panel", `document.getElementById('panel').hidden`, &panelHidden)
 		if !panelHidden {
 			t.Errorf("the sample's selection stays open in instruments")
 		}
-		m = checkMatrix(tctx, "instruments")
-		rows, _ := matrixTable(tctx)
+		m = checkMatrix(t, tctx, "instruments")
+		rows, _ := matrixTable(t, tctx)
 		if !slices.Equal(rows, wantMains) {
 			t.Errorf("in instruments the matrix's rows are %q, want its main categories %q", rows, wantMains)
 		}
@@ -342,8 +342,20 @@ func TestExplorerStudiesInBrowser(t *testing.T) {
 		if total != 6 { // d01 (Linlan) and d04 (Fengling): three codings each
 			t.Errorf("instruments over Linlan, Fengling and Xichuan: %v reference points, want 6", total)
 		}
-		checkLinks(tctx, "study=instruments", "instruments")
-		checkSent("after the switch", "instruments")
+		checkLinks(t, tctx, "study=instruments", "instruments")
+		checkSent(t, "after the switch", "instruments")
+		// The CSV link answers with the study's rows.
+		var csvHref string
+		eval(t, tctx, "read the CSV link", `document.querySelector('#view a.dl-csv').getAttribute('href')`, &csvHref)
+		resp, err := http.Get(api.srv.URL + csvHref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(b), "Talent Cultivation") || strings.Contains(string(b), "Fund Support") {
+			t.Errorf("%s: HTTP %d, want instruments' matrix:\n%.400s", csvHref, resp.StatusCode, b)
+		}
 	})
 
 	t.Run("the URL reopens the same study", func(t *testing.T) {
@@ -354,35 +366,35 @@ func TestExplorerStudiesInBrowser(t *testing.T) {
 		defer cancelOther()
 		octx, cancel := context.WithTimeout(other, 40*time.Second)
 		defer cancel()
-		open(octx, strings.TrimPrefix(switchedURL, base), "matrix")
+		open(t, octx, strings.TrimPrefix(switchedURL, base), "matrix")
 		var study string
-		eval(octx, "read the selector", `document.getElementById('f-study').value`, &study)
+		eval(t, octx, "read the selector", `document.getElementById('f-study').value`, &study)
 		if study != "instruments" {
 			t.Errorf("reopened, the selector shows %q, want instruments", study)
 		}
-		checkMatrix(octx, "instruments")
-		checkSent("reopened", "instruments")
+		checkMatrix(t, octx, "instruments")
+		checkSent(t, "reopened", "instruments")
 	})
 
 	t.Run("no study named: the studies to choose from", func(t *testing.T) {
 		log.take()
-		open(tctx, "/explore/matrix?rows=LAYER&columns=CITY", "studies")
+		open(t, tctx, "/explore/matrix?rows=LAYER&columns=CITY", "studies")
 		var listed []string
-		eval(tctx, "read the studies", `Array.from(document.querySelectorAll('#view ul.studies a')).map((a) => a.dataset.study)`, &listed)
+		eval(t, tctx, "read the studies", `Array.from(document.querySelectorAll('#view ul.studies a')).map((a) => a.dataset.study)`, &listed)
 		if !slices.Equal(listed, []string{"instruments", "sample"}) {
 			t.Errorf("the chooser lists %q, want instruments and sample", listed)
 		}
-		must("choose instruments", chromedp.Do(tctx, chromedp.Click(chromedp.CSS(`#view ul.studies a[data-study="instruments"]`))))
-		rendered(tctx, "render instruments", `location.search.includes('study=instruments')`)
+		must(t, "choose instruments", chromedp.Do(tctx, chromedp.Click(chromedp.CSS(`#view ul.studies a[data-study="instruments"]`))))
+		rendered(t, tctx, "render instruments", `location.search.includes('study=instruments')`)
 		var got struct {
 			Rows []string
 			URL  string
 		}
-		eval(tctx, "read the layers", `({ rows: Array.from(document.querySelectorAll('#view tr[data-row] th')).map((th) => th.textContent), url: location.search })`, &got)
+		eval(t, tctx, "read the layers", `({ rows: Array.from(document.querySelectorAll('#view tr[data-row] th')).map((th) => th.textContent), url: location.search })`, &got)
 		if !slices.Equal(got.Rows, wantLayers) || !strings.Contains(got.URL, "rows=LAYER") {
 			t.Errorf("chosen from the list, the matrix (%s) shows %q; want instruments' layers %q", got.URL, got.Rows, wantLayers)
 		}
-		checkSent("chosen from the list", "instruments")
+		checkSent(t, "chosen from the list", "instruments")
 	})
 
 	t.Run("every view in either study", func(t *testing.T) {
@@ -403,19 +415,19 @@ func TestExplorerStudiesInBrowser(t *testing.T) {
 		} {
 			log.take()
 			path := v.path + map[bool]string{true: "&", false: "?"}[strings.Contains(v.path, "?")] + "study=" + v.study
-			open(tctx, path, v.view)
+			open(t, tctx, path, v.view)
 			var errs []string
-			eval(tctx, "look for errors", `Array.from(document.querySelectorAll('#view .error')).map((e) => e.textContent)`, &errs)
+			eval(t, tctx, "look for errors", `Array.from(document.querySelectorAll('#view .error')).map((e) => e.textContent)`, &errs)
 			if len(errs) > 0 {
 				t.Errorf("%s: %q", path, errs)
 			}
-			checkSent(path, v.study)
-			checkLinks(tctx, path, v.study)
+			checkSent(t, path, v.study)
+			checkLinks(t, tctx, path, v.study)
 			if v.view == "document" && strings.HasSuffix(v.path, "/d01") {
 				// The reader shows the study's codings: instruments codes
 				// three sentences of d01 (its codings.csv).
 				var coded []string
-				eval(tctx, "read the codes", `Array.from(document.querySelectorAll('.reader .sent.coded .codes a')).map((a) => a.textContent)`, &coded)
+				eval(t, tctx, "read the codes", `Array.from(document.querySelectorAll('.reader .sent.coded .codes a')).map((a) => a.textContent)`, &coded)
 				slices.Sort(coded)
 				if want := []string{"Co-governance of Government, Enterprises and Schools", "Number of Alliances by a Deadline", "Shared Research Equipment"}; !slices.Equal(coded, want) {
 					t.Errorf("instruments' d01 shows the codes %q, want %q", coded, want)
@@ -440,7 +452,7 @@ func TestExplorerStudiesInBrowser(t *testing.T) {
 		} {
 			var got string
 			in, _ := json.Marshal(c.in)
-			eval(tctx, "withStudy", `import('/explore/assets/lib/api.js').then((m) => m.withStudy(`+string(in)+`))`, &got)
+			eval(t, tctx, "withStudy", `import('/explore/assets/lib/api.js').then((m) => m.withStudy(`+string(in)+`))`, &got)
 			if got != c.want {
 				t.Errorf("withStudy(%s)\n= %s\nwant %s", c.in, got, c.want)
 			}
