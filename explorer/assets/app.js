@@ -1,8 +1,9 @@
 // The explorer's shell: routing (/explore/<view>[/<id>]?<state>), the
-// header, the filter bar shared by every view (with the study selector),
-// the language switch, and the render loop that draws a view and marks the page rendered
-// (document.body.dataset.rendered = the view's name) when its chart and
-// table stand.
+// header, the filter bar shared by every view (with the study selector on
+// a base of several studies), the language switch, and the render loop
+// that draws a view and marks the page rendered
+// (document.body.dataset.rendered = the view's name, or studies for the
+// list of studies to choose from) when its chart and table stand.
 
 import { gql, setStudy } from './lib/api.js';
 import { parse, href, FILTER_KEYS, corpusFilter, exportFilter } from './lib/state.js';
@@ -26,8 +27,8 @@ const NAV = ['codebook', 'matrix', 'compare', 'similarity', 'cooccurrence', 'sat
 // What every view needs besides its own data: the cities and document
 // types for the filter bar, the main categories for the colours. (Not
 // Query.stats: it counts every sentence, which at national scale takes
-// longer than a view may.)
-// It is asked per study (the selected one goes with it, see api.js).
+// longer than a view may.) It is asked once per study: the selected one
+// goes with it (api.js).
 const META = `query ExplorerMeta {
   cities { name nameZh province }
   codes(level: MAIN_CATEGORY) { id name nameZh }
@@ -167,7 +168,7 @@ function chooser(st, ctx, list, wanted) {
         `It holds ${list.length} studies (codebooks with their codings); every view counts within one. Choose the one to explore:`)),
     h('ul', { class: 'studies' }, list.map((s) => h('li', null,
       h('a', { href: href({ view: st.view, id: st.id, params: { ...st.params, study: s.id } }), 'data-study': s.id }, s.name),
-      ` · ${s.id}` + (s.source ? ` · ${s.source}` : '')))));
+      (s.name !== s.id ? ` · ${s.id}` : '') + (s.source ? ` · source: ${s.source}` : '')))));
   document.body.dataset.rendered = 'studies';
 }
 
