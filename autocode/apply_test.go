@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 
@@ -205,7 +206,7 @@ func TestAutocodingLeavesHumanNumbersAndIsIdempotent(t *testing.T) {
 	}
 
 	// The human codings are as they were: no automatic run touched them.
-	if _, err := s.ReplaceAutoCodings(ctx, "A", []string{"d01"}, nil); policykb.ErrorCodeOf(err) != policykb.EInvalid {
+	if _, err := s.ReplaceAutoCodings(ctx, "A", "", []string{"d01"}, nil); policykb.ErrorCodeOf(err) != policykb.EInvalid {
 		t.Errorf("replacing coder A's codings: error %v, want BAD_USER_INPUT", err)
 	}
 
@@ -237,5 +238,86 @@ func TestAutocodingLeavesHumanNumbersAndIsIdempotent(t *testing.T) {
 		if l.Pooled.OnlyCandidate != 0 {
 			t.Errorf("%s: the reviewer's codings hold %d the coder did not make", l.Level, l.Pooled.OnlyCandidate)
 		}
+	}
+}
+
+// TestAutocodingUnderAStudy: on a base of two studies that share documents
+// (the sample and the test fixture "instruments", which codes three sample
+// documents with its own codebook reusing the sample's code ids), a model
+// learned from the sample's coder A and applied under the study "sample"
+// writes codings at the sample's codes only, on the sample's documents,
+// and leaves the other study's numbers as they were; without a study the
+// write is refused with the list of studies.
+func TestAutocodingUnderAStudy(t *testing.T) {
+	s := sampleStore(t)
+	ctx := context.Background()
+	w := segmenter(t)
+	fixture := "../loaders/testdata/studies/instruments/"
+	if _, err := loaders.Load(ctx, s, loaders.Input{Codebook: fixture + "codebook.yaml", Codings: []string{fixture + "codings.csv"}, Study: "instruments"}, loaders.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	studies, err := s.Studies(ctx)
+	must(t, err)
+	sample := "" // the study the sample was loaded as (no name given: the base's first study)
+	for _, st := range studies {
+		if st.ID != "instruments" {
+			sample = st.ID
+		}
+	}
+	if len(studies) != 2 || sample == "" {
+		t.Fatalf("studies %+v, want the sample's and instruments", studies)
+	}
+	other := policykb.CorpusFilter{Study: "instruments", IncludeAutomatic: true}
+	otherBefore, err := s.Counts(ctx, policykb.LevelConcept, other)
+	must(t, err)
+
+	codes, err := s.StudyCodes(ctx, sample)
+	must(t, err)
+	f := policykb.CorpusFilter{Study: sample}
+	opt := autocode.TrainOptions{Coders: []string{"A"}, Filter: f, Thresholds: autocode.DefaultThresholds}
+	docs, err := autocode.ReadTraining(ctx, s, w, opt)
+	must(t, err)
+	if len(docs) != 18 {
+		t.Fatalf("learned from %d documents, want the sample's 18", len(docs))
+	}
+	model, err := opt.Trainer(codes, w)(autocode.Examples(docs))
+	must(t, err)
+
+	if _, err := autocode.Apply(ctx, s, w, "auto:model:test", model, autocode.ApplyOptions{}); policykb.ErrorCodeOf(err) != policykb.EInvalid ||
+		!strings.Contains(err.Error(), "instruments") || !strings.Contains(err.Error(), sample) {
+		t.Errorf("apply without a study on two studies: %v, want BAD_USER_INPUT listing both", err)
+	}
+	sum, err := autocode.Apply(ctx, s, w, "auto:model:test", model, autocode.ApplyOptions{Filter: f})
+	must(t, err)
+	if sum.Documents != 18 || sum.Codings == 0 || sum.Written.RelationshipsCreated != sum.Codings {
+		t.Fatalf("apply under the sample: %+v", sum)
+	}
+	// Every automatic coding is at one of the sample's codes: counted under
+	// the sample, the model's concept-level codings add up to what it wrote.
+	byModel, err := s.Counts(ctx, policykb.LevelConcept, policykb.CorpusFilter{Study: sample, Coders: []string{"auto:model:test"}})
+	must(t, err)
+	written := 0
+	for _, c := range byModel {
+		written += c.ReferencePoints
+	}
+	if written == 0 {
+		t.Error("no automatic coding counts under the sample")
+	}
+	otherModel, err := s.Counts(ctx, policykb.LevelConcept, policykb.CorpusFilter{Study: "instruments", Coders: []string{"auto:model:test"}})
+	must(t, err)
+	for _, c := range otherModel {
+		if c.ReferencePoints != 0 {
+			t.Errorf("the other study's %s has %d automatic codings", c.CodeID, c.ReferencePoints)
+		}
+	}
+	otherAfter, err := s.Counts(ctx, policykb.LevelConcept, other)
+	must(t, err)
+	if !reflect.DeepEqual(otherBefore, otherAfter) {
+		t.Errorf("the other study's counts moved:\nbefore %+v\nafter  %+v", otherBefore, otherAfter)
+	}
+	again, err := autocode.Apply(ctx, s, w, "auto:model:test", model, autocode.ApplyOptions{Filter: f})
+	must(t, err)
+	if w := again.Written; w.RelationshipsCreated != 0 || w.RelationshipsDeleted != 0 {
+		t.Errorf("a second run under the sample wrote %+v", w)
 	}
 }

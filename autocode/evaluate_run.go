@@ -15,7 +15,7 @@ import (
 // coded at least one sentence in. Its kappa and Holsti are the numbers
 // agreement gives for the same coders.
 func EvaluateStored(ctx context.Context, store *graph.Store, reference, candidate string, f policykb.CorpusFilter) (Report, error) {
-	codes, err := store.Codes(ctx)
+	codes, err := store.StudyCodes(ctx, f.Study)
 	if err != nil {
 		return Report{}, err
 	}
@@ -41,7 +41,7 @@ func referenceDocs(ctx context.Context, store *graph.Store, w graph.Words, refer
 // with a stored reference coder, on the sentences of the admitted
 // documents both coded at least one sentence in.
 func EvaluateCodings(ctx context.Context, store *graph.Store, w graph.Words, reference, candidate string, codings []policykb.Coding, f policykb.CorpusFilter) (Report, error) {
-	codes, err := store.Codes(ctx)
+	codes, err := store.StudyCodes(ctx, f.Study)
 	if err != nil {
 		return Report{}, err
 	}
@@ -77,7 +77,7 @@ func EvaluateCodings(ctx context.Context, store *graph.Store, w graph.Words, ref
 // EvaluateCoder codes every sentence of the documents the reference coded
 // with a coder (a dictionary) in memory and compares it with the reference.
 func EvaluateCoder(ctx context.Context, store *graph.Store, w graph.Words, reference, candidate string, c Coder, f policykb.CorpusFilter) (Report, error) {
-	codes, err := store.Codes(ctx)
+	codes, err := store.StudyCodes(ctx, f.Study)
 	if err != nil {
 		return Report{}, err
 	}
@@ -102,7 +102,7 @@ func EvaluateCoder(ctx context.Context, store *graph.Store, w graph.Words, refer
 // sentence of the held-out part (documents are never split), and all the
 // parts' codes are compared with the reference's.
 func CrossValidateStored(ctx context.Context, store *graph.Store, w graph.Words, reference string, k int, opt TrainOptions) (Report, error) {
-	codes, err := store.Codes(ctx)
+	codes, err := store.StudyCodes(ctx, opt.Filter.Study)
 	if err != nil {
 		return Report{}, err
 	}

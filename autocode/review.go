@@ -43,7 +43,7 @@ func WriteReview(ctx context.Context, store *graph.Store, opt ReviewOptions, w i
 	if !strings.HasPrefix(opt.Coder, policykb.AutoCoderPrefix) {
 		return 0, policykb.InvalidArgument("coder", "review takes an automatic coder (its name begins with %q), got %q", policykb.AutoCoderPrefix, opt.Coder)
 	}
-	codes, err := store.Codes(ctx)
+	codes, err := store.StudyCodes(ctx, opt.Filter.Study)
 	if err != nil {
 		return 0, err
 	}

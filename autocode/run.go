@@ -194,7 +194,7 @@ func Apply(ctx context.Context, store *graph.Store, w graph.Words, coder string,
 		sum.Documents += len(batch)
 		sum.Codings += len(codings)
 		if !opt.DryRun {
-			ws, err := store.ReplaceAutoCodings(ctx, coder, ids, codings)
+			ws, err := store.ReplaceAutoCodings(ctx, coder, opt.Filter.Study, ids, codings)
 			sum.Written = sum.Written.Add(ws)
 			if err != nil {
 				return err

@@ -105,13 +105,19 @@ func unknownCoder(present map[string]bool, args ...string) error {
 	return nil
 }
 
-// agreementCodings lists, for every unit, which coder coded it at which
-// code of the level (at the code or below it).
+// agreementCodings: who coded which unit at which code of the level (a unit
+// coded below a code counts at it: the path climbs as many BELONGS_TO as
+// there are levels below), one packed record; the sentences themselves
+// are read afterwards, only those the coders disagree on.
 const agreementCodings = `
-MATCH (d:Document)-[:HAS_SENTENCE]->(s:Sentence)-[r:CODED_AS]->(:Code)-[:BELONGS_TO*0..3]->(k:Code)
-WHERE d.id IN $docs AND r.coder IN [$coderA, $coderB] AND k.level = $level
-WITH DISTINCT s, d, r.coder AS coder, k.id AS code
-RETURN code, coder, ` + sentenceFields
+MATCH (d:Document)-[:HAS_SENTENCE]->(s:Sentence)-[r:CODED_AS]->(:Code)-[:BELONGS_TO*0..%d]->(k:Code)
+WHERE d.id IN $docs AND r.coder IN [$coderA, $coderB] AND %s
+WITH DISTINCT s.id AS sentence, r.coder AS coder, k.id AS code
+RETURN collect([code, coder, sentence])`
+
+const agreementSentences = `
+MATCH (d:Document)-[:HAS_SENTENCE]->(s:Sentence) WHERE s.id IN $ids
+RETURN collect([` + sentenceFields + `])`
 
 // Agreement measures how far two coders agree at a level of the scheme.
 //
@@ -150,16 +156,46 @@ func (s *Store) Agreement(ctx context.Context, coderA, coderB string, level poli
 		return res, fmt.Errorf("graph: agreement: %w", err)
 	}
 	var present map[string]bool
-	var recs []*neo4j.Record
+	// yes[code][sentence id] says who coded the unit at the code: bit 1 A, bit 2 B.
+	var yes map[string]map[string]int
+	units := map[string]policykb.Sentence{}
 	_, err = s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		recs = nil
+		yes = map[string]map[string]int{}
+		clear(units)
 		var err error
 		present, res.Documents, res.Units, err = coderDocuments(ctx, tx, f, params, coderA, coderB)
 		if err != nil || !present[coderA] || !present[coderB] {
 			return nil, err
 		}
 		params["docs"] = res.Documents
-		recs, err = collect(ctx, tx, agreementCodings, params)
+		rows, err := packed(ctx, tx, fmt.Sprintf(agreementCodings, policykb.LevelConcept-level, studyKey("k.level = $level", f, params)), params)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range rows {
+			code, coder, sentence := str(v[0]), str(v[1]), str(v[2])
+			if yes[code] == nil {
+				yes[code] = map[string]int{}
+			}
+			if coder == coderA {
+				yes[code][sentence] |= 1
+			} else {
+				yes[code][sentence] |= 2
+			}
+		}
+		var differ []string
+		for _, who := range yes {
+			for id, w := range who {
+				if w != 3 {
+					differ = append(differ, id)
+				}
+			}
+		}
+		rows, err = packed(ctx, tx, agreementSentences, map[string]any{"ids": differ})
+		for _, v := range rows {
+			st := sentenceOf(v)
+			units[st.ID] = st
+		}
 		return nil, err
 	})
 	if err != nil {
@@ -167,22 +203,6 @@ func (s *Store) Agreement(ctx context.Context, coderA, coderB string, level poli
 	}
 	if err := unknownCoder(present, "coderA", coderA, "coderB", coderB); err != nil {
 		return res, err
-	}
-
-	// yes[code][sentence id] says who coded the unit at the code: bit 1 A, bit 2 B.
-	yes := map[string]map[string]int{}
-	units := map[string]policykb.Sentence{}
-	for _, rec := range recs {
-		code, coder, st := str(rec.Values[0]), str(rec.Values[1]), sentenceOf(rec.Values[2:])
-		units[st.ID] = st
-		if yes[code] == nil {
-			yes[code] = map[string]int{}
-		}
-		if coder == coderA {
-			yes[code][st.ID] |= 1
-		} else {
-			yes[code][st.ID] |= 2
-		}
 	}
 	docPos := map[string]int{}
 	for i, id := range res.Documents {

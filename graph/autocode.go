@@ -69,7 +69,7 @@ func (s *Store) EachCodingDocument(ctx context.Context, q CodingDocumentsQuery, 
 	where := filterClause(q.Filter, params, false)
 	// Documents with a human coding; with the filter's coders, with one of theirs.
 	human := "EXISTS { (d)-[:HAS_SENTENCE]->(:Sentence)-[r:CODED_AS]->() WHERE " +
-		coderCond(policykb.CorpusFilter{Coders: q.Filter.Coders}, params, "r") + " }"
+		coderCond(policykb.CorpusFilter{Coders: q.Filter.Coders, Study: q.Filter.Study}, params, "r") + " }"
 	switch {
 	case q.Human:
 		where += " AND " + human
@@ -78,7 +78,7 @@ func (s *Store) EachCodingDocument(ctx context.Context, q CodingDocumentsQuery, 
 	}
 	coderF := q.Filter
 	if q.Human {
-		coderF = policykb.CorpusFilter{Coders: q.Filter.Coders}
+		coderF = policykb.CorpusFilter{Coders: q.Filter.Coders, Study: q.Filter.Study}
 	} else if len(coderF.Coders) == 0 {
 		coderF.IncludeAutomatic = true
 	}
@@ -191,10 +191,12 @@ SET r.confidence = row.confidence`
 // coder's name must begin with "auto:" and be no human coder's (an error
 // before anything is written), so a human's codings are never touched.
 // Documents go in transactions of BatchSize codings or so; automatic
-// codings count in no rollup, so none is recomputed. The codings' Study
-// (all the same; empty: the base's one study) is the study whose codes
-// they are at; the coder's codings at other studies' codes stay.
-func (s *Store) ReplaceAutoCodings(ctx context.Context, coder string, docIDs []string, codings []policykb.Coding) (WriteSummary, error) {
+// codings count in no rollup, so none is recomputed. study (and the
+// codings' Study, where set: the same) is the study whose codes they are
+// at, and whose automatic codings of the documents are replaced; empty: the
+// base's one study (see ResolveStudy). The coder's codings at other
+// studies' codes stay.
+func (s *Store) ReplaceAutoCodings(ctx context.Context, coder, study string, docIDs []string, codings []policykb.Coding) (WriteSummary, error) {
 	ctx, end := s.enter(ctx, "ReplaceAutoCodings")
 	defer end()
 	if !strings.HasPrefix(coder, policykb.AutoCoderPrefix) {
@@ -213,7 +215,12 @@ func (s *Store) ReplaceAutoCodings(ctx context.Context, coder string, docIDs []s
 	if out.(bool) {
 		return WriteSummary{}, policykb.InvalidArgument("coder", "%q is the name of a human coder's codings: automatic coding never touches them; choose another name", coder)
 	}
-	study, err := s.oneStudy(ctx, len(codings), func(i int) string { return codings[i].Study })
+	study, err = s.oneStudy(ctx, len(codings)+1, func(i int) string {
+		if i == 0 {
+			return study
+		}
+		return codings[i-1].Study
+	})
 	if err != nil {
 		return WriteSummary{}, fmt.Errorf("graph: automatic codings: %w", err)
 	}

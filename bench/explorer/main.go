@@ -256,6 +256,9 @@ func write(dir string, r results) error {
 	if err != nil {
 		return err
 	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
 	if err := os.WriteFile(filepath.Join(dir, "explorer-"+r.Tier+".json"), append(b, '\n'), 0o644); err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ import (
 // the export commands name them.
 type corpusFlags struct {
 	cities, provinces, documents []string
-	from, to                     string
+	from, to, study              string
 }
 
 func (c *corpusFlags) add(f *pflag.FlagSet) {
@@ -30,6 +30,18 @@ func (c *corpusFlags) add(f *pflag.FlagSet) {
 	f.StringSliceVar(&c.documents, "document", nil, "only these document ids")
 	f.StringVar(&c.from, "from", "", "only documents issued on or after this date (YYYY-MM-DD)")
 	f.StringVar(&c.to, "to", "", "only documents issued on or before this date (YYYY-MM-DD)")
+	f.StringVar(&c.study, "study", "", "the study (id or name) whose codings and codes are used and written; required when the knowledge base holds several")
+}
+
+// resolveStudy sets f's study from --study (graph.Store.ResolveStudy: the
+// one study of a base that holds one, else the one named).
+func (c *corpusFlags) resolveStudy(ctx context.Context, store *graph.Store, f *policykb.CorpusFilter) error {
+	study, err := store.ResolveStudy(ctx, c.study)
+	if err != nil {
+		return fmt.Errorf("--study: %w", err)
+	}
+	f.Study = study
+	return nil
 }
 
 func (c *corpusFlags) filter() (policykb.CorpusFilter, error) {
@@ -103,8 +115,11 @@ See also: policykb autocode evaluate (how far to trust it) and policykb autocode
 				return err
 			}
 			defer store.Close(context.Background())
+			if err := corpus.resolveStudy(ctx, store, &f); err != nil {
+				return err
+			}
 			seg, _ := a.segmenter()
-			coderName, coder, err := a.buildCoder(ctx, cmd.ErrOrStderr(), store, cf)
+			coderName, coder, err := a.buildCoder(ctx, cmd.ErrOrStderr(), store, cf, f.Study)
 			if err != nil {
 				return err
 			}
@@ -132,14 +147,14 @@ See also: policykb autocode evaluate (how far to trust it) and policykb autocode
 }
 
 // buildCoder makes the coder the flags describe.
-func (a *app) buildCoder(ctx context.Context, log io.Writer, store *graph.Store, cf coderFlags) (string, autocode.Coder, error) {
+func (a *app) buildCoder(ctx context.Context, log io.Writer, store *graph.Store, cf coderFlags, study string) (string, autocode.Coder, error) {
 	seg, err := a.segmenter()
 	if err != nil {
 		return "", nil, err
 	}
 	var dict *autocode.Dictionary
 	if cf.dictionary != "" {
-		if dict, err = readDictionary(ctx, store, cf.dictionary, seg.Simplify); err != nil {
+		if dict, err = readDictionary(ctx, store, study, cf.dictionary, seg.Simplify); err != nil {
 			return "", nil, err
 		}
 	}
@@ -151,13 +166,13 @@ func (a *app) buildCoder(ctx context.Context, log io.Writer, store *graph.Store,
 	}
 	// The model learns from every document the coders coded; the filter
 	// says which documents it codes.
-	opt := autocode.TrainOptions{Coders: cf.learnFrom, Dictionary: dict, NoSeeds: cf.noSeeds, Thresholds: cf.th, Backoff: cf.backoff}
+	opt := autocode.TrainOptions{Coders: cf.learnFrom, Filter: policykb.CorpusFilter{Study: study}, Dictionary: dict, NoSeeds: cf.noSeeds, Thresholds: cf.th, Backoff: cf.backoff}
 	began := time.Now()
 	docs, err := autocode.ReadTraining(ctx, store, seg, opt)
 	if err != nil {
 		return "", nil, err
 	}
-	codes, err := store.Codes(ctx)
+	codes, err := store.StudyCodes(ctx, study)
 	if err != nil {
 		return "", nil, err
 	}
@@ -182,12 +197,12 @@ func validName(s string) bool {
 	return true
 }
 
-func readDictionary(ctx context.Context, store *graph.Store, path string, simplify func(string) string) (*autocode.Dictionary, error) {
+func readDictionary(ctx context.Context, store *graph.Store, study, path string, simplify func(string) string) (*autocode.Dictionary, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("--dictionary: %w", err)
 	}
-	codes, err := store.Codes(ctx)
+	codes, err := store.StudyCodes(ctx, study)
 	if err != nil {
 		return nil, err
 	}
@@ -244,6 +259,9 @@ The candidate is one of:
 				return err
 			}
 			defer store.Close(context.Background())
+			if err := corpus.resolveStudy(ctx, store, &f); err != nil {
+				return err
+			}
 			seg, _ := a.segmenter()
 			var rep autocode.Report
 			switch {
@@ -263,7 +281,7 @@ The candidate is one of:
 			case folds != 0:
 				var dict *autocode.Dictionary
 				if cf.dictionary != "" {
-					if dict, err = readDictionary(ctx, store, cf.dictionary, seg.Simplify); err != nil {
+					if dict, err = readDictionary(ctx, store, f.Study, cf.dictionary, seg.Simplify); err != nil {
 						return err
 					}
 				}
@@ -271,7 +289,7 @@ The candidate is one of:
 					autocode.TrainOptions{Filter: f, Dictionary: dict, NoSeeds: cf.noSeeds, Thresholds: cf.th, Backoff: cf.backoff})
 			default:
 				var dict *autocode.Dictionary
-				if dict, err = readDictionary(ctx, store, cf.dictionary, seg.Simplify); err != nil {
+				if dict, err = readDictionary(ctx, store, f.Study, cf.dictionary, seg.Simplify); err != nil {
 					return err
 				}
 				rep, err = autocode.EvaluateCoder(ctx, store, seg, reference, dict.Coder(), dict, f)
@@ -321,12 +339,15 @@ The kept rows become the reviewer's codings: human ones, counted like any other.
 			if err != nil {
 				return err
 			}
-			opt.Filter = f
 			store, err := a.openStore(ctx)
 			if err != nil {
 				return err
 			}
 			defer store.Close(context.Background())
+			if err := corpus.resolveStudy(ctx, store, &f); err != nil {
+				return err
+			}
+			opt.Filter = f
 			if output == "" || output == "-" {
 				_, err := autocode.WriteReview(ctx, store, opt, cmd.OutOrStdout())
 				return err

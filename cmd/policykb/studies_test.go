@@ -222,6 +222,28 @@ func TestStudiesEndToEnd(t *testing.T) {
 		t.Errorf("two studies in one request: %+v, want BAD_USER_INPUT naming study", r.Errors)
 	}
 
+	// Autocoding names its study too: refused without it, and under the
+	// sample it codes at the sample's codes (the numbers below, human only,
+	// stay each study's own).
+	dict := filepath.Join(t.TempDir(), "funding.yaml")
+	if err := os.WriteFile(dict, []byte("name: funding\ncodes:\n  - code: main-10\n    phrases: [资金, 经费]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := run(t, "autocode", "--dictionary", dict); err == nil || !strings.Contains(out+err.Error(), "--study") ||
+		!strings.Contains(out+err.Error(), "instruments, sample, untitled") {
+		t.Errorf("autocode without --study on three studies: %v\n%s\nwant an error about --study listing the studies", err, out)
+	}
+	if out := mustRun("autocode", "--dictionary", dict, "--study", "sample"); !strings.Contains(out, "18 documents") {
+		t.Errorf("autocode --study sample: %s, want the sample's 18 documents coded", out)
+	}
+	var auto struct{ Counts []countRow }
+	query(t, srv.URL, `{ counts(study: "sample", level: MAIN_CATEGORY, filter: {coders: ["auto:dict:funding"]}) { code { id name } referencePoints materialSources } }`, &auto)
+	for _, c := range auto.Counts {
+		if (c.Code.ID == "main-10") != (c.ReferencePoints > 0) {
+			t.Errorf("the dictionary's codings under the sample: %s has %d reference points; want them at main-10 only", c.Code.ID, c.ReferencePoints)
+		}
+	}
+
 	// Each study's numbers are its own.
 	studyStats := func(id string) map[string]int {
 		t.Helper()
