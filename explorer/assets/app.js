@@ -1,10 +1,11 @@
 // The explorer's shell: routing (/explore/<view>[/<id>]?<state>), the
-// header, the filter bar shared by every view, the language switch, and
-// the render loop that draws a view and marks the page rendered
-// (document.body.dataset.rendered = the view's name) when its chart and
-// table stand.
+// header, the filter bar shared by every view (with the study selector on
+// a base of several studies), the language switch, and the render loop
+// that draws a view and marks the page rendered
+// (document.body.dataset.rendered = the view's name, or studies for the
+// list of studies to choose from) when its chart and table stand.
 
-import { gql } from './lib/api.js';
+import { gql, setStudy } from './lib/api.js';
 import { parse, href, FILTER_KEYS, corpusFilter, exportFilter } from './lib/state.js';
 import { h } from './lib/ui.js';
 import { setMainCategories } from './lib/palette.js';
@@ -26,23 +27,35 @@ const NAV = ['codebook', 'matrix', 'compare', 'similarity', 'cooccurrence', 'sat
 // What every view needs besides its own data: the cities and document
 // types for the filter bar, the main categories for the colours. (Not
 // Query.stats: it counts every sentence, which at national scale takes
-// longer than a view may.)
+// longer than a view may.) It is asked once per study: the selected one
+// goes with it (api.js).
 const META = `query ExplorerMeta {
   cities { name nameZh province }
   codes(level: MAIN_CATEGORY) { id name nameZh }
   docTypes: matrix(rows: LAYER, columns: DOC_TYPE) { columns }
   documents(first: 1) { totalCount }
 }`;
-let metaPromise = null;
-function meta() {
-  if (!metaPromise) {
-    metaPromise = gql(META).then((m) => {
-      setMainCategories(m.codes.map((c) => c.id));
-      return m;
-    });
-    metaPromise.catch(() => { metaPromise = null; });
+const metas = new Map(); // study id ('' for none) → the meta query's answer
+function meta(study) {
+  let p = metas.get(study);
+  if (!p) {
+    p = gql(META);
+    p.catch(() => metas.delete(study));
+    metas.set(study, p);
   }
-  return metaPromise;
+  return p;
+}
+
+// The studies of the knowledge base, asked once per page: with more than
+// one, the filter bar shows a selector and every request names the study.
+const STUDIES = 'query ExplorerStudies { studies { id name source } }';
+let studiesPromise = null;
+function studies() {
+  if (!studiesPromise) {
+    studiesPromise = gql(STUDIES).then((d) => d.studies);
+    studiesPromise.catch(() => { studiesPromise = null; });
+  }
+  return studiesPromise;
 }
 
 function defaultLang() {
@@ -58,6 +71,7 @@ function makeCtx(st, metaP) {
     const p = {};
     for (const k of FILTER_KEYS) if (st.params[k]) p[k] = st.params[k];
     if (st.params.lang) p.lang = st.params.lang;
+    if (st.params.study) p.study = st.params.study;
     return p;
   };
   const ctx = {
@@ -77,8 +91,7 @@ function makeCtx(st, metaP) {
     name: (x) => (x ? (lang === 'zh' && x.nameZh ? x.nameZh : x.name) : ''),
     filter: corpusFilter(st.params),
     exportFilter: exportFilter(st.params),
-    langParam: () => (st.params.lang ? '&lang=' + st.params.lang : ''),
-    // link is the URL of a view with the filter and language kept.
+    // link is the URL of a view with the study, filter and language kept.
     link: (view, id, params) => href({ view, id, params: { ...keep(), ...(params || {}) } }),
     // set changes the view's parameters: a new history entry, redrawn.
     set: (changes, { replace } = {}) => {
@@ -126,6 +139,37 @@ function header(st, ctx) {
   lang.onclick = () => ctx.set({ lang: ctx.lang === 'zh' ? 'en' : 'zh' }, { replace: true });
   document.getElementById('search-box').value = st.view === 'search' ? (st.params.q || '') : '';
   document.getElementById('graphiql-link').href = '/';
+  document.querySelector('#top .brand').href = ctx.link('codebook');
+}
+
+// studySelect is the filter bar's study selector (a base of several
+// studies): choosing one keeps the view and its state but the selection,
+// whose codes are the other study's.
+function studySelect(ctx, list, current) {
+  const sel = h('select', { id: 'f-study', name: 'study' },
+    current ? null : h('option', { value: '', selected: true, disabled: true }, 'choose…'),
+    list.map((s) => h('option', { value: s.id, selected: s.id === current, title: s.id }, s.name)));
+  sel.addEventListener('change', () => ctx.set({ study: sel.value, sel: '' }));
+  return h('label', { for: 'f-study', class: 'study' }, 'Study', sel);
+}
+
+// chooser is what the explorer shows on a base of several studies when the
+// URL names none (or one it does not hold): the studies, each a link to
+// the same view and state in that study.
+function chooser(st, ctx, list, wanted) {
+  header(st, ctx);
+  const form = document.getElementById('filters');
+  form.replaceChildren(studySelect(ctx, list, ''));
+  form.onsubmit = (e) => e.preventDefault();
+  document.title = 'Choose a study · policykb Explorer';
+  document.getElementById('view').replaceChildren(
+    h('div', { class: 'view-head' }, h('h1', null, 'Choose a study'),
+      h('p', { class: 'subtitle' }, (wanted ? `This knowledge base holds no study “${wanted}”. ` : '') +
+        `It holds ${list.length} studies (codebooks with their codings); every view counts within one. Choose the one to explore:`)),
+    h('ul', { class: 'studies' }, list.map((s) => h('li', null,
+      h('a', { href: href({ view: st.view, id: st.id, params: { ...st.params, study: s.id } }), 'data-study': s.id }, s.name),
+      (s.name !== s.id ? ` · ${s.id}` : '') + (s.source ? ` · source: ${s.source}` : '')))));
+  document.body.dataset.rendered = 'studies';
 }
 
 function field(name, label, value, opts = {}) {
@@ -134,11 +178,12 @@ function field(name, label, value, opts = {}) {
   return h('label', { for: id }, label, input, opts.list ? h('datalist', { id: id + '-list' }, opts.list.map((v) => h('option', { value: v }))) : null);
 }
 
-function filterBar(st, ctx, m) {
+function filterBar(st, ctx, m, list, study) {
   const form = document.getElementById('filters');
   const provinces = [...new Set(m.cities.map((c) => c.province).filter(Boolean))].sort();
   const cityNames = m.cities.map((c) => ctx.name(c));
   form.replaceChildren(
+    list.length > 1 ? studySelect(ctx, list, study) : null,
     h('span', { class: 'filter-title' }, 'Filter'),
     field('city', 'Cities', st.params.city, { list: cityNames, placeholder: 'all', size: 14 }),
     field('province', 'Provinces', st.params.province, { list: provinces, placeholder: 'all', size: 10 }),
@@ -169,15 +214,41 @@ async function render() {
   closePanel();
   const el = document.getElementById('view');
   if (!view) {
-    el.replaceChildren(h('p', { class: 'error' }, `No view "${st.view}". `, h('a', { href: '/explore/codebook' }, 'Open the codebook')));
+    const keep = st.params.study ? { study: st.params.study } : {};
+    el.replaceChildren(h('p', { class: 'error' }, `No view "${st.view}". `, h('a', { href: href({ view: 'codebook', params: keep }) }, 'Open the codebook')));
     document.body.dataset.rendered = 'error';
     return;
   }
-  const metaP = meta();
+  el.replaceChildren(h('p', { class: 'loading' }, 'Loading…'));
+  // Which study: the URL's (by id or name), or none on a base of one
+  // study; with several and none named, the studies to choose from.
+  let list;
+  try {
+    list = await studies();
+  } catch (e) {
+    if (mine !== seq) return;
+    el.replaceChildren(h('h1', null, view.title), h('p', { class: 'error' }, e.message));
+    document.body.dataset.rendered = 'error';
+    return;
+  }
+  if (mine !== seq) return;
+  const wanted = st.params.study || '';
+  const found = wanted ? list.find((s) => s.id === wanted || s.name.toLowerCase() === wanted.toLowerCase()) : null;
+  if (wanted ? !found : list.length > 1) {
+    setStudy('');
+    current = { st, ctx: makeCtx(st, null), view: {} };
+    chooser(st, current.ctx, list, wanted);
+    return;
+  }
+  const study = found ? found.id : '';
+  setStudy(study);
+  const metaP = meta(study).then((m) => {
+    if (mine === seq) setMainCategories(m.codes.map((c) => c.id));
+    return m;
+  });
   const ctx = makeCtx(st, metaP);
   current = { st, ctx, view };
   document.title = `${view.title} · policykb Explorer`;
-  el.replaceChildren(h('p', { class: 'loading' }, 'Loading…'));
   // The header and filter bar wait for the meta query; the view's own
   // query runs meanwhile (ctx.gql).
   const chrome = metaP.then((m) => {
@@ -185,7 +256,7 @@ async function render() {
     ctx.meta = m;
     document.documentElement.lang = ctx.lang === 'zh' ? 'zh' : 'en';
     header(st, ctx);
-    filterBar(st, ctx, m);
+    filterBar(st, ctx, m, list, study);
   });
   try {
     await Promise.all([chrome, view.show(el, ctx, () => mine !== seq)]);

@@ -24,7 +24,7 @@ export function closePanel() {
 // sentenceItem renders one sentence with its place and its codes.
 export function sentenceItem(s, ctx, { terms } = {}) {
   const doc = s.document;
-  const link = h('a', { href: `/explore/document/${encodeURIComponent(doc.id)}?sel=${encodeURIComponent(s.id)}` + ctx.langParam(), 'data-nav': '' },
+  const link = h('a', { href: ctx.link('document', doc.id, { sel: s.id }), 'data-nav': '' },
     `${ctx.name(doc.city)} · ${doc.title} · #${s.index}`);
   const codes = dedupe(s.codings || []).map((c) => h('span', { class: 'chip', title: `${c.code.id} (${c.coder || '?'})` },
     h('i', { style: { background: colourOf(c.code) } }), ctx.name(c.code)));
