@@ -235,8 +235,15 @@ func TestSampleStudyEndToEnd(t *testing.T) {
 // default limits, until the test ends.
 func serveStore(t testing.TB, uri string) *httptest.Server {
 	t.Helper()
+	return serveConfig(t, graph.Config{URI: uri})
+}
+
+// serveConfig serves GraphQL over a store opened with cfg on a loopback
+// test server, both closed when the test ends.
+func serveConfig(t testing.TB, cfg graph.Config) *httptest.Server {
+	t.Helper()
 	ctx := context.Background()
-	store, err := graph.Open(ctx, graph.Config{URI: uri}, nil)
+	store, err := graph.Open(ctx, cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,11 +11,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/policykb/policykb/graph"
 	"github.com/policykb/policykb/internal/testshared"
-	"github.com/policykb/policykb/resolvers"
 )
 
 // queryErrors posts a query and returns its data and errors, without
@@ -59,20 +57,7 @@ func documentNodes(t *testing.T, uri string) int64 {
 // that it sees the CLI's writes at once.
 func serveFresh(t *testing.T, uri string) *httptest.Server {
 	t.Helper()
-	ctx := context.Background()
-	store, err := graph.Open(ctx, graph.Config{URI: uri, CatalogMaxAge: -1}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close(ctx) })
-	h, err := resolvers.NewHandler(store, resolvers.Options{MaxDepth: 15, MaxQueryLength: 20000, MaxPageSize: 500,
-		Timeout: 30 * time.Second, MaxBodyBytes: 1 << 20, MaxParallelism: 16})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return srv
+	return serveConfig(t, graph.Config{URI: uri, CatalogMaxAge: -1})
 }
 
 // TestStudiesEndToEnd keeps three studies in one knowledge base, as a user
