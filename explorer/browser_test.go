@@ -156,6 +156,12 @@ func TestExplorerInBrowser(t *testing.T) {
 			if n == 0 {
 				t.Errorf("%s: no figure and no table", v.path)
 			}
+			// A value the page forgot to leave out shows as text.
+			var stray string
+			eval(tctx, "look for stray null or undefined", `(document.body.innerText.match(/\b(null|undefined|NaN)\b/) || [''])[0]`, &stray)
+			if stray != "" {
+				t.Errorf("%s: the page shows %q", v.path, stray)
+			}
 		}
 	})
 

@@ -11,6 +11,8 @@ bin=$root/bin/policykb
 prefix=policykb-screenshots heap=768m pagecache=256m
 source "$root/scripts/throwaway-neo4j.sh"
 command -v chromium >/dev/null || { echo "screenshots: chromium is required (apt-get install chromium)" >&2; exit 1; }
+# The sample's sentences are Chinese: without a CJK font they would be drawn as empty boxes.
+fc-list :lang=zh 2>/dev/null | grep -q . || { echo "screenshots: a Chinese font is required (apt-get install fonts-noto-cjk)" >&2; exit 1; }
 
 throwaway_start
 export POLICYKB_NEO4J_URI=$uri

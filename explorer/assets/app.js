@@ -182,7 +182,9 @@ function filterBar(st, ctx, m, list, study) {
   const form = document.getElementById('filters');
   const provinces = [...new Set(m.cities.map((c) => c.province).filter(Boolean))].sort();
   const cityNames = m.cities.map((c) => ctx.name(c));
-  form.replaceChildren(
+  // replaceChildren would write a null as the text "null": the selector is
+  // there only on a base of several studies.
+  form.replaceChildren(...[
     list.length > 1 ? studySelect(ctx, list, study) : null,
     h('span', { class: 'filter-title' }, 'Filter'),
     field('city', 'Cities', st.params.city, { list: cityNames, placeholder: 'all', size: 14 }),
@@ -194,7 +196,7 @@ function filterBar(st, ctx, m, list, study) {
     h('button', { type: 'submit' }, 'Apply'),
     h('button', { type: 'button', class: 'quiet', onclick: () => ctx.set(Object.fromEntries(FILTER_KEYS.map((k) => [k, '']))) }, 'Clear'),
     h('span', { class: 'stats' }, `${m.cities.length.toLocaleString('en')} cities · ${m.documents.totalCount.toLocaleString('en')} documents`),
-  );
+  ].filter((c) => c !== null));
   form.onsubmit = (e) => {
     e.preventDefault();
     const fd = new FormData(form);
