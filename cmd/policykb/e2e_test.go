@@ -58,7 +58,9 @@ type gqlResponse struct {
 	} `json:"errors"`
 }
 
-func query(t *testing.T, url, q string, into any) {
+// postQuery posts a GraphQL query to url and returns the decoded answer
+// and the HTTP status.
+func postQuery(t *testing.T, url, q string) (gqlResponse, int) {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": q})
 	resp, err := http.Post(url+"/graphql", "application/json", bytes.NewReader(body))
@@ -70,8 +72,14 @@ func query(t *testing.T, url, q string, into any) {
 	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
 		t.Fatalf("decode response (HTTP %d): %v", resp.StatusCode, err)
 	}
-	if len(r.Errors) > 0 || resp.StatusCode != http.StatusOK {
-		t.Fatalf("query failed (HTTP %d): %+v", resp.StatusCode, r.Errors)
+	return r, resp.StatusCode
+}
+
+func query(t *testing.T, url, q string, into any) {
+	t.Helper()
+	r, status := postQuery(t, url, q)
+	if len(r.Errors) > 0 || status != http.StatusOK {
+		t.Fatalf("query failed (HTTP %d): %+v", status, r.Errors)
 	}
 	if err := json.Unmarshal(r.Data, into); err != nil {
 		t.Fatal(err)

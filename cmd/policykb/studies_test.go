@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -20,16 +19,7 @@ import (
 // failing on errors.
 func queryErrors(t *testing.T, url, q string) gqlResponse {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": q})
-	resp, err := http.Post(url+"/graphql", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var r gqlResponse
-	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
-		t.Fatalf("decode response (HTTP %d): %v", resp.StatusCode, err)
-	}
+	r, _ := postQuery(t, url, q)
 	return r
 }
 
