@@ -260,7 +260,7 @@ func TestExplorerInBrowser(t *testing.T) {
 
 	t.Run("URL restores the state in a new browser context", func(t *testing.T) {
 		if selURL == "" {
-			t.Skip("no URL: the matrix cell step failed")
+			t.Fatal("no URL to reopen: the matrix cell step failed")
 		}
 		other, cancelOther := chromedp.NewContext(tab, chromedp.WithNewBrowserContext(), chromedp.WithListener(watch.Listen))
 		defer cancelOther()

@@ -23,33 +23,33 @@ type CodePair struct {
 	CCoefficient          float64
 }
 
-// Pairs of codes of the level on one sentence: the codes a sentence rolls
-// up to, each unordered pair once (a.id < b.id here; oriented later).
-const sentencePairs = `
-WITH s, collect(DISTINCT k.id) AS ks WHERE size(ks) > 1
+// pairsPer counts each unordered pair of codes of the level once per unit
+// (s: a sentence, d: a document) whose codes, k, hold both: the unit's codes
+// collected (DISTINCT where a unit reaches a code along several paths),
+// then paired, a.id < b.id here (oriented later).
+func pairsPer(unit string, distinct bool) string {
+	codes := "collect(k.id)"
+	if distinct {
+		codes = "collect(DISTINCT k.id)"
+	}
+	return `
+WITH ` + unit + `, ` + codes + ` AS ks WHERE size(ks) > 1
 UNWIND ks AS a
 UNWIND ks AS b
-WITH a, b, s WHERE a < b
-RETURN a, b, count(s) AS n`
+WITH a, b, ` + unit + ` WHERE a < b
+RETURN a, b, count(` + unit + `) AS n`
+}
+
+var (
+	sentencePairs       = pairsPer("s", true)
+	documentPairsExact  = pairsPer("d", true)
+	documentPairsRollup = pairsPer("d", false)
+)
 
 // From the COOCCURRENCE rollups (co, at k): co.sentences is the number of
 // a document's sentences coded under both co.a and k.
 const sentencePairsRollup = `
 RETURN co.a AS a, k.id AS b, sum(co.sentences) AS n`
-
-const documentPairsExact = `
-WITH d, collect(DISTINCT k.id) AS ks WHERE size(ks) > 1
-UNWIND ks AS a
-UNWIND ks AS b
-WITH a, b, d WHERE a < b
-RETURN a, b, count(d) AS n`
-
-const documentPairsRollup = `
-WITH d, collect(k.id) AS ks WHERE size(ks) > 1
-UNWIND ks AS a
-UNWIND ks AS b
-WITH a, b, d WHERE a < b
-RETURN a, b, count(d) AS n`
 
 // Cooccurrence returns every unordered pair of codes of the level that
 // co-occur at least minCount times (and at least once) in the scope, among

@@ -317,7 +317,7 @@ func TestSentences(t *testing.T) {
 
 func TestUnreachableIsUnavailable(t *testing.T) {
 	if testing.Short() {
-		t.Skip("opens a network connection")
+		t.Skip("-short: opens a network connection")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()

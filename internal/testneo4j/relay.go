@@ -24,8 +24,7 @@ type Relay struct {
 	mu    sync.Mutex
 	ln    net.Listener
 	conns []net.Conn
-	hang  bool
-	mute  bool
+	mode  relayMode
 	wg    sync.WaitGroup
 }
 
@@ -41,28 +40,34 @@ func NewRelay(t testing.TB, target string) *Relay {
 // Addr is the relay's host:port.
 func (r *Relay) Addr() string { return r.addr }
 
+// relayMode is what the relay does with a new connection.
+type relayMode int
+
+const (
+	forward relayMode = iota // both ways
+	hang                     // holds it open, forwards nothing
+	mute                     // forwards the login, then holds back the server's answers
+)
+
 // Hang closes every relayed connection and holds new ones open without
 // answering, until Start or Stop.
-func (r *Relay) Hang() {
-	r.t.Helper()
-	r.Stop()
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.hang = true
-	r.listen()
-}
+func (r *Relay) Hang() { r.t.Helper(); r.restart(hang) }
 
 // Mute closes every relayed connection and forwards new ones only as far as
 // the server's answer to the Bolt handshake and its first two messages (the
 // SUCCESS of HELLO and of LOGON): what the server says after that is held
 // back, so a connection is made and then no query is answered, until Start
 // or Stop.
-func (r *Relay) Mute() {
+func (r *Relay) Mute() { r.t.Helper(); r.restart(mute) }
+
+// restart closes the listener and every relayed connection and listens
+// again on the same port, treating new connections as m says.
+func (r *Relay) restart(m relayMode) {
 	r.t.Helper()
 	r.Stop()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.mute = true
+	r.mode = m
 	r.listen()
 }
 
@@ -72,8 +77,8 @@ func (r *Relay) Start() {
 	r.t.Helper()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.hang || r.mute {
-		r.hang, r.mute = false, false
+	if r.mode != forward {
+		r.mode = forward
 		for _, c := range r.conns {
 			c.Close() // the held ones
 		}
@@ -113,12 +118,12 @@ func (r *Relay) accept(ln net.Listener) {
 			return
 		}
 		r.mu.Lock()
-		hang := r.hang
-		if hang {
+		m := r.mode
+		if m == hang {
 			r.conns = append(r.conns, c) // held open, never answered
 		}
 		r.mu.Unlock()
-		if hang {
+		if m == hang {
 			continue
 		}
 		up, err := net.Dial("tcp", r.target)
@@ -128,10 +133,9 @@ func (r *Relay) accept(ln net.Listener) {
 		}
 		r.mu.Lock()
 		r.conns = append(r.conns, c, up)
-		mute := r.mute
 		r.mu.Unlock()
 		go func() { _, _ = io.Copy(up, c); up.Close() }()
-		if mute {
+		if m == mute {
 			go func() { _ = forwardLogin(c, up) }()
 			continue
 		}
@@ -210,7 +214,7 @@ func (r *Relay) Stop() {
 	r.mu.Lock()
 	ln := r.ln
 	r.ln = nil
-	r.hang, r.mute = false, false
+	r.mode = forward
 	r.mu.Unlock()
 	if ln != nil {
 		ln.Close()
