@@ -31,26 +31,8 @@ var codeFields = map[string]bool{"id": true, "level": true, "parent": true, "num
 // number, name, nameZh, source}. Problems go to c; the returned entries are
 // those that could be read, in file order.
 func parseCodebook(file string, data []byte, c *collector) (name string, entries []codeEntry) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		msg := err.Error()
-		line := 0
-		if m := yamlLine.FindStringSubmatch(msg); m != nil {
-			line, _ = strconv.Atoi(m[1])
-			msg = m[2]
-		} else {
-			msg = strings.TrimPrefix(msg, "yaml: ")
-		}
-		c.add(file, line, "", "invalid YAML: %s", msg)
-		return "", nil
-	}
-	if len(doc.Content) == 0 {
-		c.add(file, 0, "", "the codebook is empty: expected a mapping with name and codes")
-		return "", nil
-	}
-	root := doc.Content[0]
-	if root.Kind != yaml.MappingNode {
-		c.addAt(file, root.Line, root.Column, "", "expected a mapping with name and codes, found %s", kindName(root))
+	root := yamlRoot(file, data, "a mapping with name and codes", c)
+	if root == nil {
 		return "", nil
 	}
 	var codes *yaml.Node

@@ -1,7 +1,6 @@
 package loaders
 
 import (
-	"bytes"
 	"errors"
 	"os"
 	"testing"
@@ -28,24 +27,44 @@ func shippedFrames(f *testing.F) (codebook, instruments policykb.Frame) {
 	return codebook, instruments
 }
 
-// addFiles adds the files as seeds, skipping those that cannot be read.
+// addFiles adds the files as seeds.
 func addFiles(f *testing.F, files ...string) {
 	for _, p := range files {
-		if b, err := os.ReadFile(p); err == nil {
-			f.Add(b)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
 		}
+		f.Add(b)
 	}
 }
 
+// yamlLines counts the lines of data the way the YAML parser numbers them:
+// CR LF, CR, LF, NEL, LS and PS each end a line.
+func yamlLines(data []byte) int {
+	n := 1
+	s := string(data)
+	for i, r := range s {
+		switch r {
+		case '\n', '\u0085', '\u2028', '\u2029':
+			n++
+		case '\r':
+			if i+1 >= len(s) || s[i+1] != '\n' {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 // checkRefusal: a refusal is Problems, each naming the file and located
-// within the input.
+// within the input (lines as the YAML parser counts them).
 func checkRefusal(t *testing.T, file string, data []byte, err error) {
 	t.Helper()
 	var ps Problems
 	if !errors.As(err, &ps) || len(ps) == 0 {
 		t.Fatalf("refusal is not Problems: %v", err)
 	}
-	lines := 1 + bytes.Count(data, []byte{'\n'})
+	lines := yamlLines(data)
 	for _, p := range ps {
 		if p.File != file || p.Message == "" || p.Line < 0 || p.Line > lines {
 			t.Fatalf("problem not located: %+v (%d lines)", p, lines)
