@@ -209,7 +209,7 @@ func writeAgreement(ctx context.Context, src Source, req Request, tw TableWriter
 	if err != nil {
 		return 0, err
 	}
-	ag, err := src.Agreement(ctx, req.CoderA, req.CoderB, req.Level, req.Filter)
+	ag, err := src.AgreementTables(ctx, req.CoderA, req.CoderB, req.Level, req.Filter)
 	if err != nil {
 		return 0, err
 	}
@@ -223,7 +223,7 @@ func writeAgreement(ctx context.Context, src Source, req Request, tw TableWriter
 	for n, c := range ag.ByCode {
 		code := cb[c.CodeID]
 		if err := tw.Row([]any{c.CodeID, code.Name, orNil(code.NameZh), c.Both, c.OnlyA, c.OnlyB, c.Neither,
-			c.PercentAgreement(), c.Kappa(), nil, len(c.Disagreements)}); err != nil {
+			c.PercentAgreement(), c.Kappa(), nil, len(c.DisagreementIDs)}); err != nil {
 			return n, err
 		}
 	}

@@ -93,7 +93,7 @@ type Source interface {
 	CountsByCity(ctx context.Context, level policykb.Level, f policykb.CorpusFilter) (map[string][]policykb.Count, error)
 	Cooccurrence(ctx context.Context, level policykb.Level, scope policykb.Scope, minCount int, f policykb.CorpusFilter) ([]graph.CodePair, error)
 	CodedDocuments(ctx context.Context, level policykb.Level, f policykb.CorpusFilter) (graph.CodedDocuments, error)
-	Agreement(ctx context.Context, coderA, coderB string, level policykb.Level, f policykb.CorpusFilter) (graph.Agreement, error)
+	AgreementTables(ctx context.Context, coderA, coderB string, level policykb.Level, f policykb.CorpusFilter) (graph.Agreement, error)
 	Words(ctx context.Context, q graph.WordQuery) (graph.WordStats, error)
 	Keywords(ctx context.Context, q graph.KeywordQuery) ([]graph.KeywordTable, error)
 	Coword(ctx context.Context, q graph.CowordQuery) (graph.Coword, error)

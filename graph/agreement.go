@@ -22,8 +22,11 @@ type CodeAgreement struct {
 	CodeID string
 	AgreementTable
 	// Disagreements are the units coded at the code (or below it) by one
-	// coder and not the other, in document then sentence order.
+	// coder and not the other, in document then sentence order; nil from
+	// AgreementTables.
 	Disagreements []policykb.Sentence
+	// DisagreementIDs are the ids of the same units, in id order.
+	DisagreementIDs []string
 }
 
 // Agreement compares two coders on the units both coded; see
@@ -63,7 +66,7 @@ WITH DISTINCT d
 MATCH (city:City)-[:ISSUED]->(d)
 WHERE %s
   AND EXISTS { MATCH (d)-[:HAS_SENTENCE]->(:Sentence)-[ra:CODED_AS]->() WHERE ra.coder = $coderA }
-RETURN d.id, COUNT { (d)-[:HAS_SENTENCE]->(:Sentence) }
+RETURN d.id, COUNT { (d)-[:HAS_SENTENCE]->() }
 ORDER BY city.name, d.issuedOn, d.id`
 
 // coderDocuments reads in tx which of coders a and b made any coding and,
@@ -105,19 +108,73 @@ func unknownCoder(present map[string]bool, args ...string) error {
 	return nil
 }
 
-// agreementCodings: who coded which unit at which code of the level (a unit
-// coded below a code counts at it: the path climbs as many BELONGS_TO as
-// there are levels below), one packed record; the sentences themselves
-// are read afterwards, only those the coders disagree on.
+// agreementCodings: every coding by either coder of a sentence of the
+// documents, as the code it is at (study and id), the coder and the
+// sentence, one packed record. It reads from the documents down (a few
+// hundred index seeks, then their sentences' codings) and leaves climbing
+// the scheme to the level to Go (agreementUnits): with the code's level in
+// the pattern, Neo4j starts from the level's codes and reads every coding
+// of the knowledge base. The sentences themselves are read afterwards,
+// only those the coders disagree on, and only when asked for.
 const agreementCodings = `
-MATCH (d:Document)-[:HAS_SENTENCE]->(s:Sentence)-[r:CODED_AS]->(:Code)-[:BELONGS_TO*0..%d]->(k:Code)
-WHERE d.id IN $docs AND r.coder IN [$coderA, $coderB] AND %s
-WITH DISTINCT s.id AS sentence, r.coder AS coder, k.id AS code
-RETURN collect([code, coder, sentence])`
+MATCH (d:Document)-[:HAS_SENTENCE]->(s)-[r:CODED_AS]->(c)
+WHERE d.id IN $docs AND r.coder IN [$coderA, $coderB]
+RETURN collect([coalesce(c.study, ''), c.id, r.coder, s.id])`
 
 const agreementSentences = `
 MATCH (d:Document)-[:HAS_SENTENCE]->(s:Sentence) WHERE s.id IN $ids
 RETURN collect([` + sentenceFields + `])`
+
+// agreementUnits folds the rows of agreementCodings into yes[code][sentence
+// id], who coded the unit at the code of the level (bit 1 coder A, bit 2
+// coder B): a coding counts at its code when that is of the level and at
+// its ancestor of the level when it is below, as many BELONGS_TO up as
+// there are levels between them (codes holds every code the codings can
+// be at, each with its Parent, which is its BELONGS_TO). A coding at a code
+// above the level, at a code of another study than study (when set), or
+// at a code codes lacks counts nowhere.
+func agreementUnits(rows [][]any, codes []policykb.Code, level policykb.Level, study, coderA string) map[string]map[string]int {
+	type key struct{ study, id string }
+	byKey := make(map[key]policykb.Code, len(codes))
+	for _, c := range codes {
+		byKey[key{c.Study, c.ID}] = c
+	}
+	// at[k]: the codes of the level that a coding at k counts at, those
+	// found within as many steps up as agreementCodings used to climb
+	// (BELONGS_TO*0..n, n the number of levels below the level).
+	at := map[key][]string{}
+	for k, c := range byKey {
+		for steps := int(policykb.LevelConcept - level); ; steps-- {
+			if c.Level == level {
+				at[k] = append(at[k], c.ID)
+			}
+			p, ok := byKey[key{c.Study, c.Parent}]
+			if steps == 0 || c.Parent == "" || !ok {
+				break
+			}
+			c = p
+		}
+	}
+	yes := map[string]map[string]int{}
+	for _, v := range rows {
+		k := key{str(v[0]), str(v[1])}
+		if study != "" && k.study != study {
+			continue
+		}
+		who := 2
+		if str(v[2]) == coderA {
+			who = 1
+		}
+		sentence := str(v[3])
+		for _, code := range at[k] {
+			if yes[code] == nil {
+				yes[code] = map[string]int{}
+			}
+			yes[code][sentence] |= who
+		}
+	}
+	return yes
+}
 
 // Agreement measures how far two coders agree at a level of the scheme.
 //
@@ -140,6 +197,21 @@ RETURN collect([` + sentenceFields + `])`
 func (s *Store) Agreement(ctx context.Context, coderA, coderB string, level policykb.Level, f policykb.CorpusFilter) (Agreement, error) {
 	ctx, end := s.enter(ctx, "Agreement")
 	defer end()
+	return s.agreement(ctx, coderA, coderB, level, f, true)
+}
+
+// AgreementTables is Agreement without reading the disagreements'
+// sentences: every ByCode entry has its DisagreementIDs and no
+// Disagreements. Agreement's numbers at a fraction of the reads, for
+// callers that show a code's disagreements only on demand (read them with
+// SentencesByID, ordered by Agreement.SortUnits).
+func (s *Store) AgreementTables(ctx context.Context, coderA, coderB string, level policykb.Level, f policykb.CorpusFilter) (Agreement, error) {
+	ctx, end := s.enter(ctx, "AgreementTables")
+	defer end()
+	return s.agreement(ctx, coderA, coderB, level, f, false)
+}
+
+func (s *Store) agreement(ctx context.Context, coderA, coderB string, level policykb.Level, f policykb.CorpusFilter, withSentences bool) (Agreement, error) {
 	res := Agreement{CoderA: coderA, CoderB: coderB, Level: level}
 	switch {
 	case len(f.Coders) > 0:
@@ -151,7 +223,7 @@ func (s *Store) Agreement(ctx context.Context, coderA, coderB string, level poli
 	if err != nil {
 		return res, fmt.Errorf("graph: agreement: %w", err)
 	}
-	params, err := s.filterParams(ctx, f, map[string]any{"coderA": coderA, "coderB": coderB, "coders": []string{coderA, coderB}, "level": level.String()})
+	params, err := s.filterParams(ctx, f, map[string]any{"coderA": coderA, "coderB": coderB, "coders": []string{coderA, coderB}})
 	if err != nil {
 		return res, fmt.Errorf("graph: agreement: %w", err)
 	}
@@ -160,7 +232,7 @@ func (s *Store) Agreement(ctx context.Context, coderA, coderB string, level poli
 	var yes map[string]map[string]int
 	units := map[string]policykb.Sentence{}
 	_, err = s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		yes = map[string]map[string]int{}
+		yes = nil
 		clear(units)
 		var err error
 		present, res.Documents, res.Units, err = coderDocuments(ctx, tx, f, params, coderA, coderB)
@@ -168,20 +240,13 @@ func (s *Store) Agreement(ctx context.Context, coderA, coderB string, level poli
 			return nil, err
 		}
 		params["docs"] = res.Documents
-		rows, err := packed(ctx, tx, fmt.Sprintf(agreementCodings, policykb.LevelConcept-level, studyKey("k.level = $level", f, params)), params)
+		rows, err := packed(ctx, tx, agreementCodings, params)
 		if err != nil {
 			return nil, err
 		}
-		for _, v := range rows {
-			code, coder, sentence := str(v[0]), str(v[1]), str(v[2])
-			if yes[code] == nil {
-				yes[code] = map[string]int{}
-			}
-			if coder == coderA {
-				yes[code][sentence] |= 1
-			} else {
-				yes[code][sentence] |= 2
-			}
+		yes = agreementUnits(rows, codes, level, f.Study, coderA)
+		if !withSentences {
+			return nil, nil
 		}
 		var differ []string
 		for _, who := range yes {
@@ -204,32 +269,44 @@ func (s *Store) Agreement(ctx context.Context, coderA, coderB string, level poli
 	if err := unknownCoder(present, "coderA", coderA, "coderB", coderB); err != nil {
 		return res, err
 	}
-	docPos := map[string]int{}
-	for i, id := range res.Documents {
-		docPos[id] = i
-	}
 	for _, c := range codes {
 		if c.Level != level {
 			continue
 		}
 		t := analysis.Tally(yes[c.ID], res.Units)
-		var differ []policykb.Sentence
-		for id, who := range yes[c.ID] {
-			if who != 3 {
-				differ = append(differ, units[id])
-			}
-		}
 		res.Pooled = res.Pooled.Add(t)
 		if len(yes[c.ID]) == 0 {
 			continue
 		}
-		slices.SortFunc(differ, func(a, b policykb.Sentence) int {
-			if d := docPos[a.DocumentID] - docPos[b.DocumentID]; d != 0 {
-				return d
+		var ids []string
+		for id, who := range yes[c.ID] {
+			if who != 3 {
+				ids = append(ids, id)
 			}
-			return a.Index - b.Index
-		})
-		res.ByCode = append(res.ByCode, CodeAgreement{CodeID: c.ID, AgreementTable: t, Disagreements: differ})
+		}
+		slices.Sort(ids)
+		ca := CodeAgreement{CodeID: c.ID, AgreementTable: t, DisagreementIDs: ids}
+		if withSentences {
+			for _, id := range ids {
+				ca.Disagreements = append(ca.Disagreements, units[id])
+			}
+			res.SortUnits(ca.Disagreements)
+		}
+		res.ByCode = append(res.ByCode, ca)
 	}
 	return res, nil
+}
+
+// SortUnits puts units of a's documents in document then sentence order.
+func (a Agreement) SortUnits(units []policykb.Sentence) {
+	docPos := make(map[string]int, len(a.Documents))
+	for i, id := range a.Documents {
+		docPos[id] = i
+	}
+	slices.SortFunc(units, func(x, y policykb.Sentence) int {
+		if d := docPos[x.DocumentID] - docPos[y.DocumentID]; d != 0 {
+			return d
+		}
+		return x.Index - y.Index
+	})
 }

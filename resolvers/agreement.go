@@ -30,7 +30,8 @@ func (*queryResolver) Agreement(ctx context.Context, args agreementArgs) (*agree
 	if err != nil {
 		return nil, err
 	}
-	a, err := r.store.Agreement(ctx, args.CoderA, args.CoderB, level, f)
+	// The tables only: a code's disagreements are read when asked for.
+	a, err := r.store.AgreementTables(ctx, args.CoderA, args.CoderB, level, f)
 	if err != nil {
 		return nil, r.fail(ctx, err)
 	}
@@ -63,22 +64,57 @@ func (a *agreementResolver) Matched() int32            { return int32(a.a.Pooled
 
 type byCodeArgs struct{ Codes *[]graphql.ID }
 
-// ByCode is every code's entry, or those of the codes asked for.
+// ByCode is every code's entry, or those of the codes asked for. The
+// entries of one list read their disagreements together, on the first ask.
 func (a *agreementResolver) ByCode(args byCodeArgs) []*codeAgreementResolver {
-	if args.Codes == nil {
-		return a.byCode
+	var want map[string]bool
+	if args.Codes != nil {
+		want = map[string]bool{}
+		for _, id := range *args.Codes {
+			want[string(id)] = true
+		}
 	}
-	want := map[string]bool{}
-	for _, id := range *args.Codes {
-		want[string(id)] = true
-	}
+	list := &disagreementsOf{a: a.a}
 	out := []*codeAgreementResolver{}
 	for _, c := range a.byCode {
-		if want[c.c.CodeID] {
-			out = append(out, c)
+		if want == nil || want[c.c.CodeID] {
+			out = append(out, &codeAgreementResolver{c: c.c, code: c.code, list: list})
+			list.ids = append(list.ids, c.c.DisagreementIDs...)
 		}
 	}
 	return out
+}
+
+// disagreementsOf reads, once, the sentences of the disagreements of the
+// entries of one byCode list.
+type disagreementsOf struct {
+	a     graph.Agreement
+	ids   []string
+	units lazy[map[string]policykb.Sentence]
+}
+
+// of returns the units of ids (a code's DisagreementIDs), in document then
+// sentence order.
+func (d *disagreementsOf) of(ctx context.Context, ids []string) ([]policykb.Sentence, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	r := requestFrom(ctx)
+	units, err := d.units.get(func() (map[string]policykb.Sentence, error) {
+		return r.store.SentencesByID(ctx, dedupe(d.ids))
+	})
+	if err != nil {
+		return nil, r.fail(ctx, err)
+	}
+	out := make([]policykb.Sentence, 0, len(ids))
+	for _, id := range ids {
+		// A sentence deleted since the tables were read is no longer a unit.
+		if st, ok := units[id]; ok {
+			out = append(out, st)
+		}
+	}
+	d.a.SortUnits(out)
+	return out, nil
 }
 func (a *agreementResolver) Documents(ctx context.Context) ([]*documentResolver, error) {
 	return documentsInOrder(ctx, a.a.Documents)
@@ -87,6 +123,7 @@ func (a *agreementResolver) Documents(ctx context.Context) ([]*documentResolver,
 type codeAgreementResolver struct {
 	c    graph.CodeAgreement
 	code *codeResolver
+	list *disagreementsOf
 }
 
 func (c *codeAgreementResolver) Code() *codeResolver       { return c.code }
@@ -96,6 +133,10 @@ func (c *codeAgreementResolver) Both() int32               { return int32(c.c.Bo
 func (c *codeAgreementResolver) OnlyA() int32              { return int32(c.c.OnlyA) }
 func (c *codeAgreementResolver) OnlyB() int32              { return int32(c.c.OnlyB) }
 func (c *codeAgreementResolver) Neither() int32            { return int32(c.c.Neither) }
-func (c *codeAgreementResolver) Disagreements(ctx context.Context) []*sentenceResolver {
-	return requestFrom(ctx).sentenceList(c.c.Disagreements)
+func (c *codeAgreementResolver) Disagreements(ctx context.Context) ([]*sentenceResolver, error) {
+	units, err := c.list.of(ctx, c.c.DisagreementIDs)
+	if err != nil {
+		return nil, err
+	}
+	return requestFrom(ctx).sentenceList(units), nil
 }
