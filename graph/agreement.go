@@ -108,18 +108,20 @@ func unknownCoder(present map[string]bool, args ...string) error {
 	return nil
 }
 
-// agreementCodings: every coding by either coder of a sentence of the
-// documents, as the code it is at (study and id), the coder and the
-// sentence, one packed record. It reads from the documents down (a few
-// hundred index seeks, then their sentences' codings) and leaves climbing
-// the scheme to the level to Go (agreementUnits): with the code's level in
-// the pattern, Neo4j starts from the level's codes and reads every coding
-// of the knowledge base. The sentences themselves are read afterwards,
-// only those the coders disagree on, and only when asked for.
+// agreementCodings: for each code and coder, the sentences of the
+// documents the coder coded at that code (one row per code and coder, in
+// one packed record: [study, code id, coder, sentence ids]). It reads from
+// the documents down (a few hundred index seeks, then their sentences'
+// codings) and leaves climbing the scheme to the level to Go
+// (agreementUnits): with the code's level in the pattern, Neo4j starts from
+// the level's codes and reads every coding of the knowledge base. The
+// sentences themselves are read afterwards, only those the coders disagree
+// on, and only when asked for.
 const agreementCodings = `
 MATCH (d:Document)-[:HAS_SENTENCE]->(s)-[r:CODED_AS]->(c)
 WHERE d.id IN $docs AND r.coder IN [$coderA, $coderB]
-RETURN collect([coalesce(c.study, ''), c.id, r.coder, s.id])`
+WITH c, r.coder AS coder, collect(s.id) AS sentences
+RETURN collect([coalesce(c.study, ''), c.id, coder, sentences])`
 
 const agreementSentences = `
 MATCH (d:Document)-[:HAS_SENTENCE]->(s:Sentence) WHERE s.id IN $ids
@@ -165,12 +167,14 @@ func agreementUnits(rows [][]any, codes []policykb.Code, level policykb.Level, s
 		if str(v[2]) == coderA {
 			who = 1
 		}
-		sentence := str(v[3])
+		sentences, _ := v[3].([]any)
 		for _, code := range at[k] {
 			if yes[code] == nil {
 				yes[code] = map[string]int{}
 			}
-			yes[code][sentence] |= who
+			for _, id := range sentences {
+				yes[code][str(id)] |= who
+			}
 		}
 	}
 	return yes
