@@ -3,7 +3,6 @@ package autocode
 import (
 	"regexp"
 	"strconv"
-	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -23,6 +22,10 @@ type Unit struct {
 	// the sentence at the first and second level of the document's
 	// numbering (一、… and （一）…), "" when there is none.
 	Section, Subsection string
+	// common are the words and character pairs of the unit's document
+	// that stand in so many of its sentences that they say what the
+	// document is about, not what the sentence does (see commonFeatures).
+	common map[string]bool
 }
 
 var (
@@ -50,6 +53,70 @@ func Units(sentences []policykb.Sentence, words [][]string, simplified []string)
 			out[i].Section, out[i].Subsection = "", ""
 		}
 	}
+	common := commonFeatures(out)
+	for i := range out {
+		out[i].common = common
+	}
+	return out
+}
+
+// commonShare and commonMin say when a word or a character pair is
+// common in a document: when it stands in at least commonShare of the
+// document's sentences and in commonMin of them at least.
+const (
+	commonShare = 0.3
+	commonMin   = 6
+)
+
+// commonFeatures are the words and character pairs common in a document's
+// units: a law on technology transfer says 科技成果转化 in most of its
+// sentences, a plan for industry–education alliances 联合体. Such a term
+// tells what the document is about and nothing about what one sentence of
+// it does, yet a coder trained on other documents reads it as a sign of
+// whichever code it stood for there. The learned coder leaves them out.
+func commonFeatures(units []Unit) map[string]bool {
+	n := 0
+	df := map[string]int{}
+	seen := map[string]bool{}
+	for _, u := range units {
+		if u.Sentence.Kind == policykb.KindHeading {
+			continue
+		}
+		n++
+		clear(seen)
+		for _, w := range u.Words {
+			seen["w:"+w] = true
+		}
+		for _, b := range hanPairs(u.Simplified) {
+			seen["b:"+b] = true
+		}
+		for f := range seen {
+			df[f]++
+		}
+	}
+	out := map[string]bool{}
+	for f, c := range df {
+		if c >= commonMin && float64(c) >= commonShare*float64(n) {
+			out[f] = true
+		}
+	}
+	return out
+}
+
+// hanPairs are the pairs of adjacent Chinese characters of a text.
+func hanPairs(s string) []string {
+	var out []string
+	var prev rune
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			if prev != 0 {
+				out = append(out, string(prev)+string(r))
+			}
+			prev = r
+		} else {
+			prev = 0
+		}
+	}
 	return out
 }
 
@@ -62,19 +129,13 @@ func Units(sentences []policykb.Sentence, words [][]string, simplified []string)
 func features(u Unit, stop func(string) bool, buf []string) []string {
 	out := buf[:0]
 	for _, w := range u.Words {
-		if !stop(w) {
+		if !stop(w) && !u.common["w:"+w] {
 			out = append(out, "w:"+w)
 		}
 	}
-	var prev rune
-	for _, r := range u.Simplified {
-		if unicode.Is(unicode.Han, r) {
-			if prev != 0 {
-				out = append(out, "b:"+string(prev)+string(r))
-			}
-			prev = r
-		} else {
-			prev = 0
+	for _, b := range hanPairs(u.Simplified) {
+		if !u.common["b:"+b] {
+			out = append(out, "b:"+b)
 		}
 	}
 	for _, h := range []struct{ prefix, text string }{{"h1:", u.Section}, {"h2:", u.Subsection}} {
@@ -143,5 +204,3 @@ func hanShare(s string) float64 {
 	}
 	return float64(han) / float64(all)
 }
-
-var _ = strings.TrimSpace
