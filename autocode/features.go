@@ -25,7 +25,7 @@ type Unit struct {
 	// common are the words and character pairs of the unit's document
 	// that stand in so many of its sentences that they say what the
 	// document is about, not what the sentence does (see commonFeatures).
-	common map[string]bool
+	common *common
 }
 
 var (
@@ -74,50 +74,68 @@ const (
 // tells what the document is about and nothing about what one sentence of
 // it does, yet a coder trained on other documents reads it as a sign of
 // whichever code it stood for there. The learned coder leaves them out.
-func commonFeatures(units []Unit) map[string]bool {
+// Headings are not counted.
+func commonFeatures(units []Unit) *common {
+	type tally struct{ count, last int }
+	words := map[string]tally{}
+	pairs := map[uint64]tally{}
 	n := 0
-	df := map[string]int{}
-	seen := map[string]bool{}
-	for _, u := range units {
+	for i, u := range units {
 		if u.Sentence.Kind == policykb.KindHeading {
 			continue
 		}
 		n++
-		clear(seen)
 		for _, w := range u.Words {
-			seen["w:"+w] = true
+			if t := words[w]; t.last != i+1 {
+				words[w] = tally{t.count + 1, i + 1}
+			}
 		}
-		for _, b := range hanPairs(u.Simplified) {
-			seen["b:"+b] = true
-		}
-		for f := range seen {
-			df[f]++
+		eachHanPair(u.Simplified, func(a, b rune) {
+			k := pairKey(a, b)
+			if t := pairs[k]; t.last != i+1 {
+				pairs[k] = tally{t.count + 1, i + 1}
+			}
+		})
+	}
+	enough := func(c int) bool { return c >= commonMin && float64(c) >= commonShare*float64(n) }
+	out := &common{words: map[string]bool{}, pairs: map[uint64]bool{}}
+	for w, t := range words {
+		if enough(t.count) {
+			out.words[w] = true
 		}
 	}
-	out := map[string]bool{}
-	for f, c := range df {
-		if c >= commonMin && float64(c) >= commonShare*float64(n) {
-			out[f] = true
+	for k, t := range pairs {
+		if enough(t.count) {
+			out.pairs[k] = true
 		}
 	}
 	return out
 }
 
-// hanPairs are the pairs of adjacent Chinese characters of a text.
-func hanPairs(s string) []string {
-	var out []string
+// common holds a document's common words and character pairs.
+type common struct {
+	words map[string]bool
+	pairs map[uint64]bool
+}
+
+func (c *common) word(w string) bool  { return c != nil && c.words[w] }
+func (c *common) pair(a, b rune) bool { return c != nil && c.pairs[pairKey(a, b)] }
+func pairKey(a, b rune) uint64        { return uint64(uint32(a))<<32 | uint64(uint32(b)) }
+
+// eachHanPair calls f with each pair of adjacent Chinese characters of a
+// text.
+func eachHanPair(s string, f func(a, b rune)) {
 	var prev rune
 	for _, r := range s {
 		if unicode.Is(unicode.Han, r) {
 			if prev != 0 {
-				out = append(out, string(prev)+string(r))
+				f(prev, r)
 			}
 			prev = r
 		} else {
 			prev = 0
 		}
 	}
-	return out
 }
 
 // features lists the features of a unit for the learned coder: its words
@@ -129,15 +147,15 @@ func hanPairs(s string) []string {
 func features(u Unit, stop func(string) bool, buf []string) []string {
 	out := buf[:0]
 	for _, w := range u.Words {
-		if !stop(w) && !u.common["w:"+w] {
+		if !stop(w) && !u.common.word(w) {
 			out = append(out, "w:"+w)
 		}
 	}
-	for _, b := range hanPairs(u.Simplified) {
-		if !u.common["b:"+b] {
-			out = append(out, "b:"+b)
+	eachHanPair(u.Simplified, func(a, b rune) {
+		if !u.common.pair(a, b) {
+			out = append(out, "b:"+string(a)+string(b))
 		}
-	}
+	})
 	for _, h := range []struct{ prefix, text string }{{"h1:", u.Section}, {"h2:", u.Subsection}} {
 		if h.text == "" {
 			continue
@@ -159,17 +177,7 @@ func features(u Unit, stop func(string) bool, buf []string) []string {
 func headingWords(h string) []string {
 	h = subHeading.ReplaceAllString(topHeading.ReplaceAllString(h, ""), "")
 	var out []string
-	var prev rune
-	for _, r := range h {
-		if unicode.Is(unicode.Han, r) {
-			if prev != 0 {
-				out = append(out, string(prev)+string(r))
-			}
-			prev = r
-		} else {
-			prev = 0
-		}
-	}
+	eachHanPair(h, func(a, b rune) { out = append(out, string(a)+string(b)) })
 	return out
 }
 

@@ -37,15 +37,18 @@ func TestCommonWordsOfADocumentAreNotFeatures(t *testing.T) {
 		"成果 资金 甲", "成果 资金 乙", "成果 资金 丙", "成果 资金 丁", "成果 资金 戊",
 		"成果 奖励 己", "奖励 庚", "辛", "壬", "癸",
 	)
-	common := units[0].common
-	for _, want := range []string{"w:成果", "b:成果"} {
-		if !common[want] {
-			t.Errorf("%s is not common: %v", want, common)
+	c := units[0].common
+	if !c.word("成果") || !c.pair('成', '果') {
+		t.Errorf("成果 is not common: %+v", c)
+	}
+	for _, not := range []string{"资金", "奖励", "甲", "总则"} {
+		if c.word(not) || c.pair([]rune(not)[0], []rune(not + "x")[1]) {
+			t.Errorf("%s is common", not)
 		}
 	}
-	for _, not := range []string{"w:资金", "b:资金", "w:奖励", "w:甲"} {
-		if common[not] {
-			t.Errorf("%s is common", not)
+	for i := range units {
+		if units[i].common != c {
+			t.Errorf("unit %d has other common words", i)
 		}
 	}
 	fs := features(units[1], noStop, nil)
@@ -63,7 +66,7 @@ func TestCommonWordsOfADocumentAreNotFeatures(t *testing.T) {
 	for range 15 {
 		lines = append(lines, "其他")
 	}
-	if c := doc(lines...)[0].common; c["w:成果"] {
+	if c := doc(lines...)[0].common; c.word("成果") || c.pair('成', '果') {
 		t.Errorf("成果 in 6 of 21 sentences is common")
 	}
 }
