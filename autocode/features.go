@@ -76,28 +76,34 @@ const (
 // whichever code it stood for there. The learned coder leaves them out.
 // Headings are not counted.
 func commonFeatures(units []Unit) *common {
-	type tally struct{ count, last int }
-	words := map[string]tally{}
-	pairs := map[uint64]tally{}
+	type tally struct{ count, last int32 }
+	size, nw := 0, 0
+	for _, u := range units {
+		size += len(u.Simplified) / 3 // about one pair per character
+		nw += len(u.Words)
+	}
+	words := make(map[string]tally, nw/2)
+	pairs := make(map[uint64]tally, size/2)
 	n := 0
 	for i, u := range units {
 		if u.Sentence.Kind == policykb.KindHeading {
 			continue
 		}
 		n++
+		at := int32(i + 1)
 		for _, w := range u.Words {
-			if t := words[w]; t.last != i+1 {
-				words[w] = tally{t.count + 1, i + 1}
+			if t := words[w]; t.last != at {
+				words[w] = tally{t.count + 1, at}
 			}
 		}
 		eachHanPair(u.Simplified, func(a, b rune) {
 			k := pairKey(a, b)
-			if t := pairs[k]; t.last != i+1 {
-				pairs[k] = tally{t.count + 1, i + 1}
+			if t := pairs[k]; t.last != at {
+				pairs[k] = tally{t.count + 1, at}
 			}
 		})
 	}
-	enough := func(c int) bool { return c >= commonMin && float64(c) >= commonShare*float64(n) }
+	enough := func(c int32) bool { return c >= commonMin && float64(c) >= commonShare*float64(n) }
 	out := &common{words: map[string]bool{}, pairs: map[uint64]bool{}}
 	for w, t := range words {
 		if enough(t.count) {
