@@ -200,7 +200,6 @@ func (c *frameCodeResolver) Number() *int32 {
 	return &n
 }
 
-
 func (c *frameCodeResolver) ReferencePoints(ctx context.Context, args filterArgs) (int32, error) {
 	counts, err := c.frame.countsFor(ctx, args.Filter)
 	return int32(counts[c.c.ID].ReferencePoints), err
