@@ -195,6 +195,8 @@ func sentenceRows(rows []map[string]any) []map[string]any {
 // the study's codebook (policykb.CodebookFrameID) as a frame, or a
 // stored frame. ErrNotFound when the study has no such frame.
 func (s *Store) SourceFrame(ctx context.Context, study, id string) (policykb.Frame, error) {
+	ctx, end := s.enter(ctx, "SourceFrame")
+	defer end()
 	if id != policykb.CodebookFrameID {
 		return s.Frame(ctx, study, id)
 	}
@@ -249,6 +251,8 @@ ORDER BY m.id`
 
 // Mappings returns the mappings stored in a study (its id), ordered by id.
 func (s *Store) Mappings(ctx context.Context, study string) ([]policykb.Mapping, error) {
+	ctx, end := s.enter(ctx, "Mappings")
+	defer end()
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return collect(ctx, tx, studyMappings, map[string]any{"study": study})
 	})
