@@ -159,10 +159,8 @@ func (s *Store) derive(ctx context.Context, tx neo4j.ManagedTransaction, study s
 		}
 		changed = append(changed, strings1(recs[0].Values[0])...)
 	}
+	// The documents are the study's already: their source codings are.
 	if len(changed) > 0 {
-		if _, err := includeIn(ctx, tx, includeCodedDocuments, map[string]any{"rows": sentenceRows(rows), "study": study}); err != nil {
-			return WriteSummary{}, err
-		}
 		recs, err := collect(ctx, tx, sentenceDocuments, map[string]any{"sentences": dedupe(changed)})
 		if err != nil {
 			return WriteSummary{}, err
@@ -181,14 +179,6 @@ func (s *Store) derive(ctx context.Context, tx neo4j.ManagedTransaction, study s
 	sum := c.sum
 	sum.Codings = len(derived)
 	return sum, nil
-}
-
-func sentenceRows(rows []map[string]any) []map[string]any {
-	out := make([]map[string]any, len(rows))
-	for i, r := range rows {
-		out[i] = map[string]any{"sentence": r["sentence"]}
-	}
-	return out
 }
 
 // SourceFrame returns the frame a mapping of study (its id) reads from:
