@@ -467,6 +467,32 @@ func TestFrameRandomFixture(t *testing.T) {
 		t.Errorf("the frame moved the grounded-theory counts")
 	}
 
+	// A document with a new text loses its sentences and every coding on
+	// them, derived ones included: its frame rollups follow.
+	t.Run("a new text", func(t *testing.T) {
+		b := bundles[0]
+		b.Document.SHA256 += "-v2"
+		b.Codings = nil
+		if _, err := s.WriteDocuments(ctx, []graph.DocumentBundle{b}, nil); err != nil {
+			t.Fatal(err)
+		}
+		left := map[string][]string{}
+		for sid, cs := range coded {
+			if docOf[sid] != b.Document.ID {
+				left[sid] = cs
+			}
+		}
+		checkFrameCounts(t, s, recompute(m, parents, frame.Parents(), left), frame, docOf, cityOf)
+		// Put it back for what follows.
+		if _, err := s.WriteDocuments(ctx, bundles[:1], nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Rederive(ctx, ""); err != nil {
+			t.Fatal(err)
+		}
+		checkFrameCounts(t, s, want, frame, docOf, cityOf)
+	})
+
 	// Frame × codebook: TOOL × CATEGORY, sentence by sentence.
 	under := map[string]map[string]bool{} // category → sentences coded at it or below
 	for sid, cs := range coded {
