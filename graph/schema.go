@@ -18,6 +18,7 @@ var schemaStatements = []string{
 	"DROP CONSTRAINT code_id IF EXISTS",
 	"CREATE CONSTRAINT code_study_id IF NOT EXISTS FOR (n:Code) REQUIRE (n.study, n.id) IS UNIQUE",
 	"CREATE CONSTRAINT study_id IF NOT EXISTS FOR (n:Study) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT pmc_model_study_id IF NOT EXISTS FOR (n:PMCModel) REQUIRE (n.study, n.id) IS UNIQUE",
 	"CREATE INDEX code_study IF NOT EXISTS FOR (n:Code) ON (n.study)",
 	"CREATE INDEX document_sha256 IF NOT EXISTS FOR (n:Document) ON (n.sha256)",
 	// The one node holding the knowledge base's version (catalog.go).
