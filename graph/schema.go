@@ -29,6 +29,13 @@ var schemaStatements = []string{
 	// A coder's codings (agreement.go): found by index, not by scanning
 	// every coding.
 	"CREATE INDEX coded_as_coder IF NOT EXISTS FOR ()-[r:CODED_AS]-() ON (r.coder)",
+	// Coding frames beside the codebook (frames.go).
+	"CREATE CONSTRAINT frame_study_id IF NOT EXISTS FOR (n:Frame) REQUIRE (n.study, n.id) IS UNIQUE",
+	"CREATE CONSTRAINT frame_code_key IF NOT EXISTS FOR (n:FrameCode) REQUIRE (n.study, n.frame, n.id) IS UNIQUE",
+	"CREATE CONSTRAINT frame_mapping_key IF NOT EXISTS FOR (n:FrameMapping) REQUIRE (n.study, n.id) IS UNIQUE",
+	"CREATE INDEX frame_code_study IF NOT EXISTS FOR (n:FrameCode) ON (n.study)",
+	// A mapping's derived codings are found by their coder.
+	"CREATE INDEX coded_in_coder IF NOT EXISTS FOR ()-[r:CODED_IN]-() ON (r.coder)",
 	// Full-text search over sentences (Store.Search); the CJK analyzer
 	// indexes Chinese as pairs of characters.
 	"CREATE FULLTEXT INDEX " + sentenceTextIndex + " IF NOT EXISTS FOR (s:Sentence) ON EACH [s.text] " +
@@ -74,7 +81,7 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 // codes, whose degree grows with the corpus), then every relationship
 // leaving a document or a city (ISSUED and the rollups, however many a
 // document or city has), then the documents, a few at a time for their
-// text, then the cities, codes and studies. Each statement deletes at most $limit
+// text, then the cities, codes, frames and studies. Each statement deletes at most $limit
 // nodes or relationships and returns how many it deleted; a step is
 // repeated until it deletes nothing.
 var wipeSteps = []struct {
@@ -97,7 +104,7 @@ WITH d LIMIT $limit
 DETACH DELETE d
 RETURN count(*)`, func(batch int) int { return max(1, batch/4) }},
 	{`
-MATCH (n) WHERE n:City OR n:Code OR n:Study
+MATCH (n) WHERE n:City OR n:Code OR n:Study OR n:Frame OR n:FrameCode OR n:FrameMapping
 WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*)`, func(batch int) int { return 5 * batch }},

@@ -15,7 +15,9 @@ WHERE NOT EXISTS { (other:Study)-[:INCLUDES]->(d) WHERE other <> st }`
 
 // wipeStudySteps delete one study, each statement at most $limit nodes or
 // relationships, repeated until it deletes nothing (as wipeSteps): its PMC
-// models with their manual scores, the codings at its codes, the other relationships reaching its codes
+// models with their manual scores, every relationship reaching its frames'
+// codes (CODED_IN, FRAME_ROLLUP, PART_OF, IN_FRAME), its frame codes,
+// frames and mappings, the codings at its codes, the other relationships reaching its codes
 // (rollups, BELONGS_TO), its codes, the sentences and then the other
 // relationships of the documents no other study includes, those
 // documents, and the cities left without a document.
@@ -28,6 +30,26 @@ MATCH (m:PMCModel {study: $study})
 WITH m LIMIT $limit
 DETACH DELETE m
 RETURN count(*)`, func(batch int) int { return max(1, batch/100) }},
+	{`
+MATCH (:FrameCode {study: $study})<-[r]-()
+WITH r LIMIT $limit
+DELETE r
+RETURN count(*)`, func(batch int) int { return 10 * batch }},
+	{`
+MATCH (n:FrameCode {study: $study})
+WITH n LIMIT $limit
+DETACH DELETE n
+RETURN count(*)`, func(batch int) int { return batch }},
+	{`
+MATCH (n:FrameMapping {study: $study})
+WITH n LIMIT $limit
+DETACH DELETE n
+RETURN count(*)`, func(batch int) int { return batch }},
+	{`
+MATCH (n:Frame {study: $study})
+WITH n LIMIT $limit
+DETACH DELETE n
+RETURN count(*)`, func(batch int) int { return batch }},
 	{`
 MATCH (:Code {study: $study})<-[r:CODED_AS]-()
 WITH r LIMIT $limit
@@ -73,6 +95,7 @@ MATCH (c:City) WHERE NOT EXISTS { (c)-[:ISSUED]->() }
 DETACH DELETE c`
 
 // WipeStudy deletes one study (its id; see ResolveStudy for names): its
+// frames with their codes, mappings, codings and rollups, its
 // codings, its codes and their rollups, the documents no other study
 // includes (with their sentences and every coding on them), the cities
 // left without documents, and the study. Documents it shares keep their

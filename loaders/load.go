@@ -122,6 +122,15 @@ func writePlan(ctx context.Context, store *graph.Store, plan *Plan, opts Options
 		sum = sum.Add(s)
 		log.Debug("load: codings written", "codings", s.Codings, "relationshipsCreated", s.RelationshipsCreated)
 	}
+	if sum.RelationshipsCreated > 0 || sum.RelationshipsDeleted > 0 {
+		// The study's mappings derive from the codings just written.
+		d, err := store.Rederive(ctx, plan.Study)
+		if err != nil {
+			return Summary{sum, time.Since(began)}, fmt.Errorf("loaders: load: %w", err)
+		}
+		d.Codings = 0
+		sum = sum.Add(d)
+	}
 	out := Summary{sum, time.Since(began)}
 	log.Info("load: done", "summary", out.String())
 	return out, nil

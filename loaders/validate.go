@@ -105,6 +105,9 @@ type validation struct {
 
 	uncheckedCodes, uncheckedDocs map[string]int    // offline: references not checked
 	aliases                       map[string]string // a document of this load → the stored one with its text (study.go)
+	// frame, when set, is the frame whose codes a codings file codes
+	// (frames_load.go): loadCodes are its codes, the only ones allowed.
+	frame string
 }
 
 type storedDoc struct {
@@ -339,6 +342,10 @@ func (v *validation) resolve(ctx context.Context, rows []codingEntry) ([][]polic
 func (v *validation) checkCode(ce codingEntry) bool {
 	if _, ok := v.loadCodes[ce.codeID]; ok {
 		return true
+	}
+	if v.frame != "" {
+		v.c.add(ce.file, ce.line, "code_id", "unknown code %q: not a code of the frame %s", ce.codeID, v.frame)
+		return false
 	}
 	if v.storedCodes == nil && v.haveCodebook {
 		v.c.add(ce.file, ce.line, "code_id", "unknown code %q: not in the codebook of this load (checked offline, without the database)", ce.codeID)

@@ -117,6 +117,20 @@ func (a *app) loadCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if len(args) == 1 && args[0] == "sample" {
+				// The sample's instrument frame and its mapping (frames.go).
+				fs, err := loaders.AddFrame(ctx, store, sampleFrameInput(input.Study))
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%s\n", frameSummary(fs))
+				// The default PMC model names instrument codes: after the frame (pmc.go).
+				pmc, err := loadSamplePMC(ctx, store, input.Study)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%s\n", pmc)
+			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s\nloaded in %s\n", sum, time.Since(t0).Round(time.Millisecond))
 			return nil
 		},

@@ -80,6 +80,7 @@ func newRoot() *cobra.Command {
 		a.autocodeCmd(), // autocode.go
 		a.generateCmd(), // generate.go
 		a.studiesCmd(),  // studies.go
+		a.framesCmd(),   // frames.go
 		a.pmcCmd(),      // pmc.go
 		a.wipeCmd(),
 	)

@@ -112,9 +112,9 @@ func (a *app) pmcModelsCmd() *cobra.Command {
 }
 
 // loadSamplePMC stores the shipped default PMC model and the sample's
-// manual scores in the study "sample"; the model names instrument codes,
+// manual scores in the sample study; the model names instrument codes,
 // so the instrument frame must be stored first.
-func loadSamplePMC(ctx context.Context, store *graph.Store) (loaders.PMCLoaded, error) {
+func loadSamplePMC(ctx context.Context, store *graph.Store, study string) (loaders.PMCLoaded, error) {
 	model, err := fs.ReadFile(data.PMC, "pmc/default-model.yaml")
 	if err != nil {
 		return loaders.PMCLoaded{}, err
@@ -123,7 +123,7 @@ func loadSamplePMC(ctx context.Context, store *graph.Store) (loaders.PMCLoaded, 
 	if err != nil {
 		return loaders.PMCLoaded{}, err
 	}
-	return loaders.LoadPMCModel(ctx, store, loaders.PMCInput{Study: "sample",
+	return loaders.LoadPMCModel(ctx, store, loaders.PMCInput{Study: study,
 		ModelFile: "data/pmc/default-model.yaml", Model: model,
 		ScoresFile: "data/pmc/sample-manual-scores.csv", Scores: scores})
 }
