@@ -91,7 +91,7 @@ MATCH (:Study {id: $study})-[:HAS_FRAME]->(f:Frame)
 CALL (f) {
   MATCH (c:FrameCode)-[:IN_FRAME]->(f)
   OPTIONAL MATCH (c)-[:PART_OF]->(p:FrameCode)
-  WITH c, p ORDER BY c.depth, c.number, c.id
+  WITH c, p ORDER BY c.ord
   RETURN collect([c.id, c.level, p.id, c.name, c.nameZh]) AS codes
 }
 RETURN f.id, f.name, f.nameZh, f.source, codes ORDER BY f.id`
@@ -181,7 +181,8 @@ func boolOrder(b bool) int {
 
 const upsertPMCModel = `
 MATCH (st:Study {id: $study})
-MERGE (st)-[:HAS_PMC_MODEL]->(m:PMCModel {study: $study, id: $id})
+MERGE (m:PMCModel {study: $study, id: $id})
+MERGE (st)-[:HAS_PMC_MODEL]->(m)
 SET m.name = $name, m.nameZh = $nameZh, m.description = $description, m.source = $source,
     m.file = $file, m.yaml = $yaml, m.model = $model, m.codebookCodes = $codebookCodes,
     m.frameCodes = $frameCodes, m.frames = $frames`

@@ -104,7 +104,7 @@ WITH d LIMIT $limit
 DETACH DELETE d
 RETURN count(*)`, func(batch int) int { return max(1, batch/4) }},
 	{`
-MATCH (n) WHERE n:City OR n:Code OR n:Study OR n:Frame OR n:FrameCode OR n:FrameMapping
+MATCH (n) WHERE n:City OR n:Code OR n:Study OR n:Frame OR n:FrameCode OR n:FrameMapping OR n:PMCModel
 WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*)`, func(batch int) int { return 5 * batch }},
