@@ -152,6 +152,29 @@ func TestPMC(t *testing.T) {
 	t.Run("three documents by hand", func(t *testing.T) { pmcByHand(t, e) })
 	t.Run("evidence is what the rules admit", func(t *testing.T) { pmcEvidence(t, e) })
 
+	t.Run("export is the API's answer", func(t *testing.T) {
+		r := getExport(t, e, "/export/pmc.json?model=default&document=d01,d02,d03")
+		if r.status != 200 {
+			t.Fatalf("status %d: %s", r.status, r.body)
+		}
+		var rows []map[string]any
+		if err := json.Unmarshal(r.body, &rows); err != nil {
+			t.Fatal(err)
+		}
+		api := queryPMC(t, e, []string{"d01", "d02", "d03"})
+		if len(rows) != 3 {
+			t.Fatalf("%d rows, want 3", len(rows))
+		}
+		for i, row := range rows {
+			d := api[fmt.Sprint(row["document"])]
+			if row["rank"] != float64(i+1) || row["rank"] != float64(d.Rank) || row["pmc"] != d.Pmc ||
+				row["depression"] != d.Depression || row["grade"] != d.Grade || row["X5"] != d.Variables[4].Value || row["X7:4"] != float64(d.Variables[6].Secondary[3].Score) {
+				t.Errorf("row %d: %v; the API says rank %d, PMC %v, depression %v, grade %s, X5 %v",
+					i, row, d.Rank, d.Pmc, d.Depression, d.Grade, d.Variables[4].Value)
+			}
+		}
+	})
+
 	t.Run("reload writes nothing, counts stay", func(t *testing.T) {
 		before := graphSize(t, s)
 		again, err := loaders.LoadPMCModel(ctx, s, pmcInput(t, pmcModelFile, pmcScoresFile))
