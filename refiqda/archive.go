@@ -85,14 +85,15 @@ func OpenArchive(file string, maxBytes int64) (*Archive, error) {
 }
 
 // cleanEntry returns the slash-separated name of an entry relative to the
-// archive root, and false when the name is absolute or escapes the root.
+// archive root, and false when the name is absolute, escapes the root or
+// names the root itself.
 func cleanEntry(name string) (string, bool) {
 	n := strings.ReplaceAll(name, "\\", "/")
 	if n == "" || strings.HasPrefix(n, "/") || (len(n) >= 2 && n[1] == ':') || strings.ContainsRune(n, 0) {
 		return "", false
 	}
 	c := path.Clean(n)
-	if c == ".." || strings.HasPrefix(c, "../") {
+	if c == "." || c == ".." || strings.HasPrefix(c, "../") {
 		return "", false
 	}
 	return c, true
