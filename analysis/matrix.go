@@ -20,6 +20,15 @@ type MatrixCounts struct {
 	// CodedSentences[j] and CodedDocuments[j] are the distinct sentences
 	// and documents of column j coded at any code of the level.
 	CodedSentences, CodedDocuments []int
+	// RowReferences[i] and RowSources[i], when not nil, are the distinct
+	// sentences and documents of row i over every column, for tables
+	// (cross-tabs of two frames) where a sentence can be in several
+	// columns; nil: the sums of the row's cells, which they are when every
+	// document is in exactly one column.
+	RowReferences, RowSources []int
+	// AllSentences, when not 0, is the number of sentences of the whole
+	// table (PER_1000_SENTENCES's row totals); 0: the sum of Sentences.
+	AllSentences int
 }
 
 // Measures computes the cells and totals of measure m (see graph.Matrix for
@@ -34,13 +43,20 @@ func (c MatrixCounts) Measures(m policykb.Measure) (cells [][]float64, rowTotals
 	for j := range nc {
 		allSentences += c.Sentences[j]
 	}
+	if c.AllSentences != 0 {
+		allSentences = c.AllSentences
+	}
 	for i := range nr {
 		for j := range nc {
 			// Every document is in exactly one column, so the row's
-			// distinct sentences and documents are the sums of its cells.
+			// distinct sentences and documents are the sums of its cells
+			// (unless given).
 			rowRefs[i] += r[i][j]
 			rowDocs[i] += n[i][j]
 			colRefSum[j] += r[i][j]
+		}
+		if c.RowReferences != nil {
+			rowRefs[i], rowDocs[i] = c.RowReferences[i], c.RowSources[i]
 		}
 		allRefs += rowRefs[i]
 	}

@@ -36,9 +36,10 @@ var filterParams = []string{"city", "province", "document", "coder", "doctype", 
 
 // tableParams are the parameters of each table beyond the filter.
 var tableParams = map[Table][]string{
-	Codings: nil,
-	Counts:  {"level"},
-	Matrix:  {"rows", "columns", "measure"},
+	Codings:  nil,
+	Counts:   {"level"},
+	Matrix:   {"rows", "columns", "measure"},
+	Crosstab: {"rows", "columns", "measure"},
 	// The analyses' tables (analyses.go).
 	Similarity:   {"level"},
 	Cooccurrence: {"level", "scope", "min"},
@@ -59,6 +60,10 @@ var tableParams = map[Table][]string{
 //	         YEAR or DOC_TYPE; default CITY), measure (REFERENCE_POINTS,
 //	         MATERIAL_SOURCES, SHARE, PER_1000_SENTENCES or PRESENCE;
 //	         default REFERENCE_POINTS)
+//	crosstab: rows and columns (required): each a frame level FRAME:LEVEL
+//	         (instruments:TYPE; codebook:CATEGORY or a bare level for the
+//	         codebook) or a dimension (CITY, PROVINCE, DOCUMENT, YEAR,
+//	         DOC_TYPE), measure as for matrix
 //	similarity:   level (required): city × city cosine similarity
 //	cooccurrence: level (required), scope (SENTENCE or DOCUMENT; default
 //	              SENTENCE), min (the least count, default 1)
@@ -152,6 +157,10 @@ func ParseRequest(table string, q url.Values) (Request, error) {
 		}
 		if req.Level, err = policykb.ParseLevel(s); err != nil {
 			return req, policykb.InvalidArgument("level", "exports: level: %v", err)
+		}
+	case Crosstab:
+		if err := parseCrosstab(&req, one); err != nil {
+			return req, err
 		}
 	case Matrix:
 		s, err := one("rows")

@@ -20,6 +20,8 @@ const (
 	Codings Table = "codings" // one row per coding
 	Counts  Table = "counts"  // one row per code of a level
 	Matrix  Table = "matrix"  // codes × the cases of a dimension
+	// Crosstab is a frame level × a dimension or another frame level (crosstab.go).
+	Crosstab Table = "crosstab"
 	// The analyses' tables (analyses.go).
 	Similarity   Table = "similarity"   // city × city cosine similarity, clustered order
 	Cooccurrence Table = "cooccurrence" // one row per co-occurring pair of codes
@@ -34,7 +36,7 @@ const (
 )
 
 // Tables lists every table, in the order to show them.
-var Tables = []Table{Codings, Counts, Matrix, Similarity, Cooccurrence, Saturation, Agreement, Words, Keywords, Coword, PMC}
+var Tables = []Table{Codings, Counts, Matrix, Crosstab, Similarity, Cooccurrence, Saturation, Agreement, Words, Keywords, Coword, PMC}
 
 // Request is one export: a table, its parameters and the corpus filter.
 type Request struct {
@@ -45,6 +47,8 @@ type Request struct {
 	Rows    policykb.Level
 	Columns policykb.Dimension
 	Measure policykb.Measure
+	// RowAxis and ColumnAxis (with Measure) shape the crosstab table.
+	RowAxis, ColumnAxis graph.Axis
 	// Scope and MinCount shape the cooccurrence table (Level its level);
 	// CoderA and CoderB the agreement table.
 	Scope          policykb.Scope
@@ -74,6 +78,8 @@ func (r Request) FileName(f Format) string {
 		parts = append(parts, r.CoderA, r.CoderB, r.Level.String())
 	case Matrix:
 		parts = append(parts, r.Rows.String(), r.Columns.String(), r.Measure.String())
+	case Crosstab:
+		parts = append(parts, axisName(r.RowAxis), axisName(r.ColumnAxis), r.Measure.String())
 	case Keywords:
 		parts = append(parts, r.Words.Of)
 		if r.Words.Of == "code" {
@@ -95,6 +101,7 @@ type Source interface {
 	Counts(ctx context.Context, level policykb.Level, f policykb.CorpusFilter) ([]policykb.Count, error)
 	EachCodingBatch(ctx context.Context, f policykb.CorpusFilter, docsPerBatch int, fn func([]graph.CodingRow) error) error
 	Matrix(ctx context.Context, q graph.MatrixQuery) (graph.Matrix, error)
+	Crosstab(ctx context.Context, q graph.CrosstabQuery) (graph.Crosstab, error)
 	Cities(ctx context.Context) ([]policykb.City, error)
 	CountsByCity(ctx context.Context, level policykb.Level, f policykb.CorpusFilter) (map[string][]policykb.Count, error)
 	Cooccurrence(ctx context.Context, level policykb.Level, scope policykb.Scope, minCount int, f policykb.CorpusFilter) ([]graph.CodePair, error)
@@ -137,6 +144,8 @@ func Write(ctx context.Context, src Source, req Request, f Format, w io.Writer) 
 		n, err = writeCounts(ctx, src, req.Level, req.Filter, tw)
 	case Matrix:
 		n, err = writeMatrix(ctx, src, graph.MatrixQuery{Rows: req.Rows, Columns: req.Columns, Measure: req.Measure, Filter: req.Filter}, tw)
+	case Crosstab:
+		n, err = writeCrosstab(ctx, src, graph.CrosstabQuery{Rows: req.RowAxis, Columns: req.ColumnAxis, Measure: req.Measure, Filter: req.Filter}, tw)
 	case Similarity:
 		n, err = writeSimilarity(ctx, src, req, tw)
 	case Cooccurrence:

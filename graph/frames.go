@@ -224,14 +224,14 @@ CALL (d, kept) {
 }
 CALL (d, sets) {
   MATCH (f:Frame {study: $study, id: $frame})
-  WITH f, [l IN $levels | size([ks IN sets WHERE any(k IN ks WHERE k.level = l)])] AS perLevel
-  CALL (f, perLevel) {
-    WITH f, perLevel WHERE any(n IN perLevel WHERE n > 0)
+  WITH d, f, [l IN $levels | size([ks IN sets WHERE any(k IN ks WHERE k.level = l)])] AS perLevel
+  CALL (d, f, perLevel) {
+    WITH d, f, perLevel WHERE any(n IN perLevel WHERE n > 0)
     MERGE (d)-[r:FRAME_LEVELS]->(f)
     SET r.study = $study, r.frame = $frame, r.sentences = perLevel
   }
-  CALL (f, perLevel) {
-    WITH f, perLevel WHERE all(n IN perLevel WHERE n = 0)
+  CALL (d, f, perLevel) {
+    WITH d, f, perLevel WHERE all(n IN perLevel WHERE n = 0)
     MATCH (d)-[old:FRAME_LEVELS]->(f)
     DELETE old
   }

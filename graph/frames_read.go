@@ -203,8 +203,8 @@ func (s *Store) FrameCodings(ctx context.Context, study, frame, code string, f p
 	cypher := match + `
 WITH city, d, s, r ORDER BY city.name, d.issuedOn, d.id, s.index, r.coder
 WITH collect([` + sentenceFields + `, r.coder, r.origin, coalesce(r.derived, false), coalesce(r.mapping, ''),
-              coalesce(r.via, []), coalesce(r.viaEntries, [])]) AS all
-RETURN size(all), all[$offset..$offset + $limit]`
+              coalesce(r.via, []), coalesce(r.viaEntries, [])]) AS codings
+RETURN size(codings), codings[$offset..$offset + $limit]`
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return collect(ctx, tx, cypher, params)
 	})

@@ -139,13 +139,24 @@ func (s *Store) Matrix(ctx context.Context, q MatrixQuery) (Matrix, error) {
 }
 
 func (s *Store) matrix(ctx context.Context, q MatrixQuery, exact bool) (Matrix, error) {
-	if err := q.check(); err != nil {
+	m, counts, err := s.matrixCounts(ctx, q, exact)
+	if err != nil {
 		return Matrix{}, err
+	}
+	m.Cells, m.RowTotals, m.ColumnTotals = counts.Measures(q.Measure)
+	return m, nil
+}
+
+// matrixCounts reads the rows, columns and raw counts of the matrix q,
+// to which analysis applies the measure.
+func (s *Store) matrixCounts(ctx context.Context, q MatrixQuery, exact bool) (Matrix, analysis.MatrixCounts, error) {
+	if err := q.check(); err != nil {
+		return Matrix{}, analysis.MatrixCounts{}, err
 	}
 	col := columnExpr[q.Columns]
 	params, err := s.filterParams(ctx, q.Filter, map[string]any{"li": levelIndex(q.Rows), "level": q.Rows.String()})
 	if err != nil {
-		return Matrix{}, err
+		return Matrix{}, analysis.MatrixCounts{}, err
 	}
 	// The columns and the cells, in one statement.
 	both := "CALL () {" + matrixColumnsQuery(col, q.Filter, params) + "\n}\nWITH rows AS columns\n" +
@@ -192,7 +203,7 @@ func (s *Store) matrix(ctx context.Context, q MatrixQuery, exact bool) (Matrix, 
 		return nil, nil
 	})
 	if err != nil {
-		return Matrix{}, fmt.Errorf("graph: matrix: %w", err)
+		return Matrix{}, analysis.MatrixCounts{}, fmt.Errorf("graph: matrix: %w", err)
 	}
 
 	m := Matrix{}
@@ -243,8 +254,7 @@ func (s *Store) matrix(ctx context.Context, q MatrixQuery, exact bool) (Matrix, 
 			}
 		}
 	}
-	m.Cells, m.RowTotals, m.ColumnTotals = counts.Measures(q.Measure)
-	return m, nil
+	return m, counts, nil
 }
 
 // MatrixCellSentences lists the sentences behind a cell of the matrix q:

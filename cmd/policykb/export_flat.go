@@ -20,7 +20,7 @@ import (
 func (a *app) exportFlatCmd(format exports.Format) *cobra.Command {
 	var output string
 	cmd := &cobra.Command{
-		Use:   string(format) + " codings|counts|matrix|similarity|cooccurrence|saturation|agreement|words|keywords|coword|pmc",
+		Use:   string(format) + " codings|counts|matrix|crosstab|similarity|cooccurrence|saturation|agreement|words|keywords|coword|pmc",
 		Short: "Write a flat table (codings, counts, a matrix, an analysis, words, keywords, a co-word matrix) as " + strings.ToUpper(string(format)),
 		Long: `Write a flat table of the knowledge base as ` + strings.ToUpper(string(format)) + `, the same as GET /export/TABLE.` + string(format) + `:
 
@@ -29,6 +29,9 @@ func (a *app) exportFlatCmd(format exports.Format) *cobra.Command {
   counts    reference points and material sources of every code of --level
   matrix    the codes of --rows against --columns, cells holding --measure,
             with a total column and a totals row
+  crosstab  --rows against --columns, each a frame level FRAME:LEVEL
+            (instruments:TYPE, codebook:CATEGORY) or a dimension (CITY,
+            PROVINCE, DOCUMENT, YEAR, DOC_TYPE), cells holding --measure
   words     the --top high-frequency words (default 100): frequency,
             documents, sentences, share of all counted words
   keywords  the --top keywords (TF-IDF) of each --of document, city or code
@@ -50,7 +53,8 @@ Filters (repeatable, or comma-separated): --city, --province, --document,
 counts automatic codings too; --study names the study (required when the knowledge base holds several).`,
 		Example: "  policykb export csv codings -o codings.csv\n" +
 			"  policykb export xlsx counts --level MAIN_CATEGORY --city Linlan -o counts.xlsx\n" +
-			"  policykb export json matrix --rows MAIN_CATEGORY --columns CITY --measure SHARE",
+			"  policykb export json matrix --rows MAIN_CATEGORY --columns CITY --measure SHARE\n" +
+			"  policykb export csv crosstab --rows instruments:TYPE --columns CITY --measure SHARE",
 		Args:      cobra.ExactArgs(1),
 		ValidArgs: tableNames(),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -100,9 +104,9 @@ counts automatic codings too; --study names the study (required when the knowled
 	f.String("min", "", "cooccurrence: the least count of a pair (default 1)")
 	f.String("a", "", "agreement: the first coder")
 	f.String("b", "", "agreement: the second coder")
-	f.String("rows", "", "matrix: the level of the rows")
-	f.String("columns", "", "matrix: CITY (default), PROVINCE, DOCUMENT, YEAR or DOC_TYPE")
-	f.String("measure", "", "matrix: REFERENCE_POINTS (default), MATERIAL_SOURCES, SHARE, PER_1000_SENTENCES or PRESENCE; coword: OCHIAI (default), JACCARD, COSINE or COUNT")
+	f.String("rows", "", "matrix: the level of the rows; crosstab: FRAME:LEVEL (instruments:TYPE) or a dimension")
+	f.String("columns", "", "matrix: CITY (default), PROVINCE, DOCUMENT, YEAR or DOC_TYPE; crosstab: as --rows")
+	f.String("measure", "", "matrix, crosstab: REFERENCE_POINTS (default), MATERIAL_SOURCES, SHARE, PER_1000_SENTENCES or PRESENCE; coword: OCHIAI (default), JACCARD, COSINE or COUNT")
 	f.Int("top", 0, "words, keywords, coword: how many words (default 100, 10, 50)")
 	f.Int("min-length", 2, "words, keywords, coword: leave out words shorter than this (characters)")
 	f.String("of", "", "keywords: document, city or code")
