@@ -49,6 +49,7 @@ var tableParams = map[Table][]string{
 	Words:    {"top", "min_length"},
 	Keywords: {"of", "level", "unit", "top", "min_length"},
 	Coword:   {"top", "min_length", "measure", "scope"},
+	PMC:      {"model"},
 }
 
 // ParseRequest reads an export's parameters (URL query parameters, or the
@@ -76,6 +77,7 @@ var tableParams = map[Table][]string{
 //	coword:  top (default 50), min_length (default 2), measure (OCHIAI,
 //	         JACCARD, COSINE or COUNT; default OCHIAI), scope (SENTENCE or
 //	         DOCUMENT; default SENTENCE)
+//	pmc:     model (the id of one of the study's PMC models; required)
 //	all:          city, province, document, coder, doctype, from, to (the CorpusFilter),
 //	              automatic (true: count automatic codings too), study (an id
 //	              or a name; required when the knowledge base holds several)
@@ -137,6 +139,13 @@ func ParseRequest(table string, q url.Values) (Request, error) {
 	case Similarity, Cooccurrence, Saturation, Agreement:
 		if err := parseAnalysis(&req, q, one); err != nil {
 			return req, err
+		}
+	case PMC:
+		if req.Model, err = one("model"); err != nil {
+			return req, err
+		}
+		if req.Model == "" {
+			return req, policykb.InvalidArgument("model", "exports: pmc needs model, the id of one of the study's PMC models")
 		}
 	case Counts:
 		s, err := one("level")

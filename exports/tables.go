@@ -31,10 +31,12 @@ const (
 	Words    Table = "words"    // one row per high-frequency word
 	Keywords Table = "keywords" // one row per keyword of a document, city or code
 	Coword   Table = "coword"   // the square co-word matrix of the top words
+	// The PMC table (pmc.go).
+	PMC Table = "pmc" // one row per document: its PMC index
 )
 
 // Tables lists every table, in the order to show them.
-var Tables = []Table{Codings, Counts, Matrix, Crosstab, Similarity, Cooccurrence, Saturation, Agreement, Words, Keywords, Coword}
+var Tables = []Table{Codings, Counts, Matrix, Crosstab, Similarity, Cooccurrence, Saturation, Agreement, Words, Keywords, Coword, PMC}
 
 // Request is one export: a table, its parameters and the corpus filter.
 type Request struct {
@@ -59,6 +61,8 @@ type Request struct {
 	Filter policykb.CorpusFilter
 	// Words shapes the word tables (words, keywords, coword).
 	Words WordsRequest
+	// Model is the PMC model of the pmc table.
+	Model string
 }
 
 // FileName is the name of the export's file in a format, e.g. codings.csv,
@@ -83,6 +87,8 @@ func (r Request) FileName(f Format) string {
 		}
 	case Coword:
 		parts = append(parts, r.Words.Measure.String(), r.Words.Scope.String())
+	case PMC:
+		parts = append(parts, r.Model)
 	}
 	return strings.ToLower(strings.Join(parts, "-")) + "." + string(f)
 }
@@ -104,6 +110,7 @@ type Source interface {
 	Words(ctx context.Context, q graph.WordQuery) (graph.WordStats, error)
 	Keywords(ctx context.Context, q graph.KeywordQuery) ([]graph.KeywordTable, error)
 	Coword(ctx context.Context, q graph.CowordQuery) (graph.Coword, error)
+	PMC(ctx context.Context, q graph.PMCQuery) (*graph.PMCResult, error)
 }
 
 var _ Source = (*graph.Store)(nil)
@@ -153,6 +160,8 @@ func Write(ctx context.Context, src Source, req Request, f Format, w io.Writer) 
 		n, err = writeKeywords(ctx, src, req, tw)
 	case Coword:
 		n, err = writeCoword(ctx, src, req, tw)
+	case PMC:
+		n, err = writePMC(ctx, src, req, tw)
 	default:
 		err = policykb.InvalidArgument("table", "exports: unknown table %q: expected %s", req.Table, tableNames())
 	}

@@ -18,6 +18,7 @@ var schemaStatements = []string{
 	"DROP CONSTRAINT code_id IF EXISTS",
 	"CREATE CONSTRAINT code_study_id IF NOT EXISTS FOR (n:Code) REQUIRE (n.study, n.id) IS UNIQUE",
 	"CREATE CONSTRAINT study_id IF NOT EXISTS FOR (n:Study) REQUIRE n.id IS UNIQUE",
+	"CREATE CONSTRAINT pmc_model_study_id IF NOT EXISTS FOR (n:PMCModel) REQUIRE (n.study, n.id) IS UNIQUE",
 	"CREATE INDEX code_study IF NOT EXISTS FOR (n:Code) ON (n.study)",
 	"CREATE INDEX document_sha256 IF NOT EXISTS FOR (n:Document) ON (n.sha256)",
 	// The one node holding the knowledge base's version (catalog.go).
@@ -103,7 +104,7 @@ WITH d LIMIT $limit
 DETACH DELETE d
 RETURN count(*)`, func(batch int) int { return max(1, batch/4) }},
 	{`
-MATCH (n) WHERE n:City OR n:Code OR n:Study OR n:Frame OR n:FrameCode OR n:FrameMapping
+MATCH (n) WHERE n:City OR n:Code OR n:Study OR n:Frame OR n:FrameCode OR n:FrameMapping OR n:PMCModel
 WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*)`, func(batch int) int { return 5 * batch }},

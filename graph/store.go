@@ -59,6 +59,8 @@ type Store struct {
 	// suspect is set when a call saw Neo4j down or a connection die, and
 	// cleared when Neo4j answers again (retry.go).
 	suspect atomic.Bool
+	// pmcAttrs are the documents' PMC attributes (pmc.go).
+	pmcAttrs attributeCache
 }
 
 // Open connects to Neo4j and verifies that it answers. An unreachable server

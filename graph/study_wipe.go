@@ -14,10 +14,10 @@ MATCH (st:Study {id: $study})-[:INCLUDES]->(d:Document)
 WHERE NOT EXISTS { (other:Study)-[:INCLUDES]->(d) WHERE other <> st }`
 
 // wipeStudySteps delete one study, each statement at most $limit nodes or
-// relationships, repeated until it deletes nothing (as wipeSteps): every
-// relationship reaching its frames' codes (CODED_IN, FRAME_ROLLUP,
-// PART_OF, IN_FRAME), its frame codes, frames and mappings, the
-// codings at its codes, the other relationships reaching its codes
+// relationships, repeated until it deletes nothing (as wipeSteps): its PMC
+// models with their manual scores, every relationship reaching its frames'
+// codes (CODED_IN, FRAME_ROLLUP, PART_OF, IN_FRAME), its frame codes,
+// frames and mappings, the codings at its codes, the other relationships reaching its codes
 // (rollups, BELONGS_TO), its codes, the sentences and then the other
 // relationships of the documents no other study includes, those
 // documents, and the cities left without a document.
@@ -25,6 +25,11 @@ var wipeStudySteps = []struct {
 	cypher string
 	limit  func(batch int) int
 }{
+	{`
+MATCH (m:PMCModel {study: $study})
+WITH m LIMIT $limit
+DETACH DELETE m
+RETURN count(*)`, func(batch int) int { return max(1, batch/100) }},
 	{`
 MATCH (:FrameCode {study: $study})<-[r]-()
 WITH r LIMIT $limit

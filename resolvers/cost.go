@@ -73,6 +73,21 @@ var listEstimates = map[string]int{
 	"CodeAgreement.disagreements": 5,
 	"Query.studies":               5,
 	"Document.studies":            2,
+	// PMC (pmc.go): the default model's nine primary variables, at most
+	// six secondary variables each, four grade bands.
+	"Query.pmcModels":            2,
+	"PMCModel.variables":         9,
+	"PMCModel.grades":            4,
+	"PMCModel.frames":            2,
+	"PMCVariable.secondary":      5,
+	"PMCSecondaryVariable.codes": 3,
+	"PMCDocument.variables":      9,
+	"PMCDocument.surface":        3,
+	"PMCPrimaryScore.secondary":  5,
+	"PMC.means":                  9,
+	"PMC.grades":                 4,
+	"PMC.cities":                 20,
+	"PMCCity.means":              9,
 }
 
 // ownReads are the fields below the top that read the knowledge base for

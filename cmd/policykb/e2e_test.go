@@ -107,12 +107,18 @@ func TestSampleStudyEndToEnd(t *testing.T) {
 		t.Fatalf("load sample: %v\n%s", err, out)
 	}
 	t.Logf("first load:\n%s", out)
+	if !strings.Contains(out, "PMC model default (9 primary, 39 secondary variables) stored, 36 manual scores") {
+		t.Errorf("load sample should store the default PMC model with the sample's 36 manual scores; it said:\n%s", out)
+	}
 	out, err = run(t, "load", "sample")
 	if err != nil {
 		t.Fatalf("second load sample: %v\n%s", err, out)
 	}
 	if !strings.Contains(out, "; 0 nodes and 0 relationships created") {
 		t.Errorf("loading the sample twice should create nothing the second time; it said:\n%s", out)
+	}
+	if !strings.Contains(out, "PMC model default (9 primary, 39 secondary variables) unchanged") {
+		t.Errorf("loading the sample twice should leave the PMC model as it was; it said:\n%s", out)
 	}
 
 	srv := serveStore(t, uri)

@@ -20,7 +20,7 @@ import (
 func (a *app) exportFlatCmd(format exports.Format) *cobra.Command {
 	var output string
 	cmd := &cobra.Command{
-		Use:   string(format) + " codings|counts|matrix|crosstab|similarity|cooccurrence|saturation|agreement|words|keywords|coword",
+		Use:   string(format) + " codings|counts|matrix|crosstab|similarity|cooccurrence|saturation|agreement|words|keywords|coword|pmc",
 		Short: "Write a flat table (codings, counts, a matrix, an analysis, words, keywords, a co-word matrix) as " + strings.ToUpper(string(format)),
 		Long: `Write a flat table of the knowledge base as ` + strings.ToUpper(string(format)) + `, the same as GET /export/TABLE.` + string(format) + `:
 
@@ -44,6 +44,8 @@ func (a *app) exportFlatCmd(format exports.Format) *cobra.Command {
   cooccurrence  co-occurring pairs of codes of --level (--scope, --min)
   saturation    the saturation curve at --level: one row per document
   agreement     coders --a and --b compared per code of --level
+  pmc       the PMC index of --model for every document, in ranking order:
+            every secondary score, X1…Xn, PMC, depression index, grade
 
 Words shorter than --min-length (default 2) and stop words are not counted.
 Filters (repeatable, or comma-separated): --city, --province, --document,
@@ -57,7 +59,7 @@ counts automatic codings too; --study names the study (required when the knowled
 		ValidArgs: tableNames(),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			q := url.Values{}
-			for _, name := range []string{"level", "rows", "columns", "measure", "scope", "min", "a", "b", "from", "to", "top", "min-length", "of", "automatic", "study"} {
+			for _, name := range []string{"level", "rows", "columns", "measure", "scope", "min", "a", "b", "from", "to", "top", "min-length", "of", "automatic", "study", "model"} {
 				if cmd.Flags().Changed(name) {
 					v := cmd.Flags().Lookup(name).Value.String()
 					q.Set(strings.ReplaceAll(name, "-", "_"), v)
@@ -111,6 +113,7 @@ counts automatic codings too; --study names the study (required when the knowled
 	f.StringSlice("unit", nil, "keywords: only these documents, cities or codes")
 	f.String("scope", "", "cooccurrence, coword: SENTENCE (default) or DOCUMENT")
 	f.Bool("automatic", false, "count automatic codings too")
+	f.String("model", "", "pmc: the PMC model (its id)")
 	f.String("study", "", "the study (id or name); required when the knowledge base holds several")
 	f.StringSlice("city", nil, "only these cities (English or Chinese name)")
 	f.StringSlice("province", nil, "only these provinces")

@@ -124,6 +124,12 @@ func (a *app) loadCmd() *cobra.Command {
 					return err
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "%s\n", frameSummary(fs))
+				// The default PMC model names instrument codes: after the frame (pmc.go).
+				pmc, err := loadSamplePMC(ctx, store, input.Study)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%s\n", pmc)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s\nloaded in %s\n", sum, time.Since(t0).Round(time.Millisecond))
 			return nil

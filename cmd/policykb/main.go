@@ -81,6 +81,7 @@ func newRoot() *cobra.Command {
 		a.generateCmd(), // generate.go
 		a.studiesCmd(),  // studies.go
 		a.framesCmd(),   // frames.go
+		a.pmcCmd(),      // pmc.go
 		a.wipeCmd(),
 	)
 	return root
