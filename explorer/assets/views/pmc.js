@@ -17,7 +17,7 @@ import { openPanel, sentenceItem } from '../lib/panel.js';
 import { escape } from './codebook.js';
 
 // The ranking lists the first RANKED documents (the CSV/XLSX all of them).
-const RANKED = 200;
+const RANKED = 100;
 // At most this many documents on the radar.
 const RADAR = 5;
 
@@ -33,7 +33,7 @@ const DETAIL = `document { id title issuedOn }
 function query(docs) {
   const vars = docs.map((_, i) => `, $d${i}: ID!`).join('');
   const picks = docs.length
-    ? docs.map((_, i) => `\n    d${i}: document(id: $d${i}) { ${i === 0 ? DETAIL : 'document { id title } city { name nameZh } rank pmc grade variables { variable { id } value }'} }`).join('')
+    ? docs.map((_, i) => `\n    d${i}: document(id: $d${i}) { ${DETAIL} }`).join('')
     : `\n    top: documents(first: 1) { edges { node { ${DETAIL} } } }`;
   return `query PMC($model: ID!, $filter: CorpusFilter${vars}) {
   pmcModels { id name nameZh }
@@ -128,8 +128,10 @@ export default {
     const { q, variables, data } = res;
     const pmc = data.pmc;
     const m = pmc.model;
+    // The chosen documents the filter admits; the first is in focus.
     const picked = docs.map((_, i) => pmc['d' + i]).filter(Boolean);
-    const focus = docs.length ? pmc.d0 : (pmc.top.edges[0] || {}).node;
+    const unscored = docs.filter((_, i) => !pmc['d' + i]);
+    const focus = docs.length ? picked[0] : (pmc.top.edges[0] || {}).node;
     this.model = model;
     this.m = m;
     const nameOf = (id) => {
@@ -149,7 +151,8 @@ export default {
       picked.length ? picked.map((d) => h('span', { class: 'chip', title: d.document.title },
         docLabel(d), ' ', h('button', { type: 'button', class: 'quiet', 'aria-label': `Remove ${d.document.id}`, onclick: () => drop(d.document.id) }, '×')))
         : (focus ? docLabel(focus) + ' (the highest PMC)' : 'no document'),
-      docs.length < list(p.doc).length ? ` (the first ${RADAR})` : '');
+      docs.length < list(p.doc).length ? ` (the first ${RADAR})` : '',
+      unscored.length ? ` · not among the documents scored: ${unscored.join(', ')}` : '');
     const { body, tables } = frame(el, {
       title: 'PMC index',
       subtitle: `${ctx.name(m)}: ${pmc.documentCount.toLocaleString('en')} documents scored, mean PMC ${fmt(pmc.meanPMC)} of ${m.variables.length} ` +
