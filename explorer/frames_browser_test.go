@@ -246,7 +246,9 @@ func TestFrameViewsInBrowser(t *testing.T) {
 		var code struct {
 			Frame struct {
 				Code struct {
-					Sentences struct{ Edges []struct{ Node struct{ ID string } } }
+					Sentences struct {
+						Edges []struct{ Node struct{ ID string } }
+					}
 				}
 			}
 		}
