@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sync"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -40,13 +39,17 @@ type PMCResult struct {
 }
 
 // pmcFacts reads, in one statement, the admitted documents with their
-// cities and the fields their attributes need, and the counts and scores
-// their rules read: the ROLLUP of each codebook code a rule names and the
-// FRAME_ROLLUP of each other frame's code (distinct sentences coded at the
-// code or below it, human codings and derived ones), and the model's
-// manual scores. Each part starts from the few nodes it is about (the
-// study, the rule codes, the model), so its cost is the number of
-// relationships it returns.
+// cities and the fields their attributes need, the model's manual scores,
+// and what the rollups decide of each codings rule: for each rule r
+// ($rules: its index i, threshold atLeast, codebook codes and other
+// frames' codes) and document d, the ROLLUP of each codebook code and the
+// FRAME_ROLLUP of each frame code (distinct sentences of d coded at the
+// code or below it, human codings and derived ones). One code with
+// atLeast sentences decides 1 (listed as i); all codes together with fewer
+// decide 0 (not listed); in between the sentences must be read to count
+// each once (listed as -1 - i). Each part starts from the few nodes it is
+// about (the study, the rule codes, the model), and a document's
+// decisions travel as one list of small integers.
 const pmcFacts = `
 CALL () {
   MATCH (:Study {id: $study})-[:INCLUDES]->(d:Document)<-[:ISSUED]-(city:City)
@@ -54,20 +57,55 @@ CALL () {
   RETURN collect([d.id, city.name, d.title, d.issuer, d.issuedOn, d.docType, d.sha256]) AS docs
 }
 CALL () {
-  UNWIND $codebookCodes AS id
-  MATCH (k:Code {study: $study, id: id})<-[ru:ROLLUP]-(d)
-  RETURN collect([d.id, k.id, ru.sentences]) AS codebook
-}
-CALL () {
-  UNWIND $frameCodes AS ref
-  MATCH (c:FrameCode {study: $study, frame: ref[0], id: ref[1]})<-[fr:FRAME_ROLLUP]-(d)
-  RETURN collect([d.id, c.id, fr.sentences]) AS frames
+  UNWIND $rules AS r
+  CALL (r) {
+    UNWIND r.codebook AS id
+    MATCH (:Code {study: $study, id: id})<-[ru:ROLLUP]-(d)
+    RETURN d, ru.sentences AS n
+    UNION ALL
+    UNWIND r.frames AS ref
+    MATCH (:FrameCode {study: $study, frame: ref[0], id: ref[1]})<-[fr:FRAME_ROLLUP]-(d)
+    RETURN d, fr.sentences AS n
+  }
+  WITH r, d, max(n) AS most, sum(n) AS total
+  WHERE total >= r.atLeast
+  WITH d, collect(CASE WHEN most >= r.atLeast THEN r.i ELSE -1 - r.i END) AS rules
+  RETURN collect([d.id, rules]) AS decided
 }
 CALL () {
   MATCH (:PMCModel {study: $study, id: $model})<-[ps:PMC_SCORE]-(d)
   RETURN collect([d.id, ps.variable, ps.score, ps.note]) AS manual
 }
-RETURN docs, codebook, frames, manual`
+RETURN docs, decided, manual`
+
+// pmcRules are the codings rules of a model as $rules of pmcFacts, and
+// the variable of each index.
+func pmcRules(info PMCModelInfo) ([]any, []string) {
+	frameOf := map[string]string{}
+	for _, r := range info.FrameCodes {
+		frameOf[r.Code] = r.Frame
+	}
+	var rules []any
+	var ids []string
+	for _, v := range info.Model.Variables {
+		for _, sv := range v.Secondary {
+			if sv.Rule.Kind != policykb.RuleCodings {
+				continue
+			}
+			cb, fc := []string{}, []any{}
+			for _, c := range sv.Rule.Codes {
+				if f, ok := frameOf[c]; ok {
+					fc = append(fc, []any{f, c})
+				} else {
+					cb = append(cb, c)
+				}
+			}
+			rules = append(rules, map[string]any{"i": int64(len(ids)), "atLeast": int64(sv.Rule.AtLeast), "codebook": cb, "frames": fc})
+			ids = append(ids, sv.ID)
+		}
+	}
+	return rules, ids
+}
 
 // pmcTexts reads the texts the attribute cache lacks.
 const pmcTexts = `
@@ -105,12 +143,8 @@ func (s *Store) PMC(ctx context.Context, q PMCQuery) (*PMCResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	params["codebookCodes"] = nonNilStrings(info.CodebookCodes)
-	refs := make([]any, len(info.FrameCodes))
-	for i, r := range info.FrameCodes {
-		refs[i] = []any{r.Frame, r.Code}
-	}
-	params["frameCodes"] = refs
+	rules, ids := pmcRules(info)
+	params["rules"] = rules
 	cypher := fmt.Sprintf(pmcFacts, filterClause(f, params, false))
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return collect(ctx, tx, cypher, params)
@@ -125,19 +159,23 @@ func (s *Store) PMC(ctx context.Context, q PMCQuery) (*PMCResult, error) {
 		docs = append(docs, policykb.Document{ID: str(r[0]), City: str(r[1]), Title: str(r[2]), Issuer: str(r[3]),
 			IssuedOn: date(r[4]), DocType: str(r[5]), SHA256: str(r[6])})
 	}
-	counts := map[string]map[string]int{} // document → code → sentences
-	for _, part := range v[1:3] {
-		for _, r := range part.([]any) {
-			r := r.([]any)
-			d := str(r[0])
-			if counts[d] == nil {
-				counts[d] = map[string]int{}
+	// document → codings variable → 1 (decided), -1 (the sentences decide);
+	// absent: 0.
+	decided := map[string]map[string]int{}
+	for _, r := range v[1].([]any) {
+		r := r.([]any)
+		m := map[string]int{}
+		for _, x := range r[1].([]any) {
+			if i := integer(x); i >= 0 {
+				m[ids[i]] = 1
+			} else {
+				m[ids[-1-i]] = -1
 			}
-			counts[d][str(r[1])] = integer(r[2])
 		}
+		decided[str(r[0])] = m
 	}
 	var manual []policykb.ManualScore
-	for _, r := range v[3].([]any) {
+	for _, r := range v[2].([]any) {
 		r := r.([]any)
 		manual = append(manual, policykb.ManualScore{Document: str(r[0]), Variable: str(r[1]), Score: integer(r[2]), Note: str(r[3])})
 	}
@@ -145,44 +183,33 @@ func (s *Store) PMC(ctx context.Context, q PMCQuery) (*PMCResult, error) {
 	if err != nil {
 		return nil, fmt.Errorf("graph: pmc: %w", err)
 	}
-	return s.scorePMC(ctx, study, info, docs, attrs, counts, manual)
+	return s.scorePMC(ctx, study, info, docs, attrs, decided, manual)
 }
 
-// scorePMC scores each document from its counts, attributes and manual
-// scores, reading the sentences of those whose counts leave a rule open.
+// scorePMC scores each document from its rollup decisions, attributes and
+// manual scores, reading the sentences of those whose rollups leave a rule
+// open.
 func (s *Store) scorePMC(ctx context.Context, study string, info PMCModelInfo, docs []policykb.Document,
-	attrs map[string]map[string]string, counts map[string]map[string]int, manual []policykb.ManualScore) (*PMCResult, error) {
+	attrs map[string]map[string]string, decided map[string]map[string]int, manual []policykb.ManualScore) (*PMCResult, error) {
 	model := info.Model
 	type open struct{ doc, variable string }
 	var undecided []open
-	decided := map[string]map[string]int{} // document → variable → score
 	for _, d := range docs {
-		decided[d.ID] = map[string]int{}
-		for _, pv := range model.Variables {
-			for _, sv := range pv.Secondary {
-				if sv.Rule.Kind != policykb.RuleCodings {
-					continue
-				}
-				most, all := 0, 0
-				for _, c := range sv.Rule.Codes {
-					n := counts[d.ID][c]
-					most, all = max(most, n), all+n
-				}
-				switch {
-				case most >= sv.Rule.AtLeast:
-					decided[d.ID][sv.ID] = 1
-				case all < sv.Rule.AtLeast:
-					decided[d.ID][sv.ID] = 0
-				default:
-					undecided = append(undecided, open{d.ID, sv.ID})
-				}
+		if decided[d.ID] == nil {
+			decided[d.ID] = map[string]int{}
+		}
+		for v, x := range decided[d.ID] {
+			if x < 0 {
+				undecided = append(undecided, open{d.ID, v})
 			}
 		}
 	}
 	if len(undecided) > 0 {
 		var ids []string
+		seen := map[string]bool{}
 		for _, u := range undecided {
-			if !slices.Contains(ids, u.doc) {
+			if !seen[u.doc] {
+				seen[u.doc] = true
 				ids = append(ids, u.doc)
 			}
 		}
@@ -202,10 +229,14 @@ func (s *Store) scorePMC(ctx context.Context, study string, info PMCModelInfo, d
 	res := &PMCResult{Study: study, Model: info}
 	var scored []analysis.DocumentPMC
 	byID := map[string]policykb.Document{}
+	manualOf := map[string][]policykb.ManualScore{}
+	for _, m := range manual {
+		manualOf[m.Document] = append(manualOf[m.Document], m)
+	}
 	for _, d := range docs {
 		byID[d.ID] = d
 		facts := analysis.DocumentFacts{Document: d.ID, City: d.City, Attributes: attrs[d.ID]}
-		scores, err := analysis.Score(model, nil, facts, manual)
+		scores, err := analysis.Score(model, nil, facts, manualOf[d.ID])
 		if err != nil {
 			return nil, policykb.InvalidArgument("model", "%v: load the scores with `policykb pmc add-model --study %s --scores FILE`", err, study)
 		}

@@ -176,6 +176,37 @@ func TestPMC(t *testing.T) {
 		}
 	})
 
+	t.Run("scores stay without a scores file and are replaced with one", func(t *testing.T) {
+		if again, err := loaders.LoadPMCModel(ctx, s, pmcInput(t, pmcModelFile, "")); err != nil || again.Written {
+			t.Fatalf("the model alone, as stored: %+v, %v", again, err)
+		}
+		scores, _ := os.ReadFile(pmcScoresFile)
+		lines := strings.Split(string(scores), "\n")
+		for i, l := range lines {
+			if strings.HasPrefix(l, "d01,X9:1,") {
+				lines[i] = "d01,X9:1,0,not found on the issuer's site (test)"
+			}
+		}
+		changed := strings.Join(lines, "\n")
+		file := t.TempDir() + "/scores.csv"
+		if err := os.WriteFile(file, []byte(changed), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if again, err := loaders.LoadPMCModel(ctx, s, pmcInput(t, pmcModelFile, file)); err != nil || !again.Written {
+			t.Fatalf("changed scores: %+v, %v", again, err)
+		}
+		x9 := queryPMC(t, e, []string{"d01"})["d01"].Variables[8]
+		if x9.Secondary[0].Score != 0 || !strings.HasPrefix(deref(x9.Secondary[0].Note), "not found on the issuer's site") || x9.Value != 0 {
+			t.Errorf("d01 X9 after the changed scores: %+v", x9)
+		}
+		if _, err := loaders.LoadPMCModel(ctx, s, pmcInput(t, pmcModelFile, pmcScoresFile)); err != nil {
+			t.Fatal(err)
+		}
+		if x9 := queryPMC(t, e, []string{"d01"})["d01"].Variables[8]; x9.Secondary[0].Score != 1 {
+			t.Errorf("d01 X9:1 after the shipped scores again: %+v", x9.Secondary[0])
+		}
+	})
+
 	t.Run("reload writes nothing, counts stay", func(t *testing.T) {
 		before := graphSize(t, s)
 		again, err := loaders.LoadPMCModel(ctx, s, pmcInput(t, pmcModelFile, pmcScoresFile))
