@@ -50,6 +50,8 @@ const derivedPrefix = "derived:"
 // Frames are keyed by the study's id, so unlike ResolveStudy this never
 // answers "".
 func (s *Store) FrameStudy(ctx context.Context, ref string) (string, error) {
+	ctx, end := s.enter(ctx, "FrameStudy")
+	defer end()
 	if strings.TrimSpace(ref) != "" {
 		st, err := s.Study(ctx, ref)
 		if errors.Is(err, ErrNotFound) {

@@ -159,10 +159,8 @@ func (s *Store) derive(ctx context.Context, tx neo4j.ManagedTransaction, study s
 		}
 		changed = append(changed, strings1(recs[0].Values[0])...)
 	}
+	// The documents are the study's already: their source codings are.
 	if len(changed) > 0 {
-		if _, err := includeIn(ctx, tx, includeCodedDocuments, map[string]any{"rows": sentenceRows(rows), "study": study}); err != nil {
-			return WriteSummary{}, err
-		}
 		recs, err := collect(ctx, tx, sentenceDocuments, map[string]any{"sentences": dedupe(changed)})
 		if err != nil {
 			return WriteSummary{}, err
@@ -183,18 +181,12 @@ func (s *Store) derive(ctx context.Context, tx neo4j.ManagedTransaction, study s
 	return sum, nil
 }
 
-func sentenceRows(rows []map[string]any) []map[string]any {
-	out := make([]map[string]any, len(rows))
-	for i, r := range rows {
-		out[i] = map[string]any{"sentence": r["sentence"]}
-	}
-	return out
-}
-
 // SourceFrame returns the frame a mapping of study (its id) reads from:
 // the study's codebook (policykb.CodebookFrameID) as a frame, or a
 // stored frame. ErrNotFound when the study has no such frame.
 func (s *Store) SourceFrame(ctx context.Context, study, id string) (policykb.Frame, error) {
+	ctx, end := s.enter(ctx, "SourceFrame")
+	defer end()
 	if id != policykb.CodebookFrameID {
 		return s.Frame(ctx, study, id)
 	}
@@ -249,6 +241,8 @@ ORDER BY m.id`
 
 // Mappings returns the mappings stored in a study (its id), ordered by id.
 func (s *Store) Mappings(ctx context.Context, study string) ([]policykb.Mapping, error) {
+	ctx, end := s.enter(ctx, "Mappings")
+	defer end()
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return collect(ctx, tx, studyMappings, map[string]any{"study": study})
 	})

@@ -2,6 +2,8 @@ package resolvers_test
 
 import (
 	"context"
+	"encoding/json"
+	"math"
 	"net/http"
 	"testing"
 
@@ -104,6 +106,33 @@ func TestFramesAndCrosstab(t *testing.T) {
 		assertJSON(t, got, `{"crosstab": {"columns": [{"id": "main-1"}, {"id": "main-2"}, {"id": "main-3"}],
 			"cells": [[0, 3, 1], [0, 1, 3], [0, 2, 0]], "rowTotals": [3, 3, 2],
 			"cell": {"value": 1, "sentences": {"edges": [{"node": {"id": "d3#1"}}]}}}}`)
+	})
+
+	t.Run("frame similarity", func(t *testing.T) {
+		// TYPE vectors (S, E): Beiling (0, 0), Linlan (3, 1), Tingyang (0, 1), Xichuan (2, 0).
+		var got struct {
+			FrameSimilarity []struct {
+				A, B   struct{ Name string }
+				Cosine float64
+			}
+		}
+		if err := json.Unmarshal(e.ok(t, `{ frameSimilarity(frame: "instr", level: "TYPE") { a { name } b { name } cosine } }`, nil), &got); err != nil {
+			t.Fatal(err)
+		}
+		want := []struct {
+			a, b   string
+			cosine float64
+		}{{"Linlan", "Xichuan", 6 / (math.Sqrt(10) * 2)}, {"Linlan", "Tingyang", 1 / math.Sqrt(10)},
+			{"Beiling", "Linlan", 0}, {"Beiling", "Tingyang", 0}, {"Beiling", "Xichuan", 0}, {"Tingyang", "Xichuan", 0}}
+		if len(got.FrameSimilarity) != len(want) {
+			t.Fatalf("got %+v", got)
+		}
+		for i, w := range want {
+			g := got.FrameSimilarity[i]
+			if g.A.Name != w.a || g.B.Name != w.b || math.Abs(g.Cosine-w.cosine) > 1e-12 {
+				t.Errorf("pair %d: %+v, want %+v", i, g, w)
+			}
+		}
 	})
 
 	t.Run("bad axes", func(t *testing.T) {
