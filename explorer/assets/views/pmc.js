@@ -116,7 +116,7 @@ export default {
       const { pmcModels } = await ctx.gql(MODELS, {});
       if (stale()) return;
       if (!pmcModels.length) {
-        const { body } = frame(el, { title: 'PMC index', subtitle: 'This study has no PMC model: store one with policykb pmc add-model (docs/frames.md).', name: 'pmc' });
+        const { body } = frame(el, { title: 'PMC index', subtitle: 'This study has no PMC model: store one with policykb pmc add-model (docs/frames.md).', name: 'pmc', graphql: { query: MODELS, variables: {} } });
         body.append(h('p', { class: 'empty' }, 'No PMC model to score the documents with.'));
         return;
       }
