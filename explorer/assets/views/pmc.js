@@ -172,7 +172,7 @@ export default {
     const rank = figure(body, { name: `pmc-ranking-${model}`, height: Math.min(760, Math.max(300, Math.min(ranked.length, 30) * 20 + 90)), caption: 'Ranking by PMC' });
     rank({
       tooltip: { formatter: (x) => { const d = ranked[x.dataIndex]; return `<b>${escape(d.document.title)}</b><br>${escape(docLabel(d))} · rank ${d.rank}<br>PMC ${fmt(d.pmc)} · ${escape(d.grade || 'no grade')}`; } },
-      grid: { left: 110, right: ranked.length > 30 ? 40 : 16, top: 10, bottom: 30 },
+      grid: { left: 110, right: ranked.length > 30 ? 40 : 16, top: 22, bottom: 30 },
       xAxis: { type: 'value', min: 0, max: m.variables.length },
       yAxis: { type: 'category', data: ranked.map(docLabel), inverse: true, axisLabel: { fontSize: 10, interval: 0, formatter: (s) => short(s, 16) } },
       dataZoom: ranked.length > 30 ? [{ type: 'slider', yAxisIndex: 0, startValue: 0, endValue: 29, right: 8, width: 16, filterMode: 'filter' }] : [],
@@ -180,18 +180,18 @@ export default {
         type: 'bar', barWidth: '65%',
         data: ranked.map((d) => ({ value: d.pmc, itemStyle: { color: gradeColour(m.grades, d.grade), borderColor: focus && d.document.id === focus.document.id ? '#000' : null, borderWidth: 1 } })),
         label: { show: ranked.length <= 40, position: 'right', fontSize: 9, formatter: (x) => fmt(x.value) },
-        markLine: { silent: true, symbol: 'none', lineStyle: { color: '#555', type: 'dashed' }, label: { formatter: 'mean', fontSize: 9 }, data: [{ xAxis: pmc.meanPMC }] },
+        markLine: { silent: true, symbol: 'none', lineStyle: { color: '#555', type: 'dashed' }, label: { formatter: 'mean', fontSize: 9, position: 'start' }, data: [{ xAxis: pmc.meanPMC }] },
       }],
     }, { onClick: (x) => choose(ranked[x.dataIndex].document.id) });
 
     // The radar of X1…Xn: the chosen documents and the mean.
-    const short12 = (v) => short(`${v.id} ${ctx.name(v)}`, 13);
+    const short12 = (v) => short(`${v.id} ${ctx.name(v)}`, 11);
     const onRadar = picked.length ? picked : (focus ? [focus] : []);
     const radar = figure(body, { name: `pmc-radar-${model}`, height: 420, caption: 'Radar of X1…Xn' });
     radar({
       tooltip: {},
       legend: { bottom: 0, data: [...onRadar.map(docLabel), 'mean'] },
-      radar: { indicator: m.variables.map((v) => ({ name: short12(v), max: 1 })), radius: '55%', axisName: { fontSize: 10, color: '#333' } },
+      radar: { indicator: m.variables.map((v) => ({ name: short12(v), max: 1 })), radius: '50%', axisName: { fontSize: 10, color: '#333' } },
       series: [{
         type: 'radar',
         data: [
