@@ -145,6 +145,7 @@ func TestFrameViewsInBrowser(t *testing.T) {
 			{"/explore/instruments?rows=CITY&columns=codebook:MAIN_CATEGORY&measure=PER_1000_SENTENCES", "instruments", 2},
 			{"/explore/instruments?rows=instruments:TOOL&columns=codebook:CATEGORY&measure=PRESENCE&city=Linlan,Xichuan", "instruments", 2},
 			{"/explore/pmc", "pmc", 4},
+			{"/explore/pmc?coder=A&city=Linlan,Xichuan,Tingyang", "pmc", 4}, // the coder filter does not apply to PMC
 			{"/explore/pmc?model=default&doc=d11,d06,d03,d09,d15,d18&lang=zh&doctype=work+plan", "pmc", 4},
 		} {
 			open(tctx, v.path, v.view)

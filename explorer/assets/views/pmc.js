@@ -89,6 +89,14 @@ function gradeColour(grades, name) {
 }
 
 // evidenceText is a secondary score's evidence in a few words.
+// pmcFilter is the filter bar's CorpusFilter without coders: PMC counts
+// every human coding and the API refuses a coder filter.
+function pmcFilter(ctx) {
+  if (!ctx.filter || !ctx.filter.coders) return ctx.filter;
+  const { coders, ...rest } = ctx.filter;
+  return Object.keys(rest).length ? rest : null;
+}
+
 function evidenceText(s) {
   if (s.rule === 'codings') return `${s.sentenceCount} sentence${s.sentenceCount === 1 ? '' : 's'}`;
   if (s.rule === 'attribute') return `${s.attribute} = ${s.value ?? '(none)'}`;
@@ -102,7 +110,7 @@ export default {
     let model = p.model || 'default';
     const docs = list(p.doc).slice(0, RADAR);
     const run = async () => {
-      const variables = { model, filter: ctx.filter };
+      const variables = { model, filter: pmcFilter(ctx) };
       docs.forEach((d, i) => { variables['d' + i] = d; });
       const q = query(docs);
       return { q, variables, data: await ctx.gql(q, variables) };
@@ -156,14 +164,15 @@ export default {
     const { body, tables } = frame(el, {
       title: 'PMC index',
       subtitle: `${ctx.name(m)}: ${pmc.documentCount.toLocaleString('en')} documents scored, mean PMC ${fmt(pmc.meanPMC)} of ${m.variables.length} ` +
-        `(mean depression ${fmt(pmc.meanDepression)}). Click a bar for its document; a score for its evidence.`,
+        `(mean depression ${fmt(pmc.meanDepression)}). ` + (ctx.params.coder ? 'The coder filter does not apply: PMC counts every human coding. ' : '') +
+        'Click a bar for its document; a score for its evidence.',
       name: 'pmc',
       controls: [
         control('Model', model, data.pmcModels.map((x) => [x.id, ctx.name(x)]), (v) => ctx.set({ model: v, sel: '' })),
         chips,
       ],
       graphql: { query: q, variables },
-      exports: [{ table: 'pmc', params: { model }, filter: ctx.exportFilter, title: 'Every document\'s scores, Xi, PMC and grade (/export/pmc)' }],
+      exports: [{ table: 'pmc', params: { model }, filter: { ...ctx.exportFilter, coder: '' }, title: 'Every document\'s scores, Xi, PMC and grade (/export/pmc)' }],
     });
     body.classList.add('two-charts');
 
@@ -292,7 +301,7 @@ export default {
         title: `${label} of ${doc}`,
         note: 'Xi is the mean of its secondary scores (PMCDocument.variables). Choose one for its evidence.',
         query: PRIMARY,
-        variables: { model: this.model, filter: ctx.filter, doc },
+        variables: { model: this.model, filter: pmcFilter(ctx), doc },
         render: (d) => {
           const pd = d.pmc.document;
           const x = pd && pd.variables.find((v) => v.variable.id === variable);
@@ -312,7 +321,7 @@ export default {
       title: `${label} of ${doc}`,
       note: 'The evidence of the score (PMCDocument.score): the sentences a codings rule counts, the attribute\'s value, or the hand note.',
       query: SCORE,
-      variables: { model: this.model, filter: ctx.filter, doc, variable, first: 100 },
+      variables: { model: this.model, filter: pmcFilter(ctx), doc, variable, first: 100 },
       render: (d) => {
         const pd = d.pmc.document;
         const s = pd && pd.score;
