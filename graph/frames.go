@@ -266,6 +266,36 @@ func (s *Store) refreshFrameRollups(ctx context.Context, tx neo4j.ManagedTransac
 	return nil
 }
 
+// framesOfDocuments lists, per frame, which of the documents have frame
+// rollups.
+const framesOfDocuments = `
+UNWIND $docs AS id
+MATCH (d:Document {id: id})-[:FRAME_LEVELS]->(f:Frame)
+RETURN f.study, f.id, collect(d.id)`
+
+// refreshFrameRollupsOf recomputes, inside tx, the frame rollups of
+// documents whose sentences were just replaced (a new text): the codings
+// in frames on their old sentences went with them.
+func (s *Store) refreshFrameRollupsOf(ctx context.Context, tx neo4j.ManagedTransaction, docs []DocumentBundle) error {
+	ids := make([]string, len(docs))
+	for i, b := range docs {
+		ids[i] = b.Document.ID
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	recs, err := collect(ctx, tx, framesOfDocuments, map[string]any{"docs": ids})
+	if err != nil {
+		return err
+	}
+	for _, r := range recs {
+		if err := s.refreshFrameRollups(ctx, tx, str(r.Values[0]), str(r.Values[1]), strings1(r.Values[2])); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // One CODED_IN per (sentence, code, coder): origin and time of the first
 // coding are kept, so a reload changes nothing.
 const upsertFrameCodings = `

@@ -273,6 +273,44 @@ func TestSampleFrame(t *testing.T) {
 		}
 	})
 
+	t.Run("direct codings", func(t *testing.T) {
+		plan, err := loaders.Validate(ctx, nil, loaders.SampleInput(sampleDir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := plan.Documents[0].Sentences[3]
+		dir := t.TempDir()
+		good := filepath.Join(dir, "codings.csv")
+		os.WriteFile(good, []byte("document_id,quote,code_id,coder\n"+st.DocumentID+",\""+st.Text+"\",ins-demand-pilot,R\n"), 0o644)
+		bad := filepath.Join(dir, "bad.csv")
+		os.WriteFile(bad, []byte("document_id,quote,code_id,coder\n"+st.DocumentID+",\""+st.Text+"\",ins-nope,R\n"), 0o644)
+		_, err = loaders.AddFrame(ctx, s, loaders.FrameInput{FrameID: "instruments", Codings: []string{bad}})
+		var ps loaders.Problems
+		if !errors.As(err, &ps) || ps[0].File != bad || ps[0].Line != 2 || ps[0].Field != "code_id" {
+			t.Errorf("a code outside the frame: %v, want a problem at %s:2 code_id", err, bad)
+		}
+		for range 2 {
+			if _, err := loaders.AddFrame(ctx, s, loaders.FrameInput{FrameID: "instruments", Codings: []string{good}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want := recompute(m, parents, framePar, coded)
+		for _, k := range []string{"ins-demand-pilot", "ins-demand"} {
+			if want[k] == nil {
+				want[k] = map[string]bool{}
+			}
+			want[k][st.ID] = true
+		}
+		docOf[st.ID] = st.DocumentID
+		checkFrameCounts(t, s, want, frame, docOf, cityOf)
+		if fi := framesOf(t, s); fi[0].Codings != 1 {
+			t.Errorf("direct codings: %d, want 1 (the same file twice)", fi[0].Codings)
+		}
+		if got := allCounts(t, s); !reflect.DeepEqual(got, before) {
+			t.Errorf("direct frame codings moved the grounded-theory counts")
+		}
+	})
+
 	t.Run("wipe study", func(t *testing.T) {
 		studies, err := s.Studies(ctx)
 		if err != nil {
@@ -428,6 +466,32 @@ func TestFrameRandomFixture(t *testing.T) {
 	if got := allCounts(t, s); !reflect.DeepEqual(got, before) {
 		t.Errorf("the frame moved the grounded-theory counts")
 	}
+
+	// A document with a new text loses its sentences and every coding on
+	// them, derived ones included: its frame rollups follow.
+	t.Run("a new text", func(t *testing.T) {
+		b := bundles[0]
+		b.Document.SHA256 += "-v2"
+		b.Codings = nil
+		if _, err := s.WriteDocuments(ctx, []graph.DocumentBundle{b}, nil); err != nil {
+			t.Fatal(err)
+		}
+		left := map[string][]string{}
+		for sid, cs := range coded {
+			if docOf[sid] != b.Document.ID {
+				left[sid] = cs
+			}
+		}
+		checkFrameCounts(t, s, recompute(m, parents, frame.Parents(), left), frame, docOf, cityOf)
+		// Put it back for what follows.
+		if _, err := s.WriteDocuments(ctx, bundles[:1], nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Rederive(ctx, ""); err != nil {
+			t.Fatal(err)
+		}
+		checkFrameCounts(t, s, want, frame, docOf, cityOf)
+	})
 
 	// Frame × codebook: TOOL × CATEGORY, sentence by sentence.
 	under := map[string]map[string]bool{} // category → sentences coded at it or below

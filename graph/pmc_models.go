@@ -99,6 +99,8 @@ RETURN f.id, f.name, f.nameZh, f.source, codes ORDER BY f.id`
 // StudyOf returns the id of the study ref names; "" (ResolveStudy's answer
 // for a base of one study) is that study.
 func (s *Store) StudyOf(ctx context.Context, ref string) (string, error) {
+	ctx, end := s.enter(ctx, "StudyOf")
+	defer end()
 	if ref != "" {
 		st, err := s.Study(ctx, ref)
 		if err == ErrNotFound {

@@ -260,6 +260,9 @@ func (s *Store) writeDocumentGroup(ctx context.Context, study string, docs []Doc
 		if err := s.createRollups(ctx, tx, study, created); err != nil {
 			return nil, err
 		}
+		if err := s.refreshFrameRollupsOf(ctx, tx, created); err != nil {
+			return nil, err
+		}
 		if err := s.refreshRollups(ctx, tx, merged); err != nil {
 			return nil, err
 		}
