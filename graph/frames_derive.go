@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -23,40 +24,47 @@ MERGE (m)-[:MAPS_TO]->(f)`
 // codebookCodings reads, per sentence, the study's codebook codes it is
 // coded at by a human coder (automatic codings derive nothing).
 const codebookCodings = `
-MATCH (k:Code {study: $study})<-[r:CODED_AS]-(s:Sentence)
+MATCH (k:Code {study: $study})<-[r:CODED_AS]-(s:Sentence)<-[:HAS_SENTENCE]-(d:Document)
 WHERE coalesce(r.origin, '') <> '` + policykb.OriginAuto + `' AND NOT coalesce(r.coder, '') STARTS WITH '` + policykb.AutoCoderPrefix + `'
-RETURN s.id, collect(DISTINCT k.id)`
+RETURN s.id, collect(DISTINCT k.id), d.id`
 
 // frameDirectCodings reads, per sentence, the codes of a stored frame it
 // is coded at directly by a human coder (derived codings are no mapping's
 // source: a chain of mappings would go stale when its first link changes).
 const frameDirectCodings = `
-MATCH (c:FrameCode {study: $study, frame: $frame})<-[r:CODED_IN]-(s:Sentence)
+MATCH (c:FrameCode {study: $study, frame: $frame})<-[r:CODED_IN]-(s:Sentence)<-[:HAS_SENTENCE]-(d:Document)
 WHERE NOT r.derived AND coalesce(r.origin, '') <> '` + policykb.OriginAuto + `' AND NOT coalesce(r.coder, '') STARTS WITH '` + policykb.AutoCoderPrefix + `'
-RETURN s.id, collect(DISTINCT c.id)`
+RETURN s.id, collect(DISTINCT c.id), d.id`
 
-// dropStaleDerived deletes the mapping's derived codings that the
-// mapping no longer yields and returns their sentences.
-const dropStaleDerived = `
-MATCH (s:Sentence)-[r:CODED_IN {coder: $coder}]->(c:FrameCode {study: $study})
-WHERE NOT s.id + ' ' + c.id IN $keys
-WITH s, r LIMIT $limit
-DELETE r
-RETURN collect(s.id)`
+// storedDerived reads a mapping's derived codings: each one's sentence,
+// code, frame, provenance and element id.
+const storedDerived = `
+MATCH (d:Document)-[:HAS_SENTENCE]->(s:Sentence)-[r:CODED_IN {coder: $coder}]->(c:FrameCode)
+RETURN s.id, c.id, c.frame, coalesce(r.via, []), coalesce(r.viaEntries, []), elementId(r), d.id`
 
-const upsertDerived = `
+const deleteDerived = `
+UNWIND $ids AS id
+MATCH ()-[r:CODED_IN]->() WHERE elementId(r) = id
+DELETE r`
+
+const setDerivedVia = `
+UNWIND $rows AS row
+MATCH ()-[r:CODED_IN]->() WHERE elementId(r) = row.id
+SET r.via = row.via, r.viaEntries = row.entries`
+
+// createDerived creates derived codings known to be missing: CREATE, not
+// MERGE, since a MERGE checks the relationships of the code, whose degree
+// grows with the corpus, and derive has read what exists.
+const createDerived = `
 UNWIND $rows AS row
 MATCH (s:Sentence {id: row.sentence})
 MATCH (c:FrameCode {study: $study, frame: $frame, id: row.code})
-MERGE (s)-[r:CODED_IN {coder: $coder}]->(c)
-ON CREATE SET r.study = $study, r.frame = $frame, r.origin = $coder, r.derived = true, r.mapping = $mapping, r.at = $at
-WITH r, row WHERE r.via IS NULL OR r.via <> row.via OR r.viaEntries <> row.entries
-SET r.via = row.via, r.viaEntries = row.entries
-RETURN collect(row.sentence)`
+CREATE (s)-[:CODED_IN {coder: $coder, study: $study, frame: $frame, origin: $coder, derived: true, mapping: $mapping,
+                       at: $at, via: row.via, viaEntries: row.entries}]->(c)`
 
 // WriteMapping stores a mapping in a study (ref as for FrameStudy) and
-// replaces its derived codings by those it yields now, in one
-// transaction: the FrameMapping node, then, from the source frame's human
+// replaces its derived codings by those it yields now (see derive: in
+// transactions of whole documents): the FrameMapping node, then, from the source frame's human
 // codings (the codebook's CODED_AS, or a stored frame's direct CODED_IN;
 // automatic codings derive nothing), analysis.Derive's codings as
 // CODED_IN with coder and origin "derived:<mapping id>"; derived codings
@@ -84,15 +92,17 @@ func (s *Store) WriteMapping(ctx context.Context, studyRef string, m policykb.Ma
 	}
 	out, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		var c counter
-		if err := c.run(ctx, tx, upsertMapping, mappingParams(study, m)); err != nil {
-			return nil, err
-		}
-		return s.derive(ctx, tx, study, m, source, &c)
+		err := c.run(ctx, tx, upsertMapping, mappingParams(study, m))
+		return c.sum, err
 	})
 	if err != nil {
 		return WriteSummary{}, fmt.Errorf("graph: write mapping %s: %w", m.ID, err)
 	}
-	return out.(WriteSummary), nil
+	sum, err := s.derive(ctx, study, m, source)
+	if err != nil {
+		return WriteSummary{}, fmt.Errorf("graph: write mapping %s: %w", m.ID, err)
+	}
+	return out.(WriteSummary).Add(sum), nil
 }
 
 func mappingParams(study string, m policykb.Mapping) map[string]any {
@@ -108,76 +118,150 @@ func mappingParams(study string, m policykb.Mapping) map[string]any {
 		"excluded": excluded, "excludedReasons": excludedReasons}
 }
 
-// derive replaces, inside tx, the derived codings of m in study by those
-// it yields from the source frame's codings now, and refreshes the frame
-// rollups of the documents that changed. It returns what it changed (with
-// c's earlier counters) and, in Codings, the number of derived codings.
-func (s *Store) derive(ctx context.Context, tx neo4j.ManagedTransaction, study string, m policykb.Mapping, source policykb.Frame, c *counter) (WriteSummary, error) {
+// derive replaces the derived codings of m in study by those it yields
+// from the source frame's codings now. It reads the source codings and the
+// mapping's stored codings, works out what to create, delete and update,
+// and writes that document by document, in transactions of whole
+// documents (the codings of a document and its frame rollups always
+// change together; one transaction for a whole study would outgrow
+// Neo4j's memory per transaction at tier M). It returns what it changed
+// and, in Codings, the number of derived codings.
+func (s *Store) derive(ctx context.Context, study string, m policykb.Mapping, source policykb.Frame) (WriteSummary, error) {
 	read, params := codebookCodings, map[string]any{"study": study}
 	if m.Source != policykb.CodebookFrameID {
 		read, params = frameDirectCodings, map[string]any{"study": study, "frame": m.Source}
 	}
-	recs, err := collect(ctx, tx, read, params)
+	coder := derivedPrefix + m.ID
+	base := map[string]any{"study": study, "frame": m.Target, "coder": coder, "mapping": m.ID, "at": codedAt()}
+	var recs, stored []*neo4j.Record
+	_, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		var err error
+		if recs, err = collect(ctx, tx, read, params); err != nil {
+			return nil, err
+		}
+		stored, err = collect(ctx, tx, storedDerived, base)
+		return nil, err
+	})
 	if err != nil {
 		return WriteSummary{}, err
 	}
 	coded := make(map[string][]string, len(recs))
+	docOf := map[string]string{}
 	for _, r := range recs {
 		coded[str(r.Values[0])] = strings1(r.Values[1])
+		docOf[str(r.Values[0])] = str(r.Values[2])
 	}
 	derived := analysis.Derive(m, source, coded)
-	rows := make([]map[string]any, len(derived))
-	keys := make([]string, len(derived))
-	for i, d := range derived {
+	type key struct{ sentence, code string }
+	type have struct {
+		id       string
+		via, ent []string
+	}
+	// The work per document.
+	type work struct {
+		stale         []string
+		reset, create []map[string]any
+	}
+	byDoc := map[string]*work{}
+	var order []string
+	at := func(doc string) *work {
+		w := byDoc[doc]
+		if w == nil {
+			w = &work{}
+			byDoc[doc] = w
+			order = append(order, doc)
+		}
+		return w
+	}
+	existing := map[key]have{}
+	for _, r := range stored {
+		k := key{str(r.Values[0]), str(r.Values[1])}
+		docOf[k.sentence] = str(r.Values[6])
+		if str(r.Values[2]) != m.Target {
+			// A mapping whose target moved leaves codings in the old frame.
+			at(docOf[k.sentence]).stale = append(at(docOf[k.sentence]).stale, str(r.Values[5]))
+			continue
+		}
+		existing[k] = have{str(r.Values[5]), strings1(r.Values[3]), strings1(r.Values[4])}
+	}
+	wanted := map[key]bool{}
+	for _, d := range derived {
 		via, entries := make([]string, len(d.Via)), make([]string, len(d.Via))
 		for j, v := range d.Via {
 			via[j], entries[j] = v.Coded, v.EntryCode
 		}
-		rows[i] = map[string]any{"sentence": d.SentenceID, "code": d.Code, "via": via, "entries": entries}
-		keys[i] = d.SentenceID + " " + d.Code
+		k := key{d.SentenceID, d.Code}
+		wanted[k] = true
+		h, ok := existing[k]
+		switch {
+		case !ok:
+			w := at(docOf[d.SentenceID])
+			w.create = append(w.create, map[string]any{"sentence": d.SentenceID, "code": d.Code, "via": via, "entries": entries})
+		case !slices.Equal(h.via, via) || !slices.Equal(h.ent, entries):
+			w := at(docOf[d.SentenceID])
+			w.reset = append(w.reset, map[string]any{"id": h.id, "via": via, "entries": entries})
+		}
 	}
-	coder := derivedPrefix + m.ID
-	base := map[string]any{"study": study, "frame": m.Target, "coder": coder, "mapping": m.ID, "at": codedAt()}
-	var changed []string
-	// A mapping whose target moved leaves codings in the old frame: they
-	// are stale too (dropStaleDerived matches the coder in any frame).
-	for {
-		recs, err := c.collect(ctx, tx, dropStaleDerived, with(with(base, "keys", keys), "limit", int64(10*s.cfg.BatchSize)))
-		if err != nil {
-			return WriteSummary{}, err
+	for k, h := range existing {
+		if !wanted[k] {
+			w := at(docOf[k.sentence])
+			w.stale = append(w.stale, h.id)
 		}
-		gone := strings1(recs[0].Values[0])
-		if len(gone) == 0 {
-			break
-		}
-		changed = append(changed, gone...)
 	}
-	for _, batch := range chunks(rows, s.cfg.BatchSize) {
-		recs, err := c.collect(ctx, tx, upsertDerived, with(base, "rows", batch))
-		if err != nil {
-			return WriteSummary{}, err
+	sum := WriteSummary{Codings: len(derived)}
+	// Groups of whole documents of about groupBatches × BatchSize changes.
+	for start := 0; start < len(order); {
+		end, n := start, 0
+		for end < len(order) && (end == start || n+len(byDoc[order[end]].create)+len(byDoc[order[end]].stale) <= groupBatches*s.cfg.BatchSize) {
+			w := byDoc[order[end]]
+			n += len(w.create) + len(w.stale) + len(w.reset)
+			end++
 		}
-		changed = append(changed, strings1(recs[0].Values[0])...)
-	}
-	// The documents are the study's already: their source codings are.
-	if len(changed) > 0 {
-		recs, err := collect(ctx, tx, sentenceDocuments, map[string]any{"sentences": dedupe(changed)})
-		if err != nil {
-			return WriteSummary{}, err
-		}
-		docs := strings1(recs[0].Values[0])
-		frames, err := collect(ctx, tx, `MATCH (f:Frame {study: $study}) RETURN collect(f.id)`, map[string]any{"study": study})
-		if err != nil {
-			return WriteSummary{}, err
-		}
-		for _, f := range strings1(frames[0].Values[0]) {
-			if err := s.refreshFrameRollups(ctx, tx, study, f, docs); err != nil {
-				return WriteSummary{}, err
+		docs := order[start:end]
+		start = end
+		out, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+			var c counter
+			var stale []string
+			var reset, create []map[string]any
+			for _, doc := range docs {
+				w := byDoc[doc]
+				stale, reset, create = append(stale, w.stale...), append(reset, w.reset...), append(create, w.create...)
 			}
+			for _, ids := range chunks(stale, s.cfg.BatchSize) {
+				if err := c.run(ctx, tx, deleteDerived, with(base, "ids", ids)); err != nil {
+					return nil, err
+				}
+			}
+			for _, step := range []struct {
+				cypher string
+				rows   []map[string]any
+			}{{setDerivedVia, reset}, {createDerived, create}} {
+				for _, rows := range chunks(step.rows, s.cfg.BatchSize) {
+					if err := c.run(ctx, tx, step.cypher, with(base, "rows", rows)); err != nil {
+						return nil, err
+					}
+				}
+			}
+			rollups := len(stale)+len(create) > 0
+			if !rollups {
+				return c.sum, nil
+			}
+			frames, err := collect(ctx, tx, `MATCH (f:Frame {study: $study}) RETURN collect(f.id)`, map[string]any{"study": study})
+			if err != nil {
+				return nil, err
+			}
+			for _, f := range strings1(frames[0].Values[0]) {
+				if err := s.refreshFrameRollups(ctx, tx, study, f, docs); err != nil {
+					return nil, err
+				}
+			}
+			return c.sum, nil
+		})
+		if err != nil {
+			return sum, err
 		}
+		sum = sum.Add(out.(WriteSummary))
 	}
-	sum := c.sum
-	sum.Codings = len(derived)
 	return sum, nil
 }
 
@@ -221,14 +305,11 @@ func (s *Store) Rederive(ctx context.Context, studyRef string) (WriteSummary, er
 		if err != nil {
 			return total, fmt.Errorf("graph: rederive %s: %w", m.ID, err)
 		}
-		out, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-			var c counter
-			return s.derive(ctx, tx, study, m, source, &c)
-		})
+		sum, err := s.derive(ctx, study, m, source)
 		if err != nil {
 			return total, fmt.Errorf("graph: rederive %s: %w", m.ID, err)
 		}
-		total = total.Add(out.(WriteSummary))
+		total = total.Add(sum)
 	}
 	return total, nil
 }
