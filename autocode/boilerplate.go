@@ -17,6 +17,10 @@ var chrome = []string{
 	"编辑：", "审核：", "校对：", "版权所有", "免责声明", "转载请", "本文转自", "联系我们", "网站地图", "ICP备",
 	"icp备", "公网安备", "主办单位：", "承办单位：", "技术支持：", "上一篇", "下一篇", "相关链接", "附件：", "附件:",
 	"索引号", "主题分类", "发文机关", "文号：", "扫码", "二维码", "原文链接", "http://", "https://", "www.",
+	"当前位置", "首页 >", "首页>", "首页 »",
+	// The formal clauses of laws, regulations and plans: definitions, scope,
+	// entry into force.
+	"是指", "本法所称", "本办法所称", "本法适用于", "下列用语的含义", "起施行",
 }
 
 func boilerplate(u Unit) bool {

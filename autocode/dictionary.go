@@ -339,3 +339,28 @@ func Seeds(codes []policykb.Code, cut func(string) []string, simplify func(strin
 	}
 	return d
 }
+
+// seedRepeat is how many times SeedExamples gives each name.
+const seedRepeat = 3
+
+// SeedExamples are the codebook's own names as training examples: each
+// code below the layers with a Chinese name, as a sentence of its own,
+// coded at that code (seedRepeat times over). A study's human codings
+// teach the learned coder the wording of the study's documents; the
+// names teach it the codebook's vocabulary (表彰奖励, 税收减免, 责任追究 …),
+// which holds in texts of another kind too.
+func SeedExamples(codes []policykb.Code, cut func(string) []string, simplify func(string) string) []Example {
+	var out []Example
+	for _, c := range codes {
+		if c.NameZh == "" || c.Level == policykb.LevelLayer {
+			continue
+		}
+		name := simplify(c.NameZh)
+		u := Units([]policykb.Sentence{{ID: "codebook#" + c.ID, Text: c.NameZh, Kind: policykb.KindSentence}},
+			[][]string{cut(name)}, []string{name})[0]
+		for range seedRepeat {
+			out = append(out, Example{Unit: u, Codes: []string{c.ID}})
+		}
+	}
+	return out
+}

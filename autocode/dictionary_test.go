@@ -32,7 +32,7 @@ codes:
     patterns: ['奖补.{0,4}资金']
     exclude: [资金链]
   - code: k1
-    phrases: [以奖代补]
+    phrases: [以奖代补, 施行]
 `), testCodes(), identity)
 	if err != nil {
 		t.Fatal(err)
@@ -52,7 +52,10 @@ codes:
 		{unit("实行以奖代补，安排专项资金", "实行", "以奖代补", "安排", "专项资金"), []autocode.Suggestion{{CodeID: "M1", Confidence: 0.5}, {CodeID: "K1", Confidence: 0.5}}},
 		{unit("打通资金链，安排专项资金", "打通", "资金链", "安排", "专项资金"), nil}, // excluded
 		{unit("经费", "经费经"), nil}, // "经费" is not one of its words
-		{unit("发布时间：2023-07-02 来源：专项资金办", "发布时间", "来源", "专项资金"), nil}, // page chrome
+		{unit("发布时间：2023-07-02 来源：专项资金办", "发布时间", "来源", "专项资金"), nil},                      // page chrome
+		{unit("首页 > 政策文件 > 专项资金", "首页", "政策", "文件", "专项资金"), nil},                          // a breadcrumb
+		{unit("本法所称专项资金，是指财政安排的资金", "本法", "所称", "专项资金", "是指", "财政", "安排", "的", "资金"), nil}, // a definition
+		{unit("本办法自2024年1月1日起施行", "本办法", "自", "2024", "年", "1", "月", "1", "日", "起", "施行"), nil},
 	} {
 		if got := d.Predict(c.u); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%q: %+v, want %+v", c.u.Simplified, got, c.want)

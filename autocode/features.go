@@ -3,7 +3,6 @@ package autocode
 import (
 	"regexp"
 	"strconv"
-	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -23,6 +22,10 @@ type Unit struct {
 	// the sentence at the first and second level of the document's
 	// numbering (一、… and （一）…), "" when there is none.
 	Section, Subsection string
+	// common are the words and character pairs of the unit's document
+	// that stand in so many of its sentences that they say what the
+	// document is about, not what the sentence does (see commonFeatures).
+	common *common
 }
 
 var (
@@ -50,7 +53,95 @@ func Units(sentences []policykb.Sentence, words [][]string, simplified []string)
 			out[i].Section, out[i].Subsection = "", ""
 		}
 	}
+	common := commonFeatures(out)
+	for i := range out {
+		out[i].common = common
+	}
 	return out
+}
+
+// commonShare and commonMin say when a word or a character pair is
+// common in a document: when it stands in at least commonShare of the
+// document's sentences and in commonMin of them at least.
+const (
+	commonShare = 0.3
+	commonMin   = 6
+)
+
+// commonFeatures are the words and character pairs common in a document's
+// units: a law on technology transfer says 科技成果转化 in most of its
+// sentences, a plan for industry–education alliances 联合体. Such a term
+// tells what the document is about and nothing about what one sentence of
+// it does, yet a coder trained on other documents reads it as a sign of
+// whichever code it stood for there. The learned coder leaves them out.
+// Headings are not counted.
+func commonFeatures(units []Unit) *common {
+	type tally struct{ count, last int32 }
+	size, nw := 0, 0
+	for _, u := range units {
+		size += len(u.Simplified) / 3 // about one pair per character
+		nw += len(u.Words)
+	}
+	words := make(map[string]tally, nw/2)
+	pairs := make(map[uint64]tally, size/2)
+	n := 0
+	for i, u := range units {
+		if u.Sentence.Kind == policykb.KindHeading {
+			continue
+		}
+		n++
+		at := int32(i + 1)
+		for _, w := range u.Words {
+			if t := words[w]; t.last != at {
+				words[w] = tally{t.count + 1, at}
+			}
+		}
+		eachHanPair(u.Simplified, func(a, b rune) {
+			k := pairKey(a, b)
+			if t := pairs[k]; t.last != at {
+				pairs[k] = tally{t.count + 1, at}
+			}
+		})
+	}
+	enough := func(c int32) bool { return c >= commonMin && float64(c) >= commonShare*float64(n) }
+	out := &common{words: map[string]bool{}, pairs: map[uint64]bool{}}
+	for w, t := range words {
+		if enough(t.count) {
+			out.words[w] = true
+		}
+	}
+	for k, t := range pairs {
+		if enough(t.count) {
+			out.pairs[k] = true
+		}
+	}
+	return out
+}
+
+// common holds a document's common words and character pairs.
+type common struct {
+	words map[string]bool
+	pairs map[uint64]bool
+}
+
+func (c *common) word(w string) bool  { return c != nil && c.words[w] }
+func (c *common) pair(a, b rune) bool { return c != nil && c.pairs[pairKey(a, b)] }
+func pairKey(a, b rune) uint64        { return uint64(uint32(a))<<32 | uint64(uint32(b)) }
+
+// eachHanPair calls f with each pair of adjacent Chinese characters of a
+// text.
+func eachHanPair(s string, f func(a, b rune)) {
+	var prev rune
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			if prev != 0 {
+				f(prev, r)
+			}
+			prev = r
+		} else {
+			prev = 0
+		}
+	}
 }
 
 // features lists the features of a unit for the learned coder: its words
@@ -62,21 +153,15 @@ func Units(sentences []policykb.Sentence, words [][]string, simplified []string)
 func features(u Unit, stop func(string) bool, buf []string) []string {
 	out := buf[:0]
 	for _, w := range u.Words {
-		if !stop(w) {
+		if !stop(w) && !u.common.word(w) {
 			out = append(out, "w:"+w)
 		}
 	}
-	var prev rune
-	for _, r := range u.Simplified {
-		if unicode.Is(unicode.Han, r) {
-			if prev != 0 {
-				out = append(out, "b:"+string(prev)+string(r))
-			}
-			prev = r
-		} else {
-			prev = 0
+	eachHanPair(u.Simplified, func(a, b rune) {
+		if !u.common.pair(a, b) {
+			out = append(out, "b:"+string(a)+string(b))
 		}
-	}
+	})
 	for _, h := range []struct{ prefix, text string }{{"h1:", u.Section}, {"h2:", u.Subsection}} {
 		if h.text == "" {
 			continue
@@ -98,17 +183,7 @@ func features(u Unit, stop func(string) bool, buf []string) []string {
 func headingWords(h string) []string {
 	h = subHeading.ReplaceAllString(topHeading.ReplaceAllString(h, ""), "")
 	var out []string
-	var prev rune
-	for _, r := range h {
-		if unicode.Is(unicode.Han, r) {
-			if prev != 0 {
-				out = append(out, string(prev)+string(r))
-			}
-			prev = r
-		} else {
-			prev = 0
-		}
-	}
+	eachHanPair(h, func(a, b rune) { out = append(out, string(a)+string(b)) })
 	return out
 }
 
@@ -143,5 +218,3 @@ func hanShare(s string) float64 {
 	}
 	return float64(han) / float64(all)
 }
-
-var _ = strings.TrimSpace

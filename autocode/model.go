@@ -45,7 +45,7 @@ type Model struct {
 // Thresholds tune how sure a coder must be to code.
 type Thresholds struct {
 	// MinConfidence is the gate probability below which a sentence is left
-	// uncoded (the abstain threshold); default 0.5.
+	// uncoded (the abstain threshold); default 0.4.
 	MinConfidence float64
 	// ConceptShare is the share of a main category a concept (or category)
 	// must have to be coded instead of its parent; default 0.5.
@@ -55,7 +55,7 @@ type Thresholds struct {
 }
 
 // DefaultThresholds are the thresholds README's evaluation uses.
-var DefaultThresholds = Thresholds{MinConfidence: 0.5, ConceptShare: 0.5, SecondConcept: 0.35}
+var DefaultThresholds = Thresholds{MinConfidence: 0.4, ConceptShare: 0.5, SecondConcept: 0.35}
 
 // Example is a training sentence with the codes its human coders gave it
 // (none: left uncoded).

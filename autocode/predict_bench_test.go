@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/policykb/policykb"
 	"github.com/policykb/policykb/autocode"
 	"github.com/policykb/policykb/loaders"
 )
@@ -42,4 +43,37 @@ func BenchmarkPredict(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		coder.Predict(units[i%len(units)])
 	}
+}
+
+// BenchmarkUnits is the cost of building a document's units (headings,
+// simplified text, the words the document repeats) per sentence, given
+// the words: what autocode's apply does for every document before coding
+// it. One op is one sample document.
+func BenchmarkUnits(b *testing.B) {
+	w := segmenter(b)
+	plan, err := loaders.Validate(context.Background(), nil, loaders.SampleInput("../data/sample"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	type doc struct {
+		sentences []policykb.Sentence
+		words     [][]string
+		simp      []string
+	}
+	var docs []doc
+	n := 0
+	for _, d := range plan.Documents {
+		x := doc{sentences: d.Sentences, words: make([][]string, len(d.Sentences)), simp: make([]string, len(d.Sentences))}
+		for i, st := range d.Sentences {
+			x.words[i], x.simp[i] = w.Words(st.Text), w.Simplify(st.Text)
+		}
+		docs = append(docs, x)
+		n += len(d.Sentences)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		d := docs[i%len(docs)]
+		autocode.Units(d.sentences, d.words, d.simp)
+	}
+	b.ReportMetric(float64(n)/float64(len(docs)), "sentences/op")
 }

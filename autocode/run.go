@@ -45,7 +45,8 @@ type TrainOptions struct {
 	Dictionary *Dictionary
 	// Backoff is Combined.Below (0: DefaultBackoff).
 	Backoff float64
-	// NoSeeds leaves out the codebook's names as hints.
+	// NoSeeds leaves out the codebook's names, as hints and as examples
+	// (SeedExamples).
 	NoSeeds    bool
 	Thresholds Thresholds
 }
@@ -107,11 +108,13 @@ func (opt TrainOptions) Trainer(codes []policykb.Code, w graph.Words) Trainer {
 	if opt.Dictionary != nil {
 		hints = append(hints, opt.Dictionary)
 	}
+	var seeds []Example
 	if !opt.NoSeeds {
 		hints = append(hints, Seeds(codes, w.Words, w.Simplify, w.Stop))
+		seeds = SeedExamples(codes, w.Words, w.Simplify)
 	}
 	return func(examples []Example) (Coder, error) {
-		m, err := Train(codes, examples, w.Stop, opt.Thresholds, hints...)
+		m, err := Train(codes, append(examples[:len(examples):len(examples)], seeds...), w.Stop, opt.Thresholds, hints...)
 		if err != nil || opt.Dictionary == nil {
 			return m, err
 		}
