@@ -380,6 +380,9 @@ type cachedAttributes struct {
 	attrs map[string]string
 }
 
+// textsPerRead is how many documents' texts one statement reads.
+const textsPerRead = 200
+
 // maxCachedAttributes bounds the cache; past it the cache starts over.
 const maxCachedAttributes = 200_000
 
@@ -403,30 +406,33 @@ func (s *Store) pmcAttributes(ctx context.Context, docs []policykb.Document) (ma
 	if len(missing) == 0 {
 		return out, nil
 	}
-	rows, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		return packed(ctx, tx, pmcTexts, map[string]any{"ids": missing})
-	})
-	if err != nil {
-		return nil, err
-	}
-	text := map[string]string{}
-	for _, r := range rows.([][]any) {
-		text[str(r[0])] = str(r[1])
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil || len(c.m) > maxCachedAttributes {
-		c.m = map[string]cachedAttributes{}
-	}
+	byID := map[string]policykb.Document{}
 	for _, d := range docs {
-		if _, done := out[d.ID]; done {
-			continue
+		byID[d.ID] = d
+	}
+	// A chunk at a time, each kept as soon as it is read: a first
+	// question over a large base that runs out of time leaves the next
+	// one less to read.
+	for _, ids := range chunks(missing, textsPerRead) {
+		rows, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+			return packed(ctx, tx, pmcTexts, map[string]any{"ids": ids})
+		})
+		if err != nil {
+			return nil, err
 		}
-		full := d
-		full.Text = text[d.ID]
-		a := analysis.DocumentAttributes(full)
-		out[d.ID] = a
-		c.m[d.ID] = cachedAttributes{key: attributeKey(d), attrs: a}
+		c.mu.Lock()
+		if c.m == nil || len(c.m) > maxCachedAttributes {
+			c.m = map[string]cachedAttributes{}
+		}
+		for _, r := range rows.([][]any) {
+			d := byID[str(r[0])]
+			full := d
+			full.Text = str(r[1])
+			a := analysis.DocumentAttributes(full)
+			out[d.ID] = a
+			c.m[d.ID] = cachedAttributes{key: attributeKey(d), attrs: a}
+		}
+		c.mu.Unlock()
 	}
 	return out, nil
 }
