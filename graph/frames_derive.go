@@ -21,20 +21,20 @@ OPTIONAL MATCH (m)-[old:MAPS_TO]->(other:Frame) WHERE other <> f
 DELETE old
 MERGE (m)-[:MAPS_TO]->(f)`
 
-// codebookCodings reads, per sentence, the study's codebook codes it is
-// coded at by a human coder (automatic codings derive nothing).
+// codebookCodings reads every human coding at the study's codebook codes
+// (automatic codings derive nothing): sentence, code and document.
 const codebookCodings = `
 MATCH (k:Code {study: $study})<-[r:CODED_AS]-(s:Sentence)<-[:HAS_SENTENCE]-(d:Document)
 WHERE coalesce(r.origin, '') <> '` + policykb.OriginAuto + `' AND NOT coalesce(r.coder, '') STARTS WITH '` + policykb.AutoCoderPrefix + `'
-RETURN s.id, collect(DISTINCT k.id), d.id`
+RETURN s.id, k.id, d.id`
 
-// frameDirectCodings reads, per sentence, the codes of a stored frame it
-// is coded at directly by a human coder (derived codings are no mapping's
+// frameDirectCodings reads every direct human coding at a stored frame's
+// codes (sentence, code, document) (derived codings are no mapping's
 // source: a chain of mappings would go stale when its first link changes).
 const frameDirectCodings = `
 MATCH (c:FrameCode {study: $study, frame: $frame})<-[r:CODED_IN]-(s:Sentence)<-[:HAS_SENTENCE]-(d:Document)
 WHERE NOT r.derived AND coalesce(r.origin, '') <> '` + policykb.OriginAuto + `' AND NOT coalesce(r.coder, '') STARTS WITH '` + policykb.AutoCoderPrefix + `'
-RETURN s.id, collect(DISTINCT c.id), d.id`
+RETURN s.id, c.id, d.id`
 
 // storedDerived reads a mapping's derived codings: each one's sentence,
 // code, frame, provenance and element id.
@@ -147,9 +147,14 @@ func (s *Store) derive(ctx context.Context, study string, m policykb.Mapping, so
 	}
 	coded := make(map[string][]string, len(recs))
 	docOf := map[string]string{}
+	// Flat rows, grouped here: an aggregation over every coding of a
+	// large study would hold them all in the transaction's memory.
 	for _, r := range recs {
-		coded[str(r.Values[0])] = strings1(r.Values[1])
-		docOf[str(r.Values[0])] = str(r.Values[2])
+		sid, code := str(r.Values[0]), str(r.Values[1])
+		if !slices.Contains(coded[sid], code) {
+			coded[sid] = append(coded[sid], code)
+		}
+		docOf[sid] = str(r.Values[2])
 	}
 	derived := analysis.Derive(m, source, coded)
 	type key struct{ sentence, code string }
