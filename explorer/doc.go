@@ -1,7 +1,8 @@
 // Package explorer serves policykb's visual explorer at /explore/: charts
 // of the coding scheme, code matrices, city comparisons and similarity,
-// co-occurrence, saturation and agreement, a document reader and
-// full-text search, where every mark lists the sentences behind it.
+// co-occurrence, saturation and agreement, policy-instrument cross-tabs
+// and the PMC index, a document reader and full-text search, where every
+// mark lists the sentences behind it (a PMC score its evidence).
 //
 // The explorer is static: plain ES modules and a vendored Apache ECharts
 // (assets/vendor, see scripts/vendor-echarts.sh), embedded in the binary,

@@ -412,6 +412,11 @@ func TestExplorerStudiesInBrowser(t *testing.T) {
 			{"instruments", "/explore/document", "document"},
 			{"instruments", "/explore/document/d01", "document"},
 			{"instruments", "/explore/search?q=%E8%81%94%E5%90%88%E4%BD%93", "search"},
+			// Neither study has a frame or a PMC model: instruments shows
+			// the codebook's main categories, pmc says there is no model.
+			{"instruments", "/explore/instruments", "instruments"},
+			{"sample", "/explore/instruments?rows=codebook:CATEGORY&columns=YEAR", "instruments"},
+			{"instruments", "/explore/pmc", "pmc"},
 		} {
 			log.take()
 			path := v.path + map[bool]string{true: "&", false: "?"}[strings.Contains(v.path, "?")] + "study=" + v.study

@@ -344,6 +344,20 @@ func (d *pmcDocumentResolver) Variables() []*pmcPrimaryResolver {
 	return out
 }
 
+type variableArg struct{ Variable graphql.ID }
+
+// Score is one secondary score of the document by its variable's id.
+func (d *pmcDocumentResolver) Score(args variableArg) *pmcScoreResolver {
+	for _, p := range d.d.Primary {
+		for _, s := range p.Secondary {
+			if s.Variable == string(args.Variable) {
+				return &pmcScoreResolver{doc: d, s: s, v: d.p.model.sec[s.Variable]}
+			}
+		}
+	}
+	return nil
+}
+
 type pmcPrimaryResolver struct {
 	p   analysis.PrimaryScore
 	v   *pmcVariableResolver

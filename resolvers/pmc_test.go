@@ -151,6 +151,7 @@ func TestPMC(t *testing.T) {
 
 	t.Run("three documents by hand", func(t *testing.T) { pmcByHand(t, e) })
 	t.Run("evidence is what the rules admit", func(t *testing.T) { pmcEvidence(t, e) })
+	t.Run("one score by its variable", func(t *testing.T) { pmcScoreByVariable(t, e) })
 
 	t.Run("export is the API's answer", func(t *testing.T) {
 		r := getExport(t, e, "/export/pmc.json?model=default&document=d01,d02,d03")
@@ -511,4 +512,63 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// pmcScoreByVariable: PMCDocument.score(variable:) is the same score, with
+// the same evidence, as the one variables lists, for every secondary
+// variable of d01–d03; d01's X3:3 is its one sentence d01#23 (worked out by
+// hand in pmcByHand); an unknown variable is null.
+func pmcScoreByVariable(t *testing.T, e *env) {
+	all := queryPMC(t, e, []string{"d01", "d02", "d03"})
+	const q = `query($doc: ID!, $v: ID!) { pmc(model: "default") { document(id: $doc) {
+  score(variable: $v) { variable { id } score rule sentenceCount sentences(first: 60) { id } value note } } } }`
+	type answer struct {
+		Pmc struct {
+			Document struct {
+				Score *struct {
+					Variable      struct{ ID string }
+					Score         int
+					Rule          string
+					SentenceCount *int
+					Sentences     []struct{ ID string }
+					Value         *string
+					Note          *string
+				}
+			}
+		}
+	}
+	n := 0
+	for _, doc := range []string{"d01", "d02", "d03"} {
+		for _, v := range all[doc].Variables {
+			for _, want := range v.Secondary {
+				var a answer
+				if err := json.Unmarshal(e.ok(t, q, map[string]any{"doc": doc, "v": want.Variable.ID}), &a); err != nil {
+					t.Fatal(err)
+				}
+				got := a.Pmc.Document.Score
+				if got == nil {
+					t.Fatalf("%s %s: no score", doc, want.Variable.ID)
+				}
+				wantJSON, _ := json.Marshal(want)
+				gotJSON, _ := json.Marshal(got)
+				if string(gotJSON) != string(wantJSON) {
+					t.Errorf("%s %s: score(variable:) is %s; variables lists %s", doc, want.Variable.ID, gotJSON, wantJSON)
+				}
+				if doc == "d01" && want.Variable.ID == "X3:3" && (len(got.Sentences) != 1 || got.Sentences[0].ID != "d01#23") {
+					t.Errorf("d01 X3:3: sentences %v, want d01#23", got.Sentences)
+				}
+				n++
+			}
+		}
+	}
+	if n != 3*39 {
+		t.Errorf("%d scores compared, want 3 × 39", n)
+	}
+	var a answer
+	if err := json.Unmarshal(e.ok(t, q, map[string]any{"doc": "d01", "v": "X99:1"}), &a); err != nil {
+		t.Fatal(err)
+	}
+	if a.Pmc.Document.Score != nil {
+		t.Errorf("X99:1: %+v, want null", a.Pmc.Document.Score)
+	}
 }

@@ -2,8 +2,8 @@
 # Regenerates the README's screenshots of the explorer (docs/img/*.png):
 # a throwaway bundled Neo4j with the sample study (and its second coder),
 # `policykb serve` on a free loopback port, and headless Chromium at
-# 1280×800 on the codebook, matrix and document views. Everything started
-# here is stopped and removed at the end.
+# 1280×800 on the codebook, matrix, document, instruments and PMC views.
+# Everything started here is stopped and removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -34,3 +34,5 @@ shot() { # name path
 shot codebook "/explore/codebook?lang=en"
 shot matrix "/explore/matrix?rows=MAIN_CATEGORY&columns=CITY&measure=SHARE&lang=en&sel=main-10%7CXichuan"
 shot document "/explore/document/d02?lang=en"
+shot instruments "/explore/instruments?rows=instruments:TYPE&columns=CITY&measure=SHARE&lang=en&sel=ins-supply%7CXichuan"
+shot pmc "/explore/pmc?model=default&doc=d03,d05&lang=en&sel=d03%7CX7%3A4"

@@ -216,6 +216,11 @@ func pickViews(base string) ([]view, error) {
 		{"cooccurrence", "/explore/cooccurrence?level=CATEGORY&scope=SENTENCE", "cooccurrence"},
 		{"saturation", "/explore/saturation?level=CATEGORY", "saturation"},
 		{"agreement", "/explore/agreement?a=A&b=B&level=CONCEPT", "agreement"},
+		// Without rows, instruments shows the instrument frame, else the
+		// study's first frame, else the codebook; without model, pmc the
+		// default model, else the study's first (or says there is none).
+		{"instruments", "/explore/instruments?columns=CITY&measure=SHARE", "instruments"},
+		{"pmc", "/explore/pmc", "pmc"},
 		{"document", "/explore/document/" + url.PathEscape(doc.ID), "document"},
 		{"search", "/explore/search?q=" + url.QueryEscape(term), "search"},
 	}, nil

@@ -20,9 +20,11 @@ import saturation from './views/saturation.js';
 import agreement from './views/agreement.js';
 import documentView from './views/document.js';
 import search from './views/search.js';
+import instruments from './views/instruments.js';
+import pmc from './views/pmc.js';
 
-const VIEWS = { codebook, matrix, compare, similarity, cooccurrence, saturation, agreement, document: documentView, search };
-const NAV = ['codebook', 'matrix', 'compare', 'similarity', 'cooccurrence', 'saturation', 'agreement', 'document', 'search'];
+const VIEWS = { codebook, matrix, compare, similarity, cooccurrence, saturation, agreement, instruments, pmc, document: documentView, search };
+const NAV = ['codebook', 'matrix', 'compare', 'similarity', 'cooccurrence', 'saturation', 'agreement', 'instruments', 'pmc', 'document', 'search'];
 
 // What every view needs besides its own data: the cities and document
 // types for the filter bar, the main categories for the colours. (Not

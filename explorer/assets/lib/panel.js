@@ -110,3 +110,36 @@ export async function openSentences(spec, ctx) {
   await load(null);
   close.focus({ preventScroll: true });
 }
+
+// openPanel opens the panel on what is not one sentence connection: spec
+// = {title, note, query, variables, render(data) → [nodes]}; render lists
+// the answer's evidence (sentenceItem for sentences). Its promise
+// resolves when the answer is shown.
+export async function openPanel(spec, ctx) {
+  const mine = ++token;
+  const p = panel();
+  document.body.classList.add('with-panel');
+  if (p.hidden) {
+    p.hidden = false;
+    resizeAll();
+  }
+  const body = h('div', { class: 'panel-body' }, h('p', { class: 'count' }, 'Loading…'));
+  const close = h('button', { type: 'button', class: 'close', 'aria-label': 'Close', onclick: () => ctx.select('') }, '×');
+  p.replaceChildren(
+    h('div', { class: 'panel-head' }, h('h2', null, spec.title), close),
+    spec.note ? h('p', { class: 'note' }, spec.note) : null,
+    h('p', { class: 'panel-links' }, h('a', { class: 'button graphiql', href: graphiqlHref(spec.query, spec.variables) }, 'Open in GraphiQL')),
+    body);
+  p.dataset.loaded = '';
+  let nodes;
+  try {
+    nodes = spec.render(await gql(spec.query, spec.variables));
+  } catch (e) {
+    if (mine === token) body.replaceChildren(h('p', { class: 'count' }, 'Error: ' + e.message));
+    return;
+  }
+  if (mine !== token) return;
+  body.replaceChildren(...[].concat(nodes).filter(Boolean));
+  p.dataset.loaded = String(p.querySelectorAll('li.sentence').length || 'yes');
+  close.focus({ preventScroll: true });
+}
