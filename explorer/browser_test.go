@@ -80,59 +80,17 @@ func TestExplorerInBrowser(t *testing.T) {
 	defer s.srv.Close()
 	base := s.srv.URL
 
-	watch := &headless.Watch{Warnings: true}
-	allocCtx, cancelAlloc := headless.Allocator(chrome, t.TempDir(), 1280, 800)
-	defer cancelAlloc()
-	tab, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithListener(watch.Listen))
-	defer cancelTab()
-	if err := chromedp.Do(tab); err != nil { // starts the browser, with no deadline
-		t.Fatalf("start chromium: %v", err)
-	}
-	tctx, cancel := context.WithTimeout(tab, 120*time.Second)
-	defer cancel()
+	br := newTab(t, chrome, base, "policykb-explorer-failed.png", 120*time.Second)
+	tctx, watch := br.ctx, br.watch
 	downloads := t.TempDir()
-	must := func(step string, err error) {
-		t.Helper()
-		if err != nil {
-			if buf, e := chromedp.Run(tctx, chromedp.CaptureScreenshot()); e == nil {
-				p := filepath.Join(os.TempDir(), "policykb-explorer-failed.png")
-				_ = os.WriteFile(p, buf, 0o644)
-				t.Logf("screenshot: %s", p)
-			}
-			t.Fatalf("%s: %v\nproblems: %q", step, err, watch.Problems())
-		}
-	}
+	must := func(step string, err error) { t.Helper(); br.must(t, step, err) }
 	_, err = chromedp.CallBrowser(tctx, browser.SetDownloadBehavior,
 		browser.SetDownloadBehaviorParams{Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads})
 	must("allow downloads", err)
 
-	// open navigates a tab and waits until the explorer marks the view rendered.
-	open := func(ctx context.Context, path, view string) {
-		t.Helper()
-		must("open "+path, chromedp.Do(ctx, chromedp.Navigate(base+path)))
-		got, err := chromedp.Run(ctx, chromedp.Poll[string](`document.body.dataset.rendered || false`, chromedp.WithPollingTimeout(20*time.Second)))
-		must("render "+path, err)
-		if got != view {
-			msg, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('view').innerText.slice(0, 400)`))
-			t.Fatalf("%s: rendered %q, want %q: %s", path, got, view, msg)
-		}
-	}
-	eval := func(ctx context.Context, step, js string, out any) {
-		t.Helper()
-		raw, err := chromedp.Run(ctx, chromedp.Evaluate[json.RawMessage](js))
-		must(step, err)
-		if err := json.Unmarshal(raw, out); err != nil {
-			t.Fatalf("%s: %v in %s", step, err, raw)
-		}
-	}
-	panelIDs := func(ctx context.Context) []string {
-		t.Helper()
-		_, err := chromedp.Run(ctx, chromedp.Poll[bool](`!!document.getElementById('panel').dataset.loaded`, chromedp.WithPollingTimeout(15*time.Second)))
-		must("wait for the sentences", err)
-		var ids []string
-		eval(ctx, "read the sentences", `Array.from(document.querySelectorAll('#panel li.sentence')).map(li => li.dataset.id)`, &ids)
-		return ids
-	}
+	open := func(ctx context.Context, path, view string) { t.Helper(); br.open(t, ctx, path, view) }
+	eval := func(ctx context.Context, step, js string, out any) { t.Helper(); br.eval(t, ctx, step, js, out) }
+	panelIDs := func(ctx context.Context) []string { t.Helper(); return br.panelIDs(t, ctx) }
 
 	t.Run("every view renders", func(t *testing.T) {
 		for _, v := range []struct{ path, view string }{
@@ -262,7 +220,7 @@ func TestExplorerInBrowser(t *testing.T) {
 		if selURL == "" {
 			t.Fatal("no URL to reopen: the matrix cell step failed")
 		}
-		other, cancelOther := chromedp.NewContext(tab, chromedp.WithNewBrowserContext(), chromedp.WithListener(watch.Listen))
+		other, cancelOther := chromedp.NewContext(br.root, chromedp.WithNewBrowserContext(), chromedp.WithListener(watch.Listen))
 		defer cancelOther()
 		octx, cancel := context.WithTimeout(other, 40*time.Second)
 		defer cancel()

@@ -2,14 +2,12 @@ package explorer_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -81,53 +79,12 @@ func TestFrameViewsInBrowser(t *testing.T) {
 	defer s.srv.Close()
 	base := s.srv.URL
 
-	watch := &headless.Watch{Warnings: true}
-	allocCtx, cancelAlloc := headless.Allocator(chrome, t.TempDir(), 1280, 800)
-	defer cancelAlloc()
-	tab, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithListener(watch.Listen))
-	defer cancelTab()
-	if err := chromedp.Do(tab); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	tctx, cancel := context.WithTimeout(tab, 150*time.Second)
-	defer cancel()
-	must := func(step string, err error) {
-		t.Helper()
-		if err != nil {
-			if buf, e := chromedp.Run(tctx, chromedp.CaptureScreenshot()); e == nil {
-				p := filepath.Join(os.TempDir(), "policykb-explorer-frames-failed.png")
-				_ = os.WriteFile(p, buf, 0o644)
-				t.Logf("screenshot: %s", p)
-			}
-			t.Fatalf("%s: %v\nproblems: %q", step, err, watch.Problems())
-		}
-	}
-	open := func(ctx context.Context, path, view string) {
-		t.Helper()
-		must("open "+path, chromedp.Do(ctx, chromedp.Navigate(base+path)))
-		got, err := chromedp.Run(ctx, chromedp.Poll[string](`document.body.dataset.rendered || false`, chromedp.WithPollingTimeout(30*time.Second)))
-		must("render "+path, err)
-		if got != view {
-			msg, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('view').innerText.slice(0, 400)`))
-			t.Fatalf("%s: rendered %q, want %q: %s", path, got, view, msg)
-		}
-	}
-	eval := func(ctx context.Context, step, js string, out any) {
-		t.Helper()
-		raw, err := chromedp.Run(ctx, chromedp.Evaluate[json.RawMessage](js))
-		must(step, err)
-		if err := json.Unmarshal(raw, out); err != nil {
-			t.Fatalf("%s: %v in %s", step, err, raw)
-		}
-	}
-	panelIDs := func(ctx context.Context) []string {
-		t.Helper()
-		_, err := chromedp.Run(ctx, chromedp.Poll[bool](`!!document.getElementById('panel').dataset.loaded`, chromedp.WithPollingTimeout(20*time.Second)))
-		must("wait for the panel", err)
-		ids := []string{}
-		eval(ctx, "read the sentences", `Array.from(document.querySelectorAll('#panel li.sentence')).map(li => li.dataset.id)`, &ids)
-		return ids
-	}
+	br := newTab(t, chrome, base, "policykb-explorer-frames-failed.png", 150*time.Second)
+	tctx, watch := br.ctx, br.watch
+	must := func(step string, err error) { t.Helper(); br.must(t, step, err) }
+	open := func(ctx context.Context, path, view string) { t.Helper(); br.open(t, ctx, path, view) }
+	eval := func(ctx context.Context, step, js string, out any) { t.Helper(); br.eval(t, ctx, step, js, out) }
+	panelIDs := func(ctx context.Context) []string { t.Helper(); return br.panelIDs(t, ctx) }
 	panelTotal := func(ctx context.Context) string {
 		t.Helper()
 		var total string
@@ -418,7 +375,7 @@ func TestFrameViewsInBrowser(t *testing.T) {
 		if selURL == "" || instURL == "" {
 			t.Fatal("no URL to reopen: an earlier step failed")
 		}
-		other, cancelOther := chromedp.NewContext(tab, chromedp.WithNewBrowserContext(), chromedp.WithListener(watch.Listen))
+		other, cancelOther := chromedp.NewContext(br.root, chromedp.WithNewBrowserContext(), chromedp.WithListener(watch.Listen))
 		defer cancelOther()
 		octx, cancel := context.WithTimeout(other, 60*time.Second)
 		defer cancel()

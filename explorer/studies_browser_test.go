@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -109,51 +108,9 @@ func TestExplorerStudiesInBrowser(t *testing.T) {
 	defer api.srv.Close()
 	base := srv.URL
 
-	watch := &headless.Watch{Warnings: true}
-	allocCtx, cancelAlloc := headless.Allocator(chrome, t.TempDir(), 1280, 800)
-	defer cancelAlloc()
-	tab, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithListener(watch.Listen))
-	defer cancelTab()
-	if err := chromedp.Do(tab); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	tctx, cancel := context.WithTimeout(tab, 180*time.Second)
-	defer cancel()
-	must := func(t *testing.T, step string, err error) {
-		t.Helper()
-		if err != nil {
-			if buf, e := chromedp.Run(tctx, chromedp.CaptureScreenshot()); e == nil {
-				p := filepath.Join(os.TempDir(), "policykb-explorer-studies-failed.png")
-				_ = os.WriteFile(p, buf, 0o644)
-				t.Logf("screenshot: %s", p)
-			}
-			t.Fatalf("%s: %v\nproblems: %q", step, err, watch.Problems())
-		}
-	}
-	eval := func(t *testing.T, ctx context.Context, step, js string, out any) {
-		t.Helper()
-		raw, err := chromedp.Run(ctx, chromedp.Evaluate[json.RawMessage](js, chromedp.EvalAwaitPromise))
-		must(t, step, err)
-		if err := json.Unmarshal(raw, out); err != nil {
-			t.Fatalf("%s: %v in %s", step, err, raw)
-		}
-	}
-	// rendered waits until the page marks a view rendered and says which.
-	rendered := func(t *testing.T, ctx context.Context, step, cond string) string {
-		t.Helper()
-		got, err := chromedp.Run(ctx, chromedp.Poll[string](`(`+cond+`) && document.body.dataset.rendered || false`, chromedp.WithPollingTimeout(20*time.Second)))
-		must(t, step, err)
-		return got
-	}
-	open := func(t *testing.T, ctx context.Context, path, view string) {
-		t.Helper()
-		must(t, "open "+path, chromedp.Do(ctx, chromedp.Navigate(base+path)))
-		if got := rendered(t, ctx, "render "+path, "true"); got != view {
-			var msg string
-			eval(t, ctx, "read the view", `document.getElementById('view').innerText.slice(0, 400)`, &msg)
-			t.Fatalf("%s: rendered %q, want %q: %s", path, got, view, msg)
-		}
-	}
+	br := newTab(t, chrome, base, "policykb-explorer-studies-failed.png", 180*time.Second)
+	tctx, watch := br.ctx, br.watch
+	must, eval, rendered, open := br.must, br.eval, br.rendered, br.open
 	// matrixTable is the matrix view's table: "row id|column" → the cell's text.
 	matrixTable := func(t *testing.T, ctx context.Context) (rows []string, cells map[string]string) {
 		t.Helper()
@@ -362,7 +319,7 @@ func TestExplorerStudiesInBrowser(t *testing.T) {
 		if switchedURL == "" {
 			t.Fatal("no URL to reopen: the switch failed")
 		}
-		other, cancelOther := chromedp.NewContext(tab, chromedp.WithNewBrowserContext(), chromedp.WithListener(watch.Listen))
+		other, cancelOther := chromedp.NewContext(br.root, chromedp.WithNewBrowserContext(), chromedp.WithListener(watch.Listen))
 		defer cancelOther()
 		octx, cancel := context.WithTimeout(other, 40*time.Second)
 		defer cancel()
