@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -45,38 +44,6 @@ import (
 // derivedPrefix begins the coder and origin of every derived coding.
 const derivedPrefix = "derived:"
 
-// FrameStudy resolves the study a frame operation is about to the id of a
-// stored study: ref names it (id or name); "" is the base's one study.
-// Frames are keyed by the study's id, so unlike ResolveStudy this never
-// answers "".
-func (s *Store) FrameStudy(ctx context.Context, ref string) (string, error) {
-	ctx, end := s.enter(ctx, "FrameStudy")
-	defer end()
-	if strings.TrimSpace(ref) != "" {
-		st, err := s.Study(ctx, ref)
-		if errors.Is(err, ErrNotFound) {
-			studies, err := s.Studies(ctx)
-			if err != nil {
-				return "", err
-			}
-			return "", unknownStudy(ref, studies)
-		}
-		return st.ID, err
-	}
-	studies, err := s.Studies(ctx)
-	if err != nil {
-		return "", err
-	}
-	switch len(studies) {
-	case 0:
-		return "", policykb.InvalidArgument("study", "the knowledge base holds no study: load one before adding frames")
-	case 1:
-		return studies[0].ID, nil
-	}
-	return "", policykb.InvalidArgument("study",
-		"the knowledge base holds %d studies; say which one with study: %s", len(studies), strings.Join(studyIDs(studies), ", "))
-}
-
 const upsertFrame = `
 MATCH (st:Study {id: $study})
 MERGE (f:Frame {study: $study, id: $id})
@@ -116,7 +83,7 @@ const frameCodedDocuments = `
 MATCH (d:Document)-[:FRAME_LEVELS {study: $study, frame: $frame}]->(:Frame)
 RETURN collect(d.id)`
 
-// WriteFrame writes a frame into a study (ref as for FrameStudy) in one
+// WriteFrame writes a frame into a study (ref as for StudyID) in one
 // transaction: the Frame node, every code (MERGE on study, frame and id,
 // properties overwritten), IN_FRAME and PART_OF. The frame is the file:
 // codes stored for it but absent from f are deleted with their codings.
@@ -134,7 +101,7 @@ func (s *Store) WriteFrame(ctx context.Context, studyRef string, f policykb.Fram
 	if f.ID == "" || len(f.Levels) == 0 {
 		return WriteSummary{}, policykb.InvalidArgument("frame", "graph: write frame: a frame needs an id and levels")
 	}
-	study, err := s.FrameStudy(ctx, studyRef)
+	study, err := s.StudyID(ctx, studyRef)
 	if err != nil {
 		return WriteSummary{}, fmt.Errorf("graph: write frame %s: %w", f.ID, err)
 	}
@@ -323,7 +290,7 @@ RETURN collect(DISTINCT d.id)`
 func (s *Store) WriteFrameCodings(ctx context.Context, studyRef, frame string, codings []policykb.Coding) (WriteSummary, error) {
 	ctx, end := s.enter(ctx, "WriteFrameCodings")
 	defer end()
-	study, err := s.FrameStudy(ctx, studyRef)
+	study, err := s.StudyID(ctx, studyRef)
 	if err != nil {
 		return WriteSummary{}, fmt.Errorf("graph: write frame codings: %w", err)
 	}

@@ -191,7 +191,7 @@ func axisCond(a crossAxis, value, prefix string, f policykb.CorpusFilter, params
 func (s *Store) FrameCodeSentences(ctx context.Context, study, frame, code string, f policykb.CorpusFilter, p Page) ([]policykb.Sentence, int, error) {
 	ctx, end := s.enter(ctx, "FrameCodeSentences")
 	defer end()
-	fs, err := s.FrameStudy(ctx, pick(f.Study, study))
+	fs, err := s.StudyID(ctx, pick(f.Study, study))
 	if err != nil {
 		return nil, 0, err
 	}

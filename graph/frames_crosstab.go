@@ -181,7 +181,7 @@ func (s *Store) crossAxes(ctx context.Context, q CrosstabQuery) (rows, cols cros
 	if !q.Rows.IsFrame() && !q.Columns.IsFrame() {
 		return rows, cols, "", policykb.InvalidArgument("columns", "graph: crosstab: one axis at least must be a level of a frame, not two dimensions")
 	}
-	if study, err = s.FrameStudy(ctx, q.Filter.Study); err != nil {
+	if study, err = s.StudyID(ctx, q.Filter.Study); err != nil {
 		return rows, cols, "", err
 	}
 	if rows, err = s.resolveAxis(ctx, study, q.Filter.Study, "rows", q.Rows); err != nil {

@@ -62,7 +62,7 @@ MATCH (c:FrameCode {study: $study, frame: $frame, id: row.code})
 CREATE (s)-[:CODED_IN {coder: $coder, study: $study, frame: $frame, origin: $coder, derived: true, mapping: $mapping,
                        at: $at, via: row.via, viaEntries: row.entries}]->(c)`
 
-// WriteMapping stores a mapping in a study (ref as for FrameStudy) and
+// WriteMapping stores a mapping in a study (ref as for StudyID) and
 // replaces its derived codings by those it yields now (see derive: in
 // transactions of whole documents): the FrameMapping node, then, from the source frame's human
 // codings (the codebook's CODED_AS, or a stored frame's direct CODED_IN;
@@ -76,7 +76,7 @@ CREATE (s)-[:CODED_IN {coder: $coder, study: $study, frame: $frame, origin: $cod
 func (s *Store) WriteMapping(ctx context.Context, studyRef string, m policykb.Mapping) (WriteSummary, error) {
 	ctx, end := s.enter(ctx, "WriteMapping")
 	defer end()
-	study, err := s.FrameStudy(ctx, studyRef)
+	study, err := s.StudyID(ctx, studyRef)
 	if err != nil {
 		return WriteSummary{}, fmt.Errorf("graph: write mapping %s: %w", m.ID, err)
 	}
@@ -290,13 +290,13 @@ func (s *Store) SourceFrame(ctx context.Context, study, id string) (policykb.Fra
 }
 
 // Rederive recomputes the derived codings of every mapping stored in the
-// study (ref as for FrameStudy), one transaction per mapping, as
+// study (ref as for StudyID), one transaction per mapping, as
 // WriteMapping would: after the codings of a mapping's source frame
 // changed. It returns what changed, Codings the derived codings in all.
 func (s *Store) Rederive(ctx context.Context, studyRef string) (WriteSummary, error) {
 	ctx, end := s.enter(ctx, "Rederive")
 	defer end()
-	study, err := s.FrameStudy(ctx, studyRef)
+	study, err := s.StudyID(ctx, studyRef)
 	if err != nil {
 		return WriteSummary{}, fmt.Errorf("graph: rederive: %w", err)
 	}

@@ -28,7 +28,7 @@ RETURN f.name, coalesce(f.nameZh, ''), coalesce(f.description, ''), coalesce(f.s
 func (s *Store) Frame(ctx context.Context, study, id string) (policykb.Frame, error) {
 	ctx, end := s.enter(ctx, "Frame")
 	defer end()
-	study, err := s.FrameStudy(ctx, study)
+	study, err := s.StudyID(ctx, study)
 	if err != nil {
 		return policykb.Frame{}, err
 	}
@@ -128,7 +128,7 @@ type FrameCodeCount struct{ ReferencePoints, MaterialSources int }
 func (s *Store) FrameCounts(ctx context.Context, study, frame string, f policykb.CorpusFilter) (map[string]FrameCodeCount, error) {
 	ctx, end := s.enter(ctx, "FrameCounts")
 	defer end()
-	fs, err := s.FrameStudy(ctx, pick(f.Study, study))
+	fs, err := s.StudyID(ctx, pick(f.Study, study))
 	if err != nil {
 		return nil, err
 	}
@@ -189,7 +189,7 @@ type FrameCoding struct {
 func (s *Store) FrameCodings(ctx context.Context, study, frame, code string, f policykb.CorpusFilter, p Page) ([]FrameCoding, int, error) {
 	ctx, end := s.enter(ctx, "FrameCodings")
 	defer end()
-	fs, err := s.FrameStudy(ctx, pick(f.Study, study))
+	fs, err := s.StudyID(ctx, pick(f.Study, study))
 	if err != nil {
 		return nil, 0, err
 	}

@@ -126,7 +126,7 @@ func (s *Store) PMC(ctx context.Context, q PMCQuery) (*PMCResult, error) {
 	if sentenceLevel(q.Filter) {
 		return nil, policykb.InvalidArgument("filter", "pmc scores documents on their human and derived codings: coders and includeAutomatic do not apply")
 	}
-	study, err := s.StudyOf(ctx, q.Study)
+	study, err := s.StudyID(ctx, q.Study)
 	if err != nil {
 		return nil, err
 	}

@@ -96,35 +96,6 @@ CALL (f) {
 }
 RETURN f.id, f.name, f.nameZh, f.source, codes ORDER BY f.id`
 
-// StudyOf returns the id of the study ref names; "" (ResolveStudy's answer
-// for a base of one study) is that study.
-func (s *Store) StudyOf(ctx context.Context, ref string) (string, error) {
-	ctx, end := s.enter(ctx, "StudyOf")
-	defer end()
-	if ref != "" {
-		st, err := s.Study(ctx, ref)
-		if err == ErrNotFound {
-			_, err = s.ResolveStudy(ctx, ref)
-			if err == nil {
-				err = policykb.InvalidArgument("study", "no study %q", ref)
-			}
-		}
-		return st.ID, err
-	}
-	studies, err := s.Studies(ctx)
-	if err != nil {
-		return "", err
-	}
-	switch len(studies) {
-	case 0:
-		return "", policykb.InvalidArgument("study", "the knowledge base holds no study")
-	case 1:
-		return studies[0].ID, nil
-	}
-	_, err = s.ResolveStudy(ctx, "")
-	return "", err
-}
-
 // StudyDocumentIDs returns the ids of the documents a study includes.
 func (s *Store) StudyDocumentIDs(ctx context.Context, study string) ([]string, error) {
 	ctx, end := s.enter(ctx, "StudyDocumentIDs")

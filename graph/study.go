@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -117,6 +118,37 @@ func (s *Store) ResolveStudy(ctx context.Context, ref string) (string, error) {
 		return "", nil
 	}
 	return st.ID, nil
+}
+
+// StudyID resolves ref to the id of a stored study, for what is keyed by
+// a study's id (frames, mappings, PMC models): ref names it (id or name);
+// "" is the base's one study. Unlike ResolveStudy it never answers "".
+func (s *Store) StudyID(ctx context.Context, ref string) (string, error) {
+	ctx, end := s.enter(ctx, "StudyID")
+	defer end()
+	if strings.TrimSpace(ref) != "" {
+		st, err := s.Study(ctx, ref)
+		if errors.Is(err, ErrNotFound) {
+			studies, err := s.Studies(ctx)
+			if err != nil {
+				return "", err
+			}
+			return "", unknownStudy(ref, studies)
+		}
+		return st.ID, err
+	}
+	studies, err := s.Studies(ctx)
+	if err != nil {
+		return "", err
+	}
+	switch len(studies) {
+	case 0:
+		return "", policykb.InvalidArgument("study", "the knowledge base holds no study: load one first")
+	case 1:
+		return studies[0].ID, nil
+	}
+	return "", policykb.InvalidArgument("study",
+		"the knowledge base holds %d studies; say which one with study: %s", len(studies), strings.Join(studyIDs(studies), ", "))
 }
 
 func unknownStudy(ref string, studies []policykb.Study) error {

@@ -54,7 +54,7 @@ func ValidateFrame(ctx context.Context, store *graph.Store, in FrameInput) (*Fra
 	if in.Frame == "" && len(in.Mappings) == 0 && len(in.Codings) == 0 {
 		return nil, policykb.InvalidArgument("input", "loaders: nothing to add: give a frame file, --mapping or --codings")
 	}
-	study, err := store.FrameStudy(ctx, in.Study)
+	study, err := store.StudyID(ctx, in.Study)
 	if err != nil {
 		return nil, err
 	}

@@ -46,7 +46,7 @@ func (l PMCLoaded) String() string {
 // line and field, and then nothing is written. Loading the same files
 // again writes nothing.
 func LoadPMCModel(ctx context.Context, store *graph.Store, in PMCInput) (PMCLoaded, error) {
-	id, err := store.StudyOf(ctx, in.Study)
+	id, err := store.StudyID(ctx, in.Study)
 	if err != nil {
 		return PMCLoaded{}, err
 	}

@@ -50,7 +50,7 @@ func (*queryResolver) PmcModels(ctx context.Context, args studyArg) ([]*pmcModel
 	if args.Study != nil {
 		ref = string(*args.Study)
 	}
-	study, err := r.store.StudyOf(ctx, ref)
+	study, err := r.store.StudyID(ctx, ref)
 	if err != nil {
 		return nil, r.fail(ctx, err)
 	}

@@ -53,7 +53,7 @@ func (a *app) framesCmd() *cobra.Command {
 			}
 			defer store.Close(ctx)
 			if study != "" {
-				st, err := store.FrameStudy(ctx, study)
+				st, err := store.StudyID(ctx, study)
 				if err != nil {
 					return err
 				}

@@ -87,7 +87,7 @@ func (a *app) pmcModelsCmd() *cobra.Command {
 				return err
 			}
 			defer store.Close(context.Background())
-			id, err := store.StudyOf(ctx, study)
+			id, err := store.StudyID(ctx, study)
 			if err != nil {
 				return err
 			}
