@@ -14,28 +14,16 @@ import (
 // sentences coded by a model trained on them.
 func BenchmarkPredict(b *testing.B) {
 	w := segmenter(b)
-	plan, err := loaders.Validate(context.Background(), nil, loaders.SampleInput("../data/sample"))
-	if err != nil {
-		b.Fatal(err)
-	}
+	codes, docs := testDocuments(b, loaders.SampleInput("../data/sample"))
 	var examples []autocode.Example
 	var units []autocode.Unit
-	for _, d := range plan.Documents {
-		ws := make([][]string, len(d.Sentences))
-		simp := make([]string, len(d.Sentences))
-		for i, st := range d.Sentences {
-			ws[i], simp[i] = w.Words(st.Text), w.Simplify(st.Text)
-		}
-		codes := map[string][]string{}
-		for _, c := range d.Codings {
-			codes[c.SentenceID] = append(codes[c.SentenceID], c.CodeID)
-		}
-		for _, u := range autocode.Units(d.Sentences, ws, simp) {
+	for _, d := range docs {
+		for _, u := range d.Units {
 			units = append(units, u)
-			examples = append(examples, autocode.Example{Unit: u, Codes: codes[u.Sentence.ID]})
+			examples = append(examples, autocode.Example{Unit: u, Codes: d.Codes[u.Sentence.ID]})
 		}
 	}
-	coder, err := autocode.TrainOptions{Thresholds: autocode.DefaultThresholds}.Trainer(plan.Codes, w)(examples)
+	coder, err := autocode.TrainOptions{Thresholds: autocode.DefaultThresholds}.Trainer(codes, w)(examples)
 	if err != nil {
 		b.Fatal(err)
 	}

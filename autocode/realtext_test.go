@@ -12,7 +12,7 @@ import (
 
 // testDocuments reads a study's documents with their coders' codes, as
 // the autocode commands see them, without the database.
-func testDocuments(t *testing.T, in loaders.Input) ([]policykb.Code, []autocode.Document) {
+func testDocuments(t testing.TB, in loaders.Input) ([]policykb.Code, []autocode.Document) {
 	t.Helper()
 	w := segmenter(t)
 	plan, err := loaders.Validate(context.Background(), nil, in)
