@@ -121,7 +121,8 @@ func yamlRoot(file string, data []byte, want string, c *collector) *yaml.Node {
 		c.add(file, line, "", "invalid YAML: %s", msg)
 		return nil
 	}
-	if len(doc.Content) == 0 {
+	if len(doc.Content) == 0 || (doc.Content[0].Kind == yaml.ScalarNode && doc.Content[0].Tag == "!!null" && doc.Content[0].Value == "") {
+		// No document, or one that is only "---" or comments.
 		c.add(file, 0, "", "the file is empty: expected %s", want)
 		return nil
 	}
