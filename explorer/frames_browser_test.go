@@ -399,14 +399,5 @@ func TestFrameViewsInBrowser(t *testing.T) {
 		}
 	})
 
-	for _, u := range watch.URLs() {
-		switch {
-		case strings.HasPrefix(u, base+"/"), strings.HasPrefix(u, "data:"), strings.HasPrefix(u, "blob:"), u == "about:blank":
-		default:
-			t.Errorf("a request left the test server: %s", u)
-		}
-	}
-	for _, p := range watch.Problems() {
-		t.Errorf("page problem: %s", p)
-	}
+	br.checkClean(t)
 }

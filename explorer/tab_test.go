@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -93,4 +94,21 @@ func (b *tab) panelIDs(t *testing.T, ctx context.Context) []string {
 	ids := []string{}
 	b.eval(t, ctx, "read the sentences", `Array.from(document.querySelectorAll('#panel li.sentence')).map(li => li.dataset.id)`, &ids)
 	return ids
+}
+
+// checkClean fails the test for every request that left the test server
+// and every problem (console error, exception, stray null/undefined/NaN)
+// the page's Watch saw.
+func (b *tab) checkClean(t *testing.T) {
+	t.Helper()
+	for _, u := range b.watch.URLs() {
+		switch {
+		case strings.HasPrefix(u, b.base+"/"), strings.HasPrefix(u, "data:"), strings.HasPrefix(u, "blob:"), u == "about:blank":
+		default:
+			t.Errorf("a request left the test server: %s", u)
+		}
+	}
+	for _, p := range b.watch.Problems() {
+		t.Errorf("page problem: %s", p)
+	}
 }

@@ -19,23 +19,7 @@ import (
 // raw codings, sentence by sentence, as the definition in Store.Agreement
 // reads: no rollup, no Cypher.
 func randomAgreementFixture() ([]policykb.Code, []graph.DocumentBundle) {
-	codes := []policykb.Code{
-		{ID: "L1", Level: policykb.LevelLayer, Number: num(1), Name: "Layer one"},
-		{ID: "M1", Level: policykb.LevelMainCategory, Number: num(1), Name: "Main one", Parent: "L1"},
-		{ID: "C1", Level: policykb.LevelCategory, Number: num(1), Name: "Cat one", Parent: "M1"},
-		{ID: "K1", Level: policykb.LevelConcept, Number: num(1), Name: "Concept one", Parent: "C1"},
-		{ID: "K2", Level: policykb.LevelConcept, Number: num(2), Name: "Concept two", Parent: "C1"},
-		{ID: "C2", Level: policykb.LevelCategory, Number: num(2), Name: "Cat two", Parent: "M1"},
-		{ID: "K3", Level: policykb.LevelConcept, Number: num(3), Name: "Concept three", Parent: "C2"},
-		{ID: "M2", Level: policykb.LevelMainCategory, Number: num(2), Name: "Main two", Parent: "L1"},
-		{ID: "C3", Level: policykb.LevelCategory, Number: num(3), Name: "Cat three", Parent: "M2"},
-		{ID: "K4", Level: policykb.LevelConcept, Number: num(4), Name: "Concept four", Parent: "C3"},
-		{ID: "L2", Level: policykb.LevelLayer, Number: num(2), Name: "Layer two"},
-		{ID: "M3", Level: policykb.LevelMainCategory, Number: num(3), Name: "Main three", Parent: "L2"},
-		{ID: "C4", Level: policykb.LevelCategory, Number: num(4), Name: "Cat four", Parent: "M3"},
-		{ID: "K5", Level: policykb.LevelConcept, Number: num(5), Name: "Concept five", Parent: "C4"},
-		{ID: "K6", Level: policykb.LevelConcept, Number: num(6), Name: "Concept six (never coded)", Parent: "C4"},
-	}
+	codes := append(fixtureCodes(), policykb.Code{ID: "K6", Level: policykb.LevelConcept, Number: num(6), Name: "Concept six (never coded)", Parent: "C4"})
 	// Coded at: every concept but K6, and some codes above concepts.
 	targets := []string{"K1", "K2", "K3", "K4", "K5", "K1", "K2", "K3", "K5", "C1", "C4", "M2", "L2"}
 	cities := []policykb.City{
