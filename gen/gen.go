@@ -24,12 +24,20 @@ import (
 // Spec describes a synthetic corpus. Every document has exactly
 // SentencesPerDoc units as loaders.Segment cuts them: a title heading, one
 // heading per section, and sentences.
+//
+// Counties and Documents describe a county-scale corpus (tier L): Counties
+// county-level jurisdictions after the Cities, and Documents documents in
+// all, spread over the jurisdictions with a log-normal skew and at least one
+// each (see allocate). When Documents is 0 every city has DocsPerCity
+// documents and there are no counties, as in tiers M and M4.
 type Spec struct {
 	Cities          int     // 1..MaxCities
-	DocsPerCity     int     // at least 1
+	DocsPerCity     int     // at least 1; unused when Documents > 0
 	SentencesPerDoc int     // units per document, at least 3
 	CodedRate       float64 // share of each document's units that are coded, 0..1
 	Seed            uint64
+	Counties        int // 0..MaxCounties; needs Documents > 0
+	Documents       int // total documents when > 0: Cities+Counties to 999 per jurisdiction
 }
 
 // Tiers are the named corpus sizes: M is national scale (300 cities × 10
@@ -39,6 +47,9 @@ type Spec struct {
 var Tiers = map[string]Spec{
 	"M":  {Cities: 300, DocsPerCity: 10, SentencesPerDoc: 300, CodedRate: 0.4},
 	"M4": {Cities: 75, DocsPerCity: 10, SentencesPerDoc: 300, CodedRate: 0.4},
+	// L is county scale: 300 prefecture-level cities and 2,800 counties,
+	// 30,000 documents of 300 sentences (9 million), 40% coded.
+	"L": {Cities: 300, Counties: 2800, Documents: 30000, SentencesPerDoc: 300, CodedRate: 0.4},
 }
 
 // Report says what a corpus holds, counted as it was written: Sentences is
@@ -46,12 +57,17 @@ var Tiers = map[string]Spec{
 // (each a distinct sentence, code and coder).
 type Report struct {
 	Cities, Documents, Sentences, CodedSentences, Codings int
+	Counties                                              int
 }
 
 // String summarises the report in one line.
 func (r Report) String() string {
-	return fmt.Sprintf("%d cities, %d documents, %d sentences (%d coded), %d codings",
-		r.Cities, r.Documents, r.Sentences, r.CodedSentences, r.Codings)
+	places := fmt.Sprintf("%d cities", r.Cities)
+	if r.Counties > 0 {
+		places += fmt.Sprintf(" and %d counties", r.Counties)
+	}
+	return fmt.Sprintf("%s, %d documents, %d sentences (%d coded), %d codings",
+		places, r.Documents, r.Sentences, r.CodedSentences, r.Codings)
 }
 
 // Check returns a *policykb.Error naming the first field of s that is out
@@ -60,7 +76,14 @@ func (s Spec) Check() error {
 	switch {
 	case s.Cities < 1 || s.Cities > MaxCities:
 		return policykb.InvalidArgument("cities", "gen: cities must be 1 to %d, not %d", MaxCities, s.Cities)
-	case s.DocsPerCity < 1 || s.DocsPerCity > 999:
+	case s.Counties < 0 || s.Counties > 0 && s.Counties > MaxCounties():
+		return policykb.InvalidArgument("counties", "gen: counties must be 0 to %d, not %d", MaxCounties(), s.Counties)
+	case s.Counties > 0 && s.Documents == 0:
+		return policykb.InvalidArgument("documents", "gen: a corpus with counties needs a total number of documents")
+	case s.Documents != 0 && (s.Documents < s.Cities+s.Counties || s.Documents > 999*(s.Cities+s.Counties)):
+		return policykb.InvalidArgument("documents", "gen: documents must be 1 to 999 per jurisdiction: %d to %d for %d cities and %d counties, not %d",
+			s.Cities+s.Counties, 999*(s.Cities+s.Counties), s.Cities, s.Counties, s.Documents)
+	case s.Documents == 0 && (s.DocsPerCity < 1 || s.DocsPerCity > 999):
 		return policykb.InvalidArgument("docs", "gen: documents per city must be 1 to 999, not %d", s.DocsPerCity)
 	case s.SentencesPerDoc < 3 || s.SentencesPerDoc > 100000:
 		return policykb.InvalidArgument("sentences", "gen: sentences per document must be 3 to 100000, not %d", s.SentencesPerDoc)
@@ -156,15 +179,22 @@ func Generate(dir string, s Spec) (rep Report, err error) {
 
 	base := zipfWeights(concepts, rand.New(rand.NewPCG(s.Seed, 0x5eed)))
 	order := rand.New(rand.NewPCG(s.Seed, 0xc17e5)).Perm(len(cityNames))
+	places := s.jurisdictions(order)
 	var text strings.Builder
-	for ci := range s.Cities {
+	var cityProvince []string
+	for ci, pl := range places {
 		cr := rand.New(rand.NewPCG(s.Seed, uint64(ci+1)<<32))
-		name := cityNames[order[ci]]
+		name := pl.name
 		province := provinces[cr.IntN(len(provinces))]
+		if pl.county {
+			province = cityProvince[pl.city] // the province of the city above it
+		} else {
+			cityProvince = append(cityProvince, province)
+		}
 		mix := cityMix(base, concepts, mainOf, mains, cr)
-		for di := range s.DocsPerCity {
+		for di := range pl.docs {
 			r := rand.New(rand.NewPCG(s.Seed, uint64(ci+1)<<32|uint64(di+1)))
-			d := newDoc(ci, di, name, r)
+			d := newDoc(ci, di, name, r, s.Documents > 0)
 			text.Reset()
 			coded, err := d.write(&text, s, mix, concepts, r)
 			if err != nil {
@@ -188,7 +218,11 @@ func Generate(dir string, s Spec) (rep Report, err error) {
 			rep.Sentences += s.SentencesPerDoc
 			rep.CodedSentences += len(coded)
 		}
-		rep.Cities++
+		if pl.county {
+			rep.Counties++
+		} else {
+			rep.Cities++
+		}
 	}
 	if err := docsF.close(); err != nil {
 		return rep, err
@@ -275,8 +309,14 @@ type doc struct {
 	city                                     cityName
 }
 
-func newDoc(ci, di int, name cityName, r *rand.Rand) doc {
+// newDoc makes document di of jurisdiction ci; wide ids (c0001-d001) leave
+// room for the thousands of jurisdictions and hundreds of documents of a
+// county-scale corpus.
+func newDoc(ci, di int, name cityName, r *rand.Rand, wide bool) doc {
 	id := fmt.Sprintf("c%03d-d%02d", ci+1, di+1)
+	if wide {
+		id = fmt.Sprintf("c%04d-d%03d", ci+1, di+1)
+	}
 	kind := docKinds[r.IntN(len(docKinds))]
 	day := time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, r.IntN(6*365))
 	return doc{

@@ -11,13 +11,18 @@ import (
 	"github.com/policykb/policykb/graph"
 )
 
-// Options tune Load. Both fields may be nil.
+// Options tune Load. Progress and Log may be nil.
 type Options struct {
-	// Progress receives a line now and then while documents are written
-	// (documents done/total, sentences per second), at most four a second
-	// and only once a load has taken more than a second.
-	Progress io.Writer
-	Log      *slog.Logger
+	// Progress receives the state of the load while documents are written
+	// (documents and sentences done out of all, sentences per second, the
+	// time left at that rate), once a load has taken more than a second:
+	// a line every ProgressEvery (default 10 s), or with ProgressLive one
+	// line rewritten in place four times a second (for a terminal). A load
+	// that printed anything ends with a line at 100 %.
+	Progress      io.Writer
+	ProgressLive  bool
+	ProgressEvery time.Duration
+	Log           *slog.Logger
 }
 
 // Summary reports a load: what was submitted (Codes, Documents, Sentences,
@@ -105,7 +110,7 @@ func writePlan(ctx context.Context, store *graph.Store, plan *Plan, opts Options
 		log.Debug("load: codebook written", "codes", s.Codes, "nodesCreated", s.NodesCreated)
 	}
 	if len(plan.Documents) > 0 {
-		p := newProgress(opts.Progress, plan.Documents)
+		p := newProgress(opts.Progress, opts.ProgressLive, opts.ProgressEvery, plan.Documents)
 		s, err := store.WriteDocuments(ctx, plan.Documents, p.report)
 		p.finish()
 		if err != nil {

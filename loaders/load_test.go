@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -217,7 +218,7 @@ func TestProgress(t *testing.T) {
 	docs := []graph.DocumentBundle{{Sentences: make([]policykb.Sentence, 3)}, {Sentences: make([]policykb.Sentence, 5)}, {Sentences: make([]policykb.Sentence, 2)}}
 
 	var quiet bytes.Buffer
-	p := newProgress(&quiet, docs) // a load shorter than a second prints nothing
+	p := newProgress(&quiet, false, 0, docs) // a load shorter than a second prints nothing
 	p.report(1, 3)
 	p.report(3, 3)
 	p.finish()
@@ -225,16 +226,68 @@ func TestProgress(t *testing.T) {
 		t.Errorf("short load printed %q", quiet.String())
 	}
 
+	// A clock that advances 2 s at every reading: lines every 10 s (the
+	// default) come at 2, 12 and 22 s (the reports at 4 to 10 s are held
+	// back), and the final line at 100 %.
+	clock := func(p *progress) {
+		at := p.began
+		p.now = func() time.Time { at = at.Add(2 * time.Second); return at }
+	}
 	var out bytes.Buffer
-	p = newProgress(&out, docs)
-	p.minElapsed, p.every = 0, time.Hour // print the first report, then throttle
-	p.report(1, 3)
-	p.report(2, 3)
+	p = newProgress(&out, false, 0, docs)
+	clock(p)
+	for _, done := range []int{1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3} {
+		p.report(done, 3)
+	}
 	p.finish()
-	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	if len(lines) != 2 || !strings.HasPrefix(lines[0], "documents 1/3, 3 sentences, ") || !strings.HasPrefix(lines[1], "documents 2/3, 8 sentences, ") ||
-		!strings.HasSuffix(lines[1], " sentences/s") {
-		t.Errorf("progress lines: %q", lines)
+	want := []string{
+		// 3 of 10 sentences in 2 s: 1.5/s, 7 left: 4.67 s.
+		"documents 1/3 (30.0 %), 3/10 sentences, 2 sentences/s, 5s left",
+		// 8 of 10 in 12 s: 0.67/s, 2 left: 3 s.
+		"documents 2/3 (80.0 %), 8/10 sentences, 1 sentences/s, 3s left",
+		// Every document in 22 s; reported again at the finish (24 s).
+		"documents 3/3 (100.0 %), 10/10 sentences, 0 sentences/s, 0s left",
+		"documents 3/3 (100.0 %), 10/10 sentences, 0 sentences/s, in 24s",
+	}
+	if got := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n"); !slices.Equal(got, want) {
+		t.Errorf("progress lines:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	// Live: the line is rewritten in place (carriage return, the state,
+	// the rest of the line cleared) four times a second, and the final
+	// state ends the line.
+	out.Reset()
+	p = newProgress(&out, true, time.Hour, docs)
+	clock(p)
+	p.report(2, 3)
+	p.report(3, 3)
+	p.finish()
+	wantLive := "\rdocuments 2/3 (80.0 %), 8/10 sentences, 4 sentences/s, 1s left\x1b[K" +
+		"\rdocuments 3/3 (100.0 %), 10/10 sentences, 2 sentences/s, 0s left\x1b[K" +
+		"\rdocuments 3/3 (100.0 %), 10/10 sentences, 2 sentences/s, in 6s\x1b[K\n"
+	if out.String() != wantLive {
+		t.Errorf("live progress %q, want %q", out.String(), wantLive)
+	}
+}
+
+func TestProgressLine(t *testing.T) {
+	for _, tc := range []struct {
+		docs, allDocs, sents, allSents int
+		elapsed                        time.Duration
+		final                          bool
+		want                           string
+	}{
+		{1200, 30000, 360000, 9000000, 36 * time.Second, false,
+			// 10,000 sentences/s; 8,640,000 left: 864 s.
+			"documents 1200/30000 (4.0 %), 360000/9000000 sentences, 10000 sentences/s, 14m24s left"},
+		{0, 30000, 0, 9000000, time.Second, false,
+			"documents 0/30000 (0.0 %), 0/9000000 sentences, 0 sentences/s, time left unknown"},
+		{30000, 30000, 9000000, 9000000, 15 * time.Minute, true,
+			"documents 30000/30000 (100.0 %), 9000000/9000000 sentences, 10000 sentences/s, in 15m0s"},
+	} {
+		if got := progressLine(tc.docs, tc.allDocs, tc.sents, tc.allSents, tc.elapsed, tc.final); got != tc.want {
+			t.Errorf("got  %q\nwant %q", got, tc.want)
+		}
 	}
 }
 

@@ -23,6 +23,13 @@ func TestGenerateCommand(t *testing.T) {
 		// them coded: 4 × 5 = 20.
 		{"overrides", []string{"--tier", "M4", "--cities", "2", "--docs", "2", "--sentences", "10", "--coded", "0.5", "--seed", "5", "--out", filepath.Join(dir, "small")},
 			"2 cities, 4 documents, 40 sentences (20 coded)", ""},
+		// County scale: 2 cities and 6 counties share 20 documents of 10
+		// units (round(0.4 × 10) = 4 coded each), every jurisdiction at least one.
+		{"county scale", []string{"--tier", "L", "--cities", "2", "--counties", "6", "--documents", "20", "--sentences", "10", "--out", filepath.Join(dir, "county")},
+			"2 cities and 6 counties, 20 documents, 200 sentences (80 coded)", ""},
+		{"documents per city on L", []string{"--tier", "L", "--docs", "3", "--out", filepath.Join(dir, "x")}, "", "docs"},
+		{"counties on M4", []string{"--tier", "M4", "--counties", "3", "--out", filepath.Join(dir, "x")}, "", "tier"},
+		{"fewer documents than jurisdictions", []string{"--tier", "L", "--cities", "2", "--counties", "6", "--documents", "7", "--out", filepath.Join(dir, "x")}, "", "documents"},
 		// The sample: 18 documents, the study's 406 coded sentences.
 		{"sample", []string{"--tier", "S", "--out", filepath.Join(dir, "s")}, "18 cities, 18 documents", ""},
 		{"unknown tier", []string{"--tier", "XL", "--out", filepath.Join(dir, "x")}, "", "tier"},
@@ -48,7 +55,7 @@ func TestGenerateCommand(t *testing.T) {
 			}
 		})
 	}
-	for _, f := range []string{"small/codebook.yaml", "small/documents.csv", "small/codings.csv", "small/texts/c002-d02.txt", "s/texts/d18.txt"} {
+	for _, f := range []string{"small/codebook.yaml", "small/documents.csv", "small/codings.csv", "small/texts/c002-d02.txt", "s/texts/d18.txt", "county/texts/c0008-d001.txt"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Error(err)
 		}

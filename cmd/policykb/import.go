@@ -79,7 +79,11 @@ func (a *app) importFormatCmd(format, what string) *cobra.Command {
 				fmt.Fprintf(cmd.OutOrStdout(), "valid (dry run, nothing written): %s\n", plan)
 				return nil
 			}
-			sum, err := loaders.WritePlan(ctx, store, plan, loaders.Options{Progress: cmd.ErrOrStderr(), Log: a.log})
+			wopts, err := withProgress(cmd, loaders.Options{Log: a.log})
+			if err != nil {
+				return err
+			}
+			sum, err := loaders.WritePlan(ctx, store, plan, wopts)
 			if err != nil {
 				return err
 			}
@@ -96,6 +100,7 @@ func (a *app) importFormatCmd(format, what string) *cobra.Command {
 	fl.BoolVar(&f.dryRun, "dry-run", false, "read and check the file and print what would be written, without a database")
 	fl.Int64("max-size", 0, "bytes the archive may expand to (import.max_bytes, default 512 MiB)")
 	fl.Int("batch-size", 0, "rows per write batch (load.batch_size)")
+	registerProgress(cmd)
 	return cmd
 }
 

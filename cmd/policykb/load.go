@@ -112,8 +112,12 @@ func (a *app) loadCmd() *cobra.Command {
 				return err
 			}
 			defer store.Close(ctx)
+			opts, err := withProgress(cmd, loaders.Options{Log: a.log})
+			if err != nil {
+				return err
+			}
 			t0 := time.Now()
-			sum, err := loaders.Load(ctx, store, input, loaders.Options{Progress: cmd.ErrOrStderr(), Log: a.log})
+			sum, err := loaders.Load(ctx, store, input, opts)
 			if err != nil {
 				return err
 			}
@@ -137,6 +141,7 @@ func (a *app) loadCmd() *cobra.Command {
 	}
 	in.register(cmd)
 	cmd.Flags().Int("batch-size", 0, "rows per write batch (load.batch_size)")
+	registerProgress(cmd)
 	return cmd
 }
 

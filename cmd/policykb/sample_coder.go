@@ -69,7 +69,11 @@ func (a *app) loadSecondCoderCmd() *cobra.Command {
 				return fmt.Errorf("load-second-coder: the sample documents %v are not in the database: run `policykb load sample` first", missing)
 			}
 			t0 := time.Now()
-			sum, err := loaders.Load(ctx, store, loaders.Input{Codings: []string{path}}, loaders.Options{Progress: cmd.ErrOrStderr(), Log: a.log})
+			opts, err := withProgress(cmd, loaders.Options{Log: a.log})
+			if err != nil {
+				return err
+			}
+			sum, err := loaders.Load(ctx, store, loaders.Input{Codings: []string{path}}, opts)
 			if err != nil {
 				return err
 			}
