@@ -3,8 +3,8 @@ package gen
 import (
 	"context"
 	"crypto/sha256"
-	"math/rand/v2"
 	"encoding/hex"
+	"math/rand/v2"
 	"slices"
 	"sort"
 	"strings"
