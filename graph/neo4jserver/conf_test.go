@@ -70,6 +70,9 @@ func TestRenderConf(t *testing.T) {
 
 func TestConfigDefaults(t *testing.T) {
 	t.Setenv("JAVA_HOME", "/opt/jdk17")
+	old := systemMemory
+	t.Cleanup(func() { systemMemory = old })
+	systemMemory = func() int64 { return 0 } // unknown: the fixed sizes
 	c := Config{Home: "rel/home"}.withDefaults()
 	if !strings.HasPrefix(c.Home, "/") || !strings.HasSuffix(c.Home, "/rel/home") {
 		t.Errorf("Home = %q, want it absolute", c.Home)

@@ -22,10 +22,13 @@ type Config struct {
 	// authentication). Default "127.0.0.1:7687".
 	BoltAddr string
 	// Heap is the JVM heap (-Xms and -Xmx), a JVM size such as "512m" or
-	// "1g". Default "1g".
+	// "1g". Default (empty or Auto): chosen from the machine's memory by
+	// MemorySizes, "1g" when that is unknown.
 	Heap string
 	// PageCache is server.memory.pagecache.size, such as "512m". Neo4j
-	// validates it: a bad value makes Start fail with ErrBadConfig. Default "512m".
+	// validates it: a bad value makes Start fail with ErrBadConfig. Default
+	// (empty or Auto): chosen by MemorySizes, "512m" when the machine's
+	// memory is unknown.
 	PageCache string
 	// TransactionMemory is db.memory.transaction.max, the most heap one
 	// transaction may use before Neo4j ends it with a memory error (which
@@ -76,11 +79,14 @@ func (c Config) withDefaults() Config {
 	if c.BoltAddr == "" {
 		c.BoltAddr = defaultBoltAddr
 	}
-	if c.Heap == "" {
-		c.Heap = defaultHeap
-	}
-	if c.PageCache == "" {
-		c.PageCache = defaultCache
+	if c.Heap == "" || c.Heap == Auto || c.PageCache == "" || c.PageCache == Auto {
+		heap, cache := MemorySizes(systemMemory())
+		if c.Heap == "" || c.Heap == Auto {
+			c.Heap = heap
+		}
+		if c.PageCache == "" || c.PageCache == Auto {
+			c.PageCache = cache
+		}
 	}
 	if c.TransactionMemory == "" {
 		c.TransactionMemory = defaultTxMemory

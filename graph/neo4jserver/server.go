@@ -141,7 +141,8 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		s.kill()
 		return nil, fmt.Errorf("neo4jserver: start: write pid file: %w", err)
 	}
-	cfg.Log.Info("neo4j: starting", "version", cfg.Version, "pid", s.pid, "bolt", cfg.BoltAddr, "home", cfg.Home)
+	cfg.Log.Info("neo4j: starting", "version", cfg.Version, "pid", s.pid, "bolt", cfg.BoltAddr, "home", cfg.Home,
+		"heap", cfg.Heap, "pagecache", cfg.PageCache)
 	if err := s.waitReady(ctx, off); err != nil {
 		return nil, err
 	}
