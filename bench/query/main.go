@@ -34,6 +34,7 @@ func main() {
 	flag.IntVar(&o.reps, "reps", 60, "measured runs per question and concurrency (at least 4 per client)")
 	flag.DurationVar(&o.peerBudget, "peer-budget", 60*time.Second, "stop timing a peer question after this long (once it has -peer-min-runs runs)")
 	flag.IntVar(&o.peerMinRuns, "peer-min-runs", 3, "runs of a peer question timed however long they take; with 1, the peer is not warmed up beyond the run that checks its answer")
+	flag.DurationVar(&o.peerTimeout, "peer-timeout", 0, "give up a peer question whose checking run takes longer (recorded as not finished, not timed; its Neo4j transactions are terminated); 0: wait however long")
 	flag.Parse()
 	if err := run(context.Background(), o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -44,7 +45,7 @@ func main() {
 type options struct {
 	tier, uri, bin, peerDir, out string
 	warmup, reps, peerMinRuns    int
-	peerBudget                   time.Duration
+	peerBudget, peerTimeout      time.Duration
 }
 
 // startPeer starts the @neo4j/graphql server of dir (node_modules
@@ -150,19 +151,40 @@ func newWays(d neo4j.DriverWithContext, policykbURL, peerURL string) ways {
 	}
 }
 
+// errPeerTimeout is check's answer when the peer did not answer within
+// its time limit.
+var errPeerTimeout = errors.New("@neo4j/graphql did not answer within the time limit")
+
 // check asks q the three ways and returns an error naming every way whose
 // answer differs from policykb's.
 func check(ctx context.Context, w ways, q question) error {
+	return checkWithin(ctx, w, q, 0)
+}
+
+// checkWithin is check with a time limit on the peer: with peerTimeout > 0,
+// a peer slower than that is given up, and checkWithin returns
+// errPeerTimeout when policykb and the floor agree.
+func checkWithin(ctx context.Context, w ways, q question, peerTimeout time.Duration) error {
 	want, err := w.policykb(ctx, q)
 	if err != nil {
 		return fmt.Errorf("%s via policykb: %w", q.name, err)
 	}
 	var problems []string
+	timedOut := false
 	for _, other := range []struct {
 		name string
 		ask  func(context.Context, question) (answer, error)
 	}{{"the Cypher floor", w.floor}, {"@neo4j/graphql", w.peer}} {
-		got, err := other.ask(ctx, q)
+		actx, cancel := ctx, context.CancelFunc(func() {})
+		if other.name == "@neo4j/graphql" && peerTimeout > 0 {
+			actx, cancel = context.WithTimeout(ctx, peerTimeout)
+		}
+		got, err := other.ask(actx, q)
+		cancel()
+		if err != nil && actx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
+			timedOut = true
+			continue
+		}
 		if err != nil {
 			problems = append(problems, fmt.Sprintf("%s: %v", other.name, err))
 			continue
@@ -174,7 +196,27 @@ func check(ctx context.Context, w ways, q question) error {
 	if len(problems) > 0 {
 		return fmt.Errorf("%s: %s", q.name, strings.Join(problems, "\n  "))
 	}
+	if timedOut {
+		return errPeerTimeout
+	}
 	return nil
+}
+
+// terminateOthers ends every transaction running on the database but the
+// one that lists them: what a peer request given up left behind, which
+// would otherwise run on and weigh on the timings that follow.
+func terminateOthers(ctx context.Context, d neo4j.DriverWithContext) (int, error) {
+	res, err := neo4j.ExecuteQuery(ctx, d, `SHOW TRANSACTIONS YIELD transactionId, currentQuery
+WHERE NOT currentQuery STARTS WITH 'SHOW TRANSACTIONS' RETURN collect(transactionId)`, nil, neo4j.EagerResultTransformer)
+	if err != nil {
+		return 0, err
+	}
+	ids, _ := res.Records[0].Values[0].([]any)
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	_, err = neo4j.ExecuteQuery(ctx, d, `TERMINATE TRANSACTIONS $ids`, map[string]any{"ids": ids}, neo4j.EagerResultTransformer)
+	return len(ids), err
 }
 
 // timing is the outcome of timeIt: the durations of the runs that
@@ -321,8 +363,16 @@ func run(ctx context.Context, o options) error {
 	defer peer.Stop()
 	w := newWays(d, pk.Base+"/graphql", peer.Base+"/graphql")
 	qs := questions(c)
+	peerGaveUp := map[string]bool{}
 	for _, q := range qs {
-		if err := check(ctx, w, q); err != nil {
+		err := checkWithin(ctx, w, q, o.peerTimeout)
+		if errors.Is(err, errPeerTimeout) {
+			peerGaveUp[q.name] = true
+			n, terr := terminateOthers(ctx, d)
+			fmt.Fprintf(os.Stderr, "same numbers policykb and floor: %s; @neo4j/graphql did not answer within %s (%d transactions terminated, %v)\n", q.name, o.peerTimeout, n, terr)
+			continue
+		}
+		if err != nil {
 			return err
 		}
 		fmt.Fprintf(os.Stderr, "same numbers three ways: %s\n", q.name)
@@ -370,7 +420,11 @@ func run(ctx context.Context, o options) error {
 		if o.peerMinRuns <= 1 {
 			peerWarmup = 0
 		}
-		t, err = timeIt(ctx, w.peer, q, peerWarmup, o.reps, 1, o.peerBudget, max(o.peerMinRuns, 1))
+		if peerGaveUp[q.name] {
+			t, err = timing{}, fmt.Errorf("did not finish within %s (-peer-timeout): not timed", o.peerTimeout)
+		} else {
+			t, err = timeIt(ctx, w.peer, q, peerWarmup, o.reps, 1, o.peerBudget, max(o.peerMinRuns, 1))
+		}
 		if err != nil {
 			r.PeerError = err.Error()
 		} else if t.first != nil {
