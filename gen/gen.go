@@ -38,6 +38,11 @@ type Spec struct {
 	Seed            uint64
 	Counties        int // 0..MaxCounties; needs Documents > 0
 	Documents       int // total documents when > 0: Cities+Counties to 999 per jurisdiction
+	// Parts > 1 writes the manifest and codings as that many pairs of
+	// files (documents-part01.csv, codings-part01.csv, ...) instead of
+	// one, each for about 1/Parts of the documents; at most 99 and the
+	// number of documents.
+	Parts int
 }
 
 // Tiers are the named corpus sizes: M is national scale (300 cities × 10
@@ -83,6 +88,8 @@ func (s Spec) Check() error {
 	case s.Documents != 0 && (s.Documents < s.Cities+s.Counties || s.Documents > 999*(s.Cities+s.Counties)):
 		return policykb.InvalidArgument("documents", "gen: documents must be 1 to 999 per jurisdiction: %d to %d for %d cities and %d counties, not %d",
 			s.Cities+s.Counties, 999*(s.Cities+s.Counties), s.Cities, s.Counties, s.Documents)
+	case s.Parts < 0 || s.Parts > 99 || s.Parts > s.documents():
+		return policykb.InvalidArgument("parts", "gen: parts must be 0 to 99 and at most the %d documents, not %d", s.documents(), s.Parts)
 	case s.Documents == 0 && (s.DocsPerCity < 1 || s.DocsPerCity > 999):
 		return policykb.InvalidArgument("docs", "gen: documents per city must be 1 to 999, not %d", s.DocsPerCity)
 	case s.SentencesPerDoc < 3 || s.SentencesPerDoc > 100000:
@@ -165,21 +172,15 @@ func Generate(dir string, s Spec) (rep Report, err error) {
 		return Report{}, err
 	}
 
-	docsF, err := newCSV(filepath.Join(dir, "documents.csv"),
-		"id", "city", "city_zh", "province", "title", "issuer", "issued_on", "doc_type", "url", "file", "synthetic")
-	if err != nil {
-		return Report{}, err
-	}
-	defer docsF.abort()
-	codingsF, err := newCSV(filepath.Join(dir, "codings.csv"), "document_id", "quote", "code_id", "coder")
-	if err != nil {
-		return Report{}, err
-	}
-	defer codingsF.abort()
-
 	base := zipfWeights(concepts, rand.New(rand.NewPCG(s.Seed, 0x5eed)))
 	order := rand.New(rand.NewPCG(s.Seed, 0xc17e5)).Perm(len(cityNames))
 	places := s.jurisdictions(order)
+	total := 0
+	for _, pl := range places {
+		total += pl.docs
+	}
+	out := &outputs{dir: dir, parts: s.Parts, total: total}
+	defer out.abort()
 	var text strings.Builder
 	var cityProvince []string
 	for ci, pl := range places {
@@ -193,6 +194,9 @@ func Generate(dir string, s Spec) (rep Report, err error) {
 		}
 		mix := cityMix(base, concepts, mainOf, mains, cr)
 		for di := range pl.docs {
+			if err := out.forDocument(rep.Documents); err != nil {
+				return rep, err
+			}
 			r := rand.New(rand.NewPCG(s.Seed, uint64(ci+1)<<32|uint64(di+1)))
 			d := newDoc(ci, di, name, r, s.Documents > 0)
 			text.Reset()
@@ -203,12 +207,12 @@ func Generate(dir string, s Spec) (rep Report, err error) {
 			if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(d.file)), []byte(text.String()), 0o644); err != nil {
 				return rep, fmt.Errorf("gen: %w", err)
 			}
-			if err := docsF.row(d.id, name.en, name.zh, province, d.title, d.issuer, d.issued, d.docType, "", d.file, "true"); err != nil {
+			if err := out.docs.row(d.id, name.en, name.zh, province, d.title, d.issuer, d.issued, d.docType, "", d.file, "true"); err != nil {
 				return rep, err
 			}
 			for _, c := range coded {
 				for _, k := range c.codes {
-					if err := codingsF.row(d.id, c.quote, k, "A"); err != nil {
+					if err := out.codings.row(d.id, c.quote, k, "A"); err != nil {
 						return rep, err
 					}
 					rep.Codings++
@@ -224,10 +228,7 @@ func Generate(dir string, s Spec) (rep Report, err error) {
 			rep.Cities++
 		}
 	}
-	if err := docsF.close(); err != nil {
-		return rep, err
-	}
-	if err := codingsF.close(); err != nil {
+	if err := out.close(); err != nil {
 		return rep, err
 	}
 	return rep, nil

@@ -4,7 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -132,4 +135,52 @@ func TestAllocate(t *testing.T) {
 	if !slices.Equal(full, []int{999, 999, 999}) {
 		t.Errorf("999 each: %v", full)
 	}
+}
+
+// TestParts: with Parts, the manifest and the codings come as pairs of
+// files that together hold the rows of the single pair, in order, each
+// part's codings on its own documents.
+func TestParts(t *testing.T) {
+	one, _ := generate(t, county)
+	split := county
+	split.Parts = 3
+	three, _ := generate(t, split)
+	if _, err := os.Stat(filepath.Join(three, "documents.csv")); err == nil {
+		t.Error("documents.csv written beside the parts")
+	}
+	for _, f := range []string{"documents", "codings"} {
+		whole := readLines(t, filepath.Join(one, f+".csv"))
+		var joined []string
+		for k := 1; k <= 3; k++ {
+			lines := readLines(t, filepath.Join(three, fmt.Sprintf("%s-part%02d.csv", f, k)))
+			if lines[0] != whole[0] {
+				t.Errorf("%s part %d header %q, want %q", f, k, lines[0], whole[0])
+			}
+			if f == "documents" && (len(lines)-1 < 60 || len(lines)-1 > 70) {
+				t.Errorf("part %d has %d documents, want about 200/3", k, len(lines)-1)
+			}
+			joined = append(joined, lines[1:]...)
+		}
+		if !slices.Equal(joined, whole[1:]) {
+			t.Errorf("the parts' %s rows are not the single file's", f)
+		}
+	}
+	// Each part loads on its own: its codings are on its documents.
+	for k := 1; k <= 3; k++ {
+		in := loaders.Input{Codebook: filepath.Join(three, "codebook.yaml"),
+			Manifest: filepath.Join(three, fmt.Sprintf("documents-part%02d.csv", k)),
+			Codings:  []string{filepath.Join(three, fmt.Sprintf("codings-part%02d.csv", k))}}
+		if _, err := loaders.Validate(context.Background(), nil, in); err != nil {
+			t.Errorf("part %d: %v", k, err)
+		}
+	}
+}
+
+func readLines(t *testing.T, path string) []string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
 }

@@ -20,6 +20,7 @@ func (a *app) generateCmd() *cobra.Command {
 		coded     float64
 		counties  int
 		documents int
+		parts     int
 	)
 	cmd := &cobra.Command{
 		Use:   "generate --tier S|M|M4|L --out DIR",
@@ -33,7 +34,9 @@ func (a *app) generateCmd() *cobra.Command {
 			"2,800 counties (names ending in County / 县), 30,000 documents of 300 sentences (9 million), spread\n" +
 			"with a log-normal skew (a few jurisdictions with hundreds of documents, most with a handful, each\n" +
 			"at least one). --cities, --docs, --sentences, --coded, --counties and --documents override a\n" +
-			"generated tier's figures (--counties and --documents: tier L only).",
+			"generated tier's figures (--counties and --documents: tier L only). --parts N writes the manifest and\n" +
+			"codings as N pairs (documents-part01.csv, codings-part01.csv, ...), each loaded by one `policykb load`:\n" +
+			"a load holds its input in memory (about 1.3 GB for 900,000 sentences), so load tier L with --parts 10.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if out == "" {
@@ -42,10 +45,10 @@ func (a *app) generateCmd() *cobra.Command {
 			began := time.Now()
 			overridden := cmd.Flags().Changed("cities") || cmd.Flags().Changed("docs") ||
 				cmd.Flags().Changed("sentences") || cmd.Flags().Changed("coded") ||
-				cmd.Flags().Changed("counties") || cmd.Flags().Changed("documents")
+				cmd.Flags().Changed("counties") || cmd.Flags().Changed("documents") || cmd.Flags().Changed("parts")
 			if tier == "S" {
 				if overridden || cmd.Flags().Changed("seed") {
-					return policykb.InvalidArgument("tier", "generate: tier S is the shipped sample as it is: --seed, --cities, --docs, --sentences and --coded do not apply")
+					return policykb.InvalidArgument("tier", "generate: tier S is the shipped sample as it is: --seed, --cities, --docs, --sentences, --coded and --parts do not apply")
 				}
 				rep, err := gen.CopySample(out)
 				if err != nil {
@@ -77,6 +80,7 @@ func (a *app) generateCmd() *cobra.Command {
 			if cmd.Flags().Changed("documents") {
 				spec.Documents = documents
 			}
+			spec.Parts = parts
 			if cmd.Flags().Changed("sentences") {
 				spec.SentencesPerDoc = sentences
 			}
@@ -102,5 +106,6 @@ func (a *app) generateCmd() *cobra.Command {
 	f.Float64Var(&coded, "coded", 0, "share of sentences coded, 0 to 1 (overrides the tier)")
 	f.IntVar(&counties, "counties", 0, "number of counties (overrides tier L)")
 	f.IntVar(&documents, "documents", 0, "documents in all, spread over the cities and counties (overrides tier L)")
+	f.IntVar(&parts, "parts", 0, "write the manifest and codings as this many pairs of files, one load each (0 or 1: one pair)")
 	return cmd
 }

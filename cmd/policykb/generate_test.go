@@ -27,6 +27,9 @@ func TestGenerateCommand(t *testing.T) {
 		// units (round(0.4 × 10) = 4 coded each), every jurisdiction at least one.
 		{"county scale", []string{"--tier", "L", "--cities", "2", "--counties", "6", "--documents", "20", "--sentences", "10", "--out", filepath.Join(dir, "county")},
 			"2 cities and 6 counties, 20 documents, 200 sentences (80 coded)", ""},
+		{"in parts", []string{"--tier", "L", "--cities", "2", "--counties", "6", "--documents", "20", "--sentences", "10", "--parts", "2", "--out", filepath.Join(dir, "parts")},
+			"2 cities and 6 counties, 20 documents", ""},
+		{"more parts than documents", []string{"--tier", "M4", "--cities", "1", "--docs", "2", "--parts", "3", "--out", filepath.Join(dir, "x")}, "", "parts"},
 		{"documents per city on L", []string{"--tier", "L", "--docs", "3", "--out", filepath.Join(dir, "x")}, "", "docs"},
 		{"counties on M4", []string{"--tier", "M4", "--counties", "3", "--out", filepath.Join(dir, "x")}, "", "tier"},
 		{"fewer documents than jurisdictions", []string{"--tier", "L", "--cities", "2", "--counties", "6", "--documents", "7", "--out", filepath.Join(dir, "x")}, "", "documents"},
@@ -55,7 +58,7 @@ func TestGenerateCommand(t *testing.T) {
 			}
 		})
 	}
-	for _, f := range []string{"small/codebook.yaml", "small/documents.csv", "small/codings.csv", "small/texts/c002-d02.txt", "s/texts/d18.txt", "county/texts/c0008-d001.txt"} {
+	for _, f := range []string{"small/codebook.yaml", "small/documents.csv", "small/codings.csv", "small/texts/c002-d02.txt", "s/texts/d18.txt", "county/texts/c0008-d001.txt", "parts/documents-part02.csv", "parts/codings-part02.csv"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Error(err)
 		}
