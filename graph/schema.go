@@ -72,6 +72,9 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 	if err := s.backfillRollups(ctx); err != nil {
 		return err
 	}
+	if err := s.backfillPMCDecisions(ctx); err != nil {
+		return err
+	}
 	return s.backfillWords(ctx)
 }
 
