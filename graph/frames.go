@@ -173,6 +173,7 @@ func (s *Store) WriteFrame(ctx context.Context, studyRef string, f policykb.Fram
 // each document d bound by the statement's head for the frame $frame of
 // $study ($levels: the frame's levels, root first).
 const refreshFrameRollupsBody = markPMCStale + `
+WITH d
 CALL (d) {
   OPTIONAL MATCH (d)-[:HAS_SENTENCE]->(s:Sentence)-[r:CODED_IN]->(:FrameCode {study: $study, frame: $frame})-[:PART_OF*0..]->(k:FrameCode)
   WHERE coalesce(r.origin, '') <> '` + policykb.OriginAuto + `'

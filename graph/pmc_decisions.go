@@ -357,3 +357,28 @@ func (s *Store) CheckPMCDecisions(ctx context.Context, study, model string) ([]P
 	}
 	return out.([]PMCDecisionMismatch), nil
 }
+
+// RefreshPMCDecisions recomputes and stores a model's decisions for every
+// document of the study, in one transaction: what CheckPMCDecisions
+// reports as differing is then current again.
+func (s *Store) RefreshPMCDecisions(ctx context.Context, study, model string) error {
+	ctx, end := s.enter(ctx, "RefreshPMCDecisions")
+	defer end()
+	study, err := s.StudyID(ctx, study)
+	if err != nil {
+		return err
+	}
+	info, err := s.PMCModel(ctx, study, model)
+	if err == ErrNotFound {
+		return s.unknownModel(ctx, study, model)
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return nil, s.refreshPMCModel(ctx, tx, study, info)
+	}); err != nil {
+		return fmt.Errorf("graph: refresh pmc decisions of %s: %w", model, err)
+	}
+	return nil
+}
