@@ -50,17 +50,17 @@ type PMCResult struct {
 // and the version of the model's decisions. Each part starts from the few
 // nodes it is about (the study, the model).
 const pmcFacts = `
-CALL () {
+MATCH (m:PMCModel {study: $study, id: $model})
+CALL (m) {
   MATCH (:Study {id: $study})-[:INCLUDES]->(d:Document)<-[:ISSUED]-(city:City)
   WHERE %s
-  OPTIONAL MATCH (d)-[pd:PMC_DECISIONS {model: $model, study: $study}]->(:PMCModel)
+  OPTIONAL MATCH (d)-[pd:PMC_DECISIONS]->(m)
   RETURN collect([d.id, city.name, d.title, d.issuer, d.issuedOn, d.docType, d.sha256, pd.ones]) AS docs
 }
-CALL () {
-  MATCH (:PMCModel {study: $study, id: $model})<-[ps:PMC_SCORE]-(d)
+CALL (m) {
+  MATCH (m)<-[ps:PMC_SCORE]-(d)
   RETURN collect([d.id, ps.variable, ps.score, ps.note]) AS manual
 }
-MATCH (m:PMCModel {study: $study, id: $model})
 RETURN docs, manual, coalesce(m.decisions, 0)`
 
 // pmcRules are the codings rules of a model as $rules of pmcDecideAll, and
@@ -134,7 +134,11 @@ func (s *Store) PMC(ctx context.Context, q PMCQuery) (*PMCResult, error) {
 	if err != nil {
 		return nil, fmt.Errorf("graph: pmc: %w", err)
 	}
-	v := out.([]*neo4j.Record)[0].Values
+	recs := out.([]*neo4j.Record)
+	if len(recs) == 0 { // the model went since it was read
+		return nil, s.unknownModel(ctx, study, q.Model)
+	}
+	v := recs[0].Values
 	rows := v[0].([]any)
 	docs := make([]policykb.Document, 0, len(rows))
 	decided := make(map[string][]string, len(rows)) // document → codings rules scoring 1

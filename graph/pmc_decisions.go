@@ -228,6 +228,10 @@ MATCH (st:Study)-[:INCLUDES]->(d)
 MATCH (st)-[:HAS_PMC_MODEL]->(m:PMCModel)
 RETURN st.id, m.model, m.codebookCodes, m.frameCodes, collect(d.id)`
 
+// pmcWholeStudy is the number of stale documents of a study past which
+// refreshStalePMC recomputes a model's decisions for the whole study.
+const pmcWholeStudy = 500
+
 // refreshStalePMC recomputes, inside tx, the decisions of the documents
 // whose rollups the transaction changed (see markPMCStale).
 func (s *Store) refreshStalePMC(ctx context.Context, tx neo4j.ManagedTransaction) error {
@@ -241,7 +245,17 @@ func (s *Store) refreshStalePMC(ctx context.Context, tx neo4j.ManagedTransaction
 		if err != nil {
 			return err
 		}
-		for _, ids := range chunks(strings1(r.Values[4]), max(1, s.cfg.BatchSize)) {
+		stale := strings1(r.Values[4])
+		if len(stale) > pmcWholeStudy {
+			// Most of a study (a changed codebook): reading every
+			// rollup of the rule codes once costs less than each
+			// document's.
+			if err := s.refreshPMCModel(ctx, tx, study, info); err != nil {
+				return err
+			}
+			continue
+		}
+		for _, ids := range chunks(stale, max(1, s.cfg.BatchSize)) {
 			decisions, err := s.decidePMC(ctx, tx, study, info, ids)
 			if err != nil {
 				return err
