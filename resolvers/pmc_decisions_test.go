@@ -260,7 +260,7 @@ func TestPMCDecisions(t *testing.T) {
 			codings = append(codings, policykb.Coding{SentenceID: sn.ID, CodeID: "con-44", Coder: "tester"})
 		}
 		if _, err := s.WriteDocuments(ctx, []graph.DocumentBundle{{Study: "sample", City: policykb.City{Name: "Linlan", NameZh: "临澜市", Province: "Zhejiang"},
-			Document: policykb.Document{ID: "d19", City: "Linlan", Title: "test", Issuer: "临澜市教育局", Text: text},
+			Document:  policykb.Document{ID: "d19", City: "Linlan", Title: "test", Issuer: "临澜市教育局", Text: text},
 			Sentences: sentences, Codings: codings}}, nil); err != nil {
 			t.Fatal(err)
 		}
