@@ -146,7 +146,8 @@ func (s *Store) PMC(ctx context.Context, q PMCQuery) (*PMCResult, error) {
 	rows := v[0].([]any)
 	docs := make([]policykb.Document, 0, len(rows))
 	decided := make(map[string][]string, len(rows)) // document → codings rules scoring 1
-	if integer(v[3]) == pmcDecisionsVersion {
+	current := integer(v[3]) == pmcDecisionsVersion
+	if current {
 		for _, r := range v[1].([]any) {
 			r := r.([]any)
 			decided[str(r[0])] = strings1(r[1])
@@ -163,14 +164,19 @@ func (s *Store) PMC(ctx context.Context, q PMCQuery) (*PMCResult, error) {
 		}
 	}
 	if len(recount) > 0 {
+		ids := recount
+		if !current || len(ids) > pmcWholeStudy {
+			ids = nil // every document of the study, from the rule codes
+		}
 		out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-			return s.decidePMC(ctx, tx, study, info, recount)
+			return s.decidePMC(ctx, tx, study, info, ids)
 		})
 		if err != nil {
 			return nil, fmt.Errorf("graph: pmc: %w", err)
 		}
-		for d, ones := range out.(map[string][]string) {
-			decided[d] = ones
+		all := out.(map[string][]string)
+		for _, d := range recount {
+			decided[d] = all[d]
 		}
 		s.log.Debug("graph: pmc decisions recounted", "study", study, "model", info.Model.ID, "documents", len(recount))
 	}

@@ -309,6 +309,27 @@ func TestPMCDecisions(t *testing.T) {
 		}
 	})
 
+	t.Run("a document without decisions is recounted", func(t *testing.T) {
+		right := codingsScores(pmcFromStore(t, s, "nothing"))
+		runCypher(t, `MATCH (:Document {id: 'd05'})-[pd:PMC_DECISIONS]->() DELETE pd`, nil)
+		res, err := s.PMC(ctx, graph.PMCQuery{Study: "sample", Model: "default"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Recounted != 1 {
+			t.Errorf("without d05's stored decisions %d documents were recounted, want 1", res.Recounted)
+		}
+		if got := changedDocuments(right, codingsScores(res)); len(got) > 0 {
+			t.Errorf("the recount differs for %v", got)
+		}
+		if bad, err := s.CheckPMCDecisions(ctx, "sample", "default"); err != nil || len(bad) != 1 || bad[0].Document != "d05" || bad[0].Stored != nil {
+			t.Errorf("check without d05's decisions: %+v %v", bad, err)
+		}
+		if err := s.RefreshPMCDecisions(ctx, "sample", "default"); err != nil {
+			t.Fatal(err)
+		}
+	})
+
 	t.Run("back-fill of a base stored before decisions", func(t *testing.T) {
 		right := codingsScores(pmcFromStore(t, s, "nothing"))
 		runCypher(t, `MATCH ()-[pd:PMC_DECISIONS]->() DELETE pd`, nil)
