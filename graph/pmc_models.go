@@ -176,8 +176,8 @@ RETURN collect([d.id, r.variable, r.score, r.note])`
 
 // WritePMCModel stores a model and (unless KeepScores) replaces its manual
 // scores, in one transaction, which also stores the model's decisions for
-// every document of the study (pmc_decisions.go). Writing what is stored already writes
-// nothing and returns false.
+// every document of the study (pmc_decisions.go). Writing what is stored
+// already writes nothing and returns false.
 func (s *Store) WritePMCModel(ctx context.Context, w PMCModelWrite) (bool, error) {
 	ctx, end := s.enter(ctx, "WritePMCModel")
 	defer end()

@@ -96,7 +96,8 @@ const rollupPairs = `
   WITH a, b, count(*) AS n`
 
 // rollupsDone marks d's city stale (its city rollups are refreshed before
-// the transaction commits) and sets d's per-level numbers and version.
+// the transaction commits) and d for its PMC decisions (pmc_decisions.go),
+// and sets d's per-level numbers and version.
 const rollupsDone = markCityStale + markPMCStale + `
 SET d.codedSentences = [l IN $levels | size([ks IN sets WHERE any(k IN ks WHERE k.level = l)])],
     d.rollups = $rollups`
