@@ -236,6 +236,33 @@ func TestPMCDecisions(t *testing.T) {
 		}
 	})
 
+	t.Run("codebook change", func(t *testing.T) {
+		// Every concept of cat-12 (named by X4:1 and X6:1) moves under
+		// cat-1: every document's rollups are recomputed, and with them
+		// its decisions.
+		was := codingsScores(pmcFromStore(t, s, "nothing"))
+		codes, err := s.StudyCodes(ctx, "sample")
+		if err != nil {
+			t.Fatal(err)
+		}
+		moved := 0
+		for i := range codes {
+			if codes[i].Parent == "cat-12" {
+				codes[i].Parent = "cat-1"
+				moved++
+			}
+		}
+		if moved == 0 {
+			t.Fatal("cat-12 has no concepts")
+		}
+		if _, err := s.WriteCodebook(ctx, codes); err != nil {
+			t.Fatal(err)
+		}
+		if len(changedDocuments(was, codingsScores(pmcFromStore(t, s, "a codebook change")))) == 0 {
+			t.Error("moving cat-12's concepts under cat-1 changed no document's scores")
+		}
+	})
+
 	t.Run("autocode", func(t *testing.T) {
 		// Automatic codings count in no score: every sentence of d01 coded
 		// at con-44 by an automatic coder changes nothing.
