@@ -220,10 +220,9 @@ type comparisonResolver struct {
 	pairs      []*cityPair
 	q          graph.CrosstabQuery // the level × CITY cross-tab behind the cells
 
-	once   sync.Once
-	fr     *frameResolver
-	frErr  error
-	fcodes map[string]*frameCodeResolver
+	once  sync.Once
+	fr    *frameResolver
+	frErr error
 }
 
 func (c *comparisonResolver) Level() *string          { return c.level }
