@@ -141,9 +141,11 @@ func TestFramesAndCrosstab(t *testing.T) {
 		//          S {d1#2 d2#0 d2#1 d3#2} 4 in 3 documents, E 1.
 		//   bob:   S-fund {d1#2 d3#1}, S-talent {d3#1}, E-tax {d1#3};
 		//          S {d1#2 d3#1} 2 in 2 documents, E 1.
+		//   derived:m (the mapping's own coder): all 8 derived codings, S 5, E 2.
 		got := e.ok(t, `{ frame(id: "instr") {
 			alice: codes { id referencePoints(filter: {coders: ["alice"]}) materialSources(filter: {coders: ["alice"]}) }
 			bob: codes { id referencePoints(filter: {coders: ["bob"]}) materialSources(filter: {coders: ["bob"]}) }
+			mapping: codes(level: "TYPE") { id referencePoints(filter: {coders: ["derived:m"]}) }
 			code(id: "S-fund") { codings(filter: {coders: ["bob"]}) { edges { node { sentence { id } coder sourceCoders } } } } }
 		  crosstab(rows: {frame: "instr", level: "TYPE"}, columns: {dimension: CITY}, filter: {coders: ["alice"]}) {
 			cells cell(row: "S", column: "Linlan") { value sentences { edges { node { id } } } } }
@@ -156,6 +158,7 @@ func TestFramesAndCrosstab(t *testing.T) {
 			"bob": [{"id": "S", "referencePoints": 2, "materialSources": 2}, {"id": "S-fund", "referencePoints": 2, "materialSources": 2},
 			  {"id": "S-talent", "referencePoints": 1, "materialSources": 1}, {"id": "E", "referencePoints": 1, "materialSources": 1},
 			  {"id": "E-tax", "referencePoints": 1, "materialSources": 1}],
+			"mapping": [{"id": "S", "referencePoints": 5}, {"id": "E", "referencePoints": 2}],
 			"code": {"codings": {"edges": [
 			  {"node": {"sentence": {"id": "d1#2"}, "coder": "derived:m", "sourceCoders": ["alice", "bob"]}},
 			  {"node": {"sentence": {"id": "d3#1"}, "coder": "derived:m", "sourceCoders": ["bob"]}}]}}},
