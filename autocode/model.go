@@ -167,7 +167,7 @@ func Train(codes []policykb.Code, examples []Example, stop func(string) bool, th
 func (m *Model) featuresOf(u Unit, buf []string) []string {
 	out := features(u, m.stop, buf)
 	for _, d := range m.hints {
-		for _, s := range d.match(u) {
+		for _, s := range d.match(u, false) {
 			out = append(out, "dict:"+d.Name+":"+s.CodeID)
 		}
 	}
@@ -224,12 +224,27 @@ type Suggestion struct {
 
 // Predict returns the codes the model gives a unit (none: it abstains).
 func (m *Model) Predict(u Unit) []Suggestion {
-	if boilerplate(u) {
+	fs, p := m.gateOf(u)
+	if p == nil {
 		return nil
+	}
+	return m.decide(fs, p)
+}
+
+// gateOf returns a unit's features and the gate's probabilities (uncoded
+// first, then each main category); none for boilerplate.
+func (m *Model) gateOf(u Unit) ([]int32, []float64) {
+	if boilerplate(u) {
+		return nil, nil
 	}
 	fs := m.index(m.featuresOf(u, nil), false)
 	p := make([]float64, len(m.mains)+1)
 	m.gate.probabilities(fs, p)
+	return fs, p
+}
+
+// decide codes by the gate's probabilities p.
+func (m *Model) decide(fs []int32, p []float64) []Suggestion {
 	var out []Suggestion
 	for i, mid := range m.mains {
 		pm := p[i+1]
@@ -244,12 +259,10 @@ func (m *Model) Predict(u Unit) []Suggestion {
 // Uncoded is the gate's probability that the unit is left uncoded (1 for
 // boilerplate).
 func (m *Model) Uncoded(u Unit) float64 {
-	if boilerplate(u) {
+	_, p := m.gateOf(u)
+	if p == nil {
 		return 1
 	}
-	fs := m.index(m.featuresOf(u, nil), false)
-	p := make([]float64, len(m.mains)+1)
-	m.gate.probabilities(fs, p)
 	return p[0]
 }
 
