@@ -52,10 +52,22 @@ type Thresholds struct {
 	ConceptShare float64
 	// SecondConcept is the share a further concept needs; default 0.35.
 	SecondConcept float64
+	// UncodedWeight weighs the gate's "uncoded" probability before the
+	// model alone decides (the probabilities are then normalised again);
+	// default 0.15, 0 or 1: unweighed. On text unlike its training text
+	// the gate falls back on "uncoded", the class most training
+	// sentences have, and leaves most of what a human codes uncoded;
+	// weighed down, it codes its likeliest main category more often. On
+	// the development laws the learned coder's main-category kappa rose
+	// from 0.304 to 0.410 and on the vocational law from 0.340 to 0.385,
+	// the sample's cross-validation fell from 0.961 to 0.942. A Combined
+	// coder does not weigh: the dictionary codes what the model is unsure
+	// of.
+	UncodedWeight float64
 }
 
 // DefaultThresholds are the thresholds README's evaluation uses.
-var DefaultThresholds = Thresholds{MinConfidence: 0.4, ConceptShare: 0.5, SecondConcept: 0.35}
+var DefaultThresholds = Thresholds{MinConfidence: 0.4, ConceptShare: 0.5, SecondConcept: 0.35, UncodedWeight: 0.15}
 
 // Example is a training sentence with the codes its human coders gave it
 // (none: left uncoded).
@@ -223,10 +235,21 @@ type Suggestion struct {
 }
 
 // Predict returns the codes the model gives a unit (none: it abstains).
+// The gate's "uncoded" probability is weighed by UncodedWeight first.
 func (m *Model) Predict(u Unit) []Suggestion {
 	fs, p := m.gateOf(u)
 	if p == nil {
 		return nil
+	}
+	if w := m.UncodedWeight; w > 0 && w != 1 {
+		p[0] *= w
+		sum := 0.0
+		for _, x := range p {
+			sum += x
+		}
+		for i := range p {
+			p[i] /= sum
+		}
 	}
 	return m.decide(fs, p)
 }

@@ -78,6 +78,7 @@ func (c *coderFlags) add(f *pflag.FlagSet) {
 	f.Float64Var(&c.backoff, "backoff", autocode.DefaultBackoff, "with --model and --dictionary: the dictionary codes a sentence the model left uncoded when the model gives \"uncoded\" less than this")
 	f.Float64Var(&c.th.MinConfidence, "min-confidence", autocode.DefaultThresholds.MinConfidence, "the learned coder leaves a sentence uncoded below this probability (the abstain threshold)")
 	f.Float64Var(&c.th.ConceptShare, "concept-share", autocode.DefaultThresholds.ConceptShare, "share of its main category a concept or category needs to be coded instead of its parent")
+	f.Float64Var(&c.th.UncodedWeight, "uncoded-weight", autocode.DefaultThresholds.UncodedWeight, "the learned coder alone weighs its gate's \"uncoded\" probability by this before deciding (1: unweighed; not with --dictionary)")
 	f.Float64Var(&c.th.SecondConcept, "second-concept", autocode.DefaultThresholds.SecondConcept, "share a second concept of the same main category needs")
 }
 
