@@ -47,6 +47,24 @@ func parseMixLevel(level *string, frameLevel *axisInput) (mixLevel, error) {
 	return mixLevel{axis: a}, nil
 }
 
+// mixRequest starts compareCities and similarity: the request in the
+// asked study, the level of the mix (codebook or frame) and the cities.
+func mixRequest(ctx context.Context, study *graphql.ID, level *string, frameLevel *axisInput) (*request, mixLevel, *cityIndex, error) {
+	r := requestFrom(ctx)
+	if err := r.useStudy(ctx, study); err != nil {
+		return nil, mixLevel{}, nil, err
+	}
+	at, err := parseMixLevel(level, frameLevel)
+	if err != nil {
+		return nil, mixLevel{}, nil, err
+	}
+	ci, err := r.cityIndex(ctx)
+	if err != nil {
+		return nil, mixLevel{}, nil, err
+	}
+	return r, at, ci, nil
+}
+
 // frameAxis is the level as a cross-tab axis (the codebook's too).
 func (m mixLevel) frameAxis() graph.Axis {
 	if m.codebook {
@@ -64,15 +82,7 @@ type compareArgs struct {
 }
 
 func (*queryResolver) CompareCities(ctx context.Context, args compareArgs) (*comparisonResolver, error) {
-	r := requestFrom(ctx)
-	if err := r.useStudy(ctx, args.Study); err != nil {
-		return nil, err
-	}
-	at, err := parseMixLevel(args.Level, args.FrameLevel)
-	if err != nil {
-		return nil, err
-	}
-	ci, err := r.cityIndex(ctx)
+	r, at, ci, err := mixRequest(ctx, args.Study, args.Level, args.FrameLevel)
 	if err != nil {
 		return nil, err
 	}

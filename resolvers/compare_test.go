@@ -1,7 +1,6 @@
 package resolvers_test
 
 import (
-	"context"
 	"encoding/json"
 	"math"
 	"net/http"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/policykb/policykb"
 	"github.com/policykb/policykb/internal/framecheck"
-	"github.com/policykb/policykb/internal/testneo4j"
 	"github.com/policykb/policykb/loaders"
 )
 
@@ -178,13 +176,7 @@ const comparisonFields = `level frame frameLevel cities { name }
 // codebook's levels are what the codings give and do not move when the
 // frame is added.
 func TestCompareFramesOnSample(t *testing.T) {
-	s := testneo4j.EmptyStore(t, 0)
-	ctx := context.Background()
-	in := loaders.SampleInput("../data/sample")
-	in.Study = "sample"
-	if _, err := loaders.Load(ctx, s, in, loaders.Options{}); err != nil {
-		t.Fatal(err)
-	}
+	s := loadSampleAsStudy(t)
 	opts := testOptions(nil)
 	opts.Log, opts.MaxCost, opts.MaxPageSize = nil, 1_000_000, 1000
 	e := newEnv(t, s, &opts)
@@ -243,10 +235,7 @@ func TestCompareFramesOnSample(t *testing.T) {
 		t.Errorf("frameLevel {frame: codebook} differs from level:\n%s\n%s", b, a)
 	}
 
-	if _, err := loaders.AddFrame(ctx, s, loaders.FrameInput{Study: "sample", Frame: "../data/frames/policy-instruments.yaml",
-		Mappings: []string{"../data/frames/sample-instruments-mapping.yaml"}}); err != nil {
-		t.Fatal(err)
-	}
+	addSampleFrame(t, s)
 	if after := e.ok(t, codebookQuery, nil); string(after) != string(before) {
 		t.Errorf("adding the instrument frame changed the codebook comparison:\nbefore %s\nafter  %s", before, after)
 	}

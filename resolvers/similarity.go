@@ -61,15 +61,7 @@ type similarityArgs struct {
 // in the request; at a level of another frame from one FrameCountsByCity
 // (the level × CITY cross-tab).
 func (*queryResolver) Similarity(ctx context.Context, args similarityArgs) ([]*cityPair, error) {
-	r := requestFrom(ctx)
-	if err := r.useStudy(ctx, args.Study); err != nil {
-		return nil, err
-	}
-	at, err := parseMixLevel(args.Level, args.FrameLevel)
-	if err != nil {
-		return nil, err
-	}
-	ci, err := r.cityIndex(ctx)
+	r, at, ci, err := mixRequest(ctx, args.Study, args.Level, args.FrameLevel)
 	if err != nil {
 		return nil, err
 	}
