@@ -55,49 +55,76 @@ type DocumentPMC struct {
 
 // Compute returns a document's PMC index from its secondary scores, which
 // must hold exactly one score, 0 or 1, for every secondary variable of the
-// model and nothing else.
+// model and nothing else. Scores in model order (as Score returns them)
+// become the PrimaryScores' Secondary without a copy: the result shares
+// scores' array.
 func Compute(model policykb.PMCModel, document, city string, scores []SecondaryScore) (DocumentPMC, error) {
-	byVar := map[string]SecondaryScore{}
 	for _, s := range scores {
-		if _, dup := byVar[s.Variable]; dup {
-			return DocumentPMC{}, fmt.Errorf("pmc: document %s: %s scored twice", document, s.Variable)
-		}
 		if s.Score != 0 && s.Score != 1 {
 			return DocumentPMC{}, fmt.Errorf("pmc: document %s: %s scored %d: expected 0 or 1", document, s.Variable, s.Score)
 		}
-		byVar[s.Variable] = s
 	}
-	d := DocumentPMC{Document: document, City: city}
-	sum := new(big.Rat)
+	// Scores usually come in model order (Score's); look them up by name
+	// only when they do not.
+	inOrder := true
+	at := 0
+	for _, v := range model.Variables {
+		for _, sv := range v.Secondary {
+			if at >= len(scores) || scores[at].Variable != sv.ID {
+				inOrder = false
+			}
+			at++
+		}
+	}
+	var byVar map[string]int
+	if !inOrder || at != len(scores) {
+		byVar = make(map[string]int, len(scores))
+		for i, s := range scores {
+			if _, dup := byVar[s.Variable]; dup {
+				return DocumentPMC{}, fmt.Errorf("pmc: document %s: %s scored twice", document, s.Variable)
+			}
+			byVar[s.Variable] = i
+		}
+	}
+	d := DocumentPMC{Document: document, City: city, Primary: make([]PrimaryScore, 0, len(model.Variables))}
 	used := 0
 	for _, v := range model.Variables {
 		p := PrimaryScore{Variable: v.ID, Of: len(v.Secondary)}
+		if byVar == nil {
+			// In model order: Xi's scores are the next ones, shared
+			// rather than copied.
+			p.Secondary = scores[used : used+len(v.Secondary) : used+len(v.Secondary)]
+		} else {
+			p.Secondary = make([]SecondaryScore, 0, len(v.Secondary))
+		}
 		for _, sv := range v.Secondary {
-			s, ok := byVar[sv.ID]
-			if !ok {
-				return DocumentPMC{}, fmt.Errorf("pmc: document %s: no score for %s", document, sv.ID)
+			i := used
+			if byVar != nil {
+				var ok bool
+				if i, ok = byVar[sv.ID]; !ok {
+					return DocumentPMC{}, fmt.Errorf("pmc: document %s: no score for %s", document, sv.ID)
+				}
 			}
 			used++
-			p.Ones += s.Score
-			p.Secondary = append(p.Secondary, s)
+			p.Ones += scores[i].Score
+			if byVar != nil {
+				p.Secondary = append(p.Secondary, scores[i])
+			}
 		}
 		if p.Of == 0 {
 			return DocumentPMC{}, fmt.Errorf("pmc: primary variable %s has no secondary variables", v.ID)
 		}
-		x := big.NewRat(int64(p.Ones), int64(p.Of))
-		p.Value, _ = x.Float64()
-		sum.Add(sum, x)
+		p.Value = float64(p.Ones) / float64(p.Of) // one rounding of an exact fraction
 		d.Primary = append(d.Primary, p)
 	}
-	if used != len(byVar) {
-		for id := range byVar {
-			if !modelHas(model, id) {
-				return DocumentPMC{}, fmt.Errorf("pmc: document %s: %s is not a secondary variable of model %s", document, id, model.ID)
+	if used != len(scores) {
+		for _, s := range scores {
+			if !modelHas(model, s.Variable) {
+				return DocumentPMC{}, fmt.Errorf("pmc: document %s: %s is not a secondary variable of model %s", document, s.Variable, model.ID)
 			}
 		}
 	}
-	d.PMC, _ = sum.Float64()
-	d.Depression, _ = new(big.Rat).Sub(big.NewRat(int64(len(model.Variables)), 1), sum).Float64()
+	d.PMC, d.Depression = exactSum(d.Primary)
 	d.Grade = Grade(model.Grades, d.PMC)
 	values := make([]float64, len(d.Primary))
 	for i, p := range d.Primary {
@@ -105,6 +132,45 @@ func Compute(model policykb.PMCModel, document, city string, scores []SecondaryS
 	}
 	d.Surface, _ = Surface(values)
 	return d, nil
+}
+
+// exactSum returns ΣXi and n − ΣXi, each the exact fraction rounded once to
+// the nearest float64: over the least common multiple L of the
+// denominators, both are an integer over L, and dividing two integers that
+// a float64 holds exactly rounds once. Past 2^53 it falls back to big.Rat.
+func exactSum(primary []PrimaryScore) (pmc, depression float64) {
+	const exact = 1 << 53
+	l := int64(1)
+	for _, p := range primary {
+		g := int64(gcd(int(l), p.Of))
+		l = l / g * int64(p.Of)
+		if l > exact/int64(max(1, 2*len(primary))) {
+			return bigSum(primary)
+		}
+	}
+	var num int64
+	for _, p := range primary {
+		num += int64(p.Ones) * (l / int64(p.Of))
+	}
+	n := int64(len(primary))
+	return float64(num) / float64(l), float64(n*l-num) / float64(l)
+}
+
+func bigSum(primary []PrimaryScore) (float64, float64) {
+	sum := new(big.Rat)
+	for _, p := range primary {
+		sum.Add(sum, big.NewRat(int64(p.Ones), int64(p.Of)))
+	}
+	pmc, _ := sum.Float64()
+	dep, _ := new(big.Rat).Sub(big.NewRat(int64(len(primary)), 1), sum).Float64()
+	return pmc, dep
+}
+
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
 }
 
 func modelHas(model policykb.PMCModel, id string) bool {

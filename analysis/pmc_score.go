@@ -40,7 +40,11 @@ func Parents(frames ...policykb.Frame) map[string]string {
 //   - manual: the score and note of the ManualScore for this document and
 //     variable; a missing one is an error, never a silent 0.
 func Score(model policykb.PMCModel, parents map[string]string, facts DocumentFacts, manual []policykb.ManualScore) ([]SecondaryScore, error) {
-	var out []SecondaryScore
+	n := 0
+	for _, v := range model.Variables {
+		n += len(v.Secondary)
+	}
+	out := make([]SecondaryScore, 0, n)
 	for _, v := range model.Variables {
 		for _, sv := range v.Secondary {
 			s := SecondaryScore{Variable: sv.ID, Evidence: Evidence{Kind: sv.Rule.Kind}}

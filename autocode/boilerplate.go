@@ -1,8 +1,11 @@
 package autocode
 
 import (
+	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/policykb/policykb"
 )
 
 // Real policy texts come wrapped in what no coder codes: the page furniture
@@ -30,5 +33,37 @@ func boilerplate(u Unit) bool {
 			return true
 		}
 	}
-	return utf8.RuneCountInString(s) >= 4 && hanShare(s) < 0.5
+	if utf8.RuneCountInString(s) >= 4 && hanShare(s) < 0.5 {
+		return true
+	}
+	return formal(u)
+}
+
+// The clauses of laws and regulations that no coder codes by what they
+// do as policy:
+//   - titles and headings (a list's lead, ending in a colon, is a sentence
+//     that may be coded);
+//   - the items of a list that only names cases: conditions, situations,
+//     acts, modes, duties, rights, activities, meanings (设立…应当具备下列条件：
+//     （一）有…；);
+//   - a right stated as such (公民有依法接受职业教育的权利; 享有…权利),
+//     qualifications and certificates (取得教师资格，应当具备…学历).
+var (
+	caseLead      = regexp.MustCompile(`下列[^，。；：]{0,12}(条件|情形|行为|方式|义务|权利|活动|用语|原则|项目|职责)`)
+	rightClause   = regexp.MustCompile(`享有[^。；]*权利|有[^，。；]{0,16}的权利[。；]?$`)
+	qualification = regexp.MustCompile(`(取得|具备|具有|丧失|认定)[^。；]{0,24}(资格|证书)|(资格|证书)[^。；]{0,16}(认定|取得|凭证)`)
+)
+
+func formal(u Unit) bool {
+	s := strings.TrimSpace(u.Simplified)
+	if u.Sentence.Kind == policykb.KindHeading && !strings.HasSuffix(s, "：") && !strings.HasSuffix(s, ":") {
+		return true
+	}
+	if u.Lead != "" && caseLead.MatchString(u.Lead) {
+		return true
+	}
+	if strings.Contains(s, "取消") || strings.Contains(s, "撤销") || strings.Contains(s, "明确") {
+		return false
+	}
+	return rightClause.MatchString(s) || qualification.MatchString(s)
 }

@@ -238,13 +238,17 @@ func (d *Dictionary) Predict(u Unit) []Suggestion {
 	if boilerplate(u) {
 		return nil
 	}
-	return d.match(u)
+	return d.match(u, true)
 }
 
 // match is Predict without the boilerplate check. Words are looked up in
 // a map and phrases by their first character, so a sentence costs a pass
 // over its words and characters, not one search per phrase.
-func (d *Dictionary) match(u Unit) []Suggestion {
+//
+// When it codes (ownTopic), a term common in the unit's document (see
+// common.phrase) is not counted; as the learned coder's hints, every term
+// is (the model's own features leave out what is common).
+func (d *Dictionary) match(u Unit, ownTopic bool) []Suggestion {
 	ix := d.index()
 	text := strings.ToLower(u.Simplified)
 	hits := make(map[int]map[string]bool) // entry → distinct items found
@@ -256,12 +260,14 @@ func (d *Dictionary) match(u Unit) []Suggestion {
 	}
 	for _, w := range u.Words {
 		for _, e := range ix.words[w] {
-			found(e, "w:"+w)
+			if !ownTopic || !u.common.phrase(strings.ToLower(w)) {
+				found(e, "w:"+w)
+			}
 		}
 	}
 	for i, r := range text {
 		for _, p := range ix.phrases[r] {
-			if strings.HasPrefix(text[i:], p.text) {
+			if strings.HasPrefix(text[i:], p.text) && (!ownTopic || !u.common.phrase(p.text)) {
 				found(p.entry, "p:"+p.text)
 			}
 		}

@@ -3,6 +3,8 @@ package autocode
 import (
 	"regexp"
 	"strconv"
+	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -22,6 +24,9 @@ type Unit struct {
 	// the sentence at the first and second level of the document's
 	// numbering (一、… and （一）…), "" when there is none.
 	Section, Subsection string
+	// Lead is the list lead (a unit ending in a colon: 第N条　…下列条件：)
+	// when the unit is an item of its list ((一)…, 1.…), else "".
+	Lead string
 	// common are the words and character pairs of the unit's document
 	// that stand in so many of its sentences that they say what the
 	// document is about, not what the sentence does (see commonFeatures).
@@ -31,13 +36,14 @@ type Unit struct {
 var (
 	topHeading = regexp.MustCompile(`^\s*(第[一二三四五六七八九十百零〇]+[章部节篇]|[一二三四五六七八九十]+[、.．])`)
 	subHeading = regexp.MustCompile(`^\s*[（(][一二三四五六七八九十]+[)）]`)
+	listItem   = regexp.MustCompile(`^\s*([（(][一二三四五六七八九十0-9]+[)）]|[0-9]+[.．、])`)
 )
 
 // Units builds the units of one document's sentences (in index order),
 // with their words (one list per sentence) and simplified texts.
 func Units(sentences []policykb.Sentence, words [][]string, simplified []string) []Unit {
 	out := make([]Unit, len(sentences))
-	section, sub := "", ""
+	section, sub, lead := "", "", ""
 	for i, st := range sentences {
 		if st.Kind == policykb.KindHeading {
 			switch {
@@ -48,6 +54,14 @@ func Units(sentences []policykb.Sentence, words [][]string, simplified []string)
 			}
 		}
 		out[i] = Unit{Sentence: st, Simplified: simplified[i], Words: words[i], Section: section, Subsection: sub}
+		switch {
+		case listItem.MatchString(simplified[i]):
+			out[i].Lead = lead
+		case strings.HasSuffix(strings.TrimSpace(simplified[i]), "：") || strings.HasSuffix(strings.TrimSpace(simplified[i]), ":"):
+			lead = simplified[i]
+		default:
+			lead = ""
+		}
 		if st.Kind == policykb.KindHeading {
 			// A heading is not under itself.
 			out[i].Section, out[i].Subsection = "", ""
@@ -104,7 +118,12 @@ func commonFeatures(units []Unit) *common {
 		})
 	}
 	enough := func(c int32) bool { return c >= commonMin && float64(c) >= commonShare*float64(n) }
-	out := &common{words: map[string]bool{}, pairs: map[uint64]bool{}}
+	out := &common{words: map[string]bool{}, pairs: map[uint64]bool{}, phrases: map[string]bool{}}
+	for _, u := range units {
+		if u.Sentence.Kind != policykb.KindHeading {
+			out.texts = append(out.texts, strings.ToLower(u.Simplified))
+		}
+	}
 	for w, t := range words {
 		if enough(t.count) {
 			out.words[w] = true
@@ -118,10 +137,43 @@ func commonFeatures(units []Unit) *common {
 	return out
 }
 
-// common holds a document's common words and character pairs.
+// common holds a document's common words and character pairs, and its
+// sentences' texts (lower case) for the dictionaries' terms (phrase).
 type common struct {
 	words map[string]bool
 	pairs map[uint64]bool
+
+	texts   []string
+	mu      sync.Mutex
+	phrases map[string]bool // phrase → common; filled as asked
+}
+
+// dictShare is commonShare for a dictionary's terms: a term standing in a
+// fifth of a document's sentences (and commonMin at least) says what the
+// document is about (职业培训机构 in a law on vocational education, 培训
+// with it), and a dictionary does not code by it there.
+const dictShare = 0.2
+
+// phrase tells whether a dictionary term (lower case, simplified) is
+// common in the document.
+func (c *common) phrase(p string) bool {
+	if c == nil {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if v, ok := c.phrases[p]; ok {
+		return v
+	}
+	n := 0
+	for _, t := range c.texts {
+		if strings.Contains(t, p) {
+			n++
+		}
+	}
+	v := n >= commonMin && float64(n) >= dictShare*float64(len(c.texts))
+	c.phrases[p] = v
+	return v
 }
 
 func (c *common) word(w string) bool  { return c != nil && c.words[w] }

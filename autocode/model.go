@@ -52,10 +52,22 @@ type Thresholds struct {
 	ConceptShare float64
 	// SecondConcept is the share a further concept needs; default 0.35.
 	SecondConcept float64
+	// UncodedWeight weighs the gate's "uncoded" probability before the
+	// model alone decides (the probabilities are then normalised again);
+	// default 0.15, 0 or 1: unweighed. On text unlike its training text
+	// the gate falls back on "uncoded", the class most training
+	// sentences have, and leaves most of what a human codes uncoded;
+	// weighed down, it codes its likeliest main category more often. On
+	// the development laws the learned coder's main-category kappa rose
+	// from 0.304 to 0.410 and on the vocational law from 0.340 to 0.385,
+	// the sample's cross-validation fell from 0.961 to 0.942. A Combined
+	// coder does not weigh: the dictionary codes what the model is unsure
+	// of.
+	UncodedWeight float64
 }
 
 // DefaultThresholds are the thresholds README's evaluation uses.
-var DefaultThresholds = Thresholds{MinConfidence: 0.4, ConceptShare: 0.5, SecondConcept: 0.35}
+var DefaultThresholds = Thresholds{MinConfidence: 0.4, ConceptShare: 0.5, SecondConcept: 0.35, UncodedWeight: 0.15}
 
 // Example is a training sentence with the codes its human coders gave it
 // (none: left uncoded).
@@ -167,7 +179,7 @@ func Train(codes []policykb.Code, examples []Example, stop func(string) bool, th
 func (m *Model) featuresOf(u Unit, buf []string) []string {
 	out := features(u, m.stop, buf)
 	for _, d := range m.hints {
-		for _, s := range d.match(u) {
+		for _, s := range d.match(u, false) {
 			out = append(out, "dict:"+d.Name+":"+s.CodeID)
 		}
 	}
@@ -223,13 +235,39 @@ type Suggestion struct {
 }
 
 // Predict returns the codes the model gives a unit (none: it abstains).
+// The gate's "uncoded" probability is weighed by UncodedWeight first.
 func (m *Model) Predict(u Unit) []Suggestion {
-	if boilerplate(u) {
+	fs, p := m.gateOf(u)
+	if p == nil {
 		return nil
+	}
+	if w := m.UncodedWeight; w > 0 && w != 1 {
+		p[0] *= w
+		sum := 0.0
+		for _, x := range p {
+			sum += x
+		}
+		for i := range p {
+			p[i] /= sum
+		}
+	}
+	return m.decide(fs, p)
+}
+
+// gateOf returns a unit's features and the gate's probabilities (uncoded
+// first, then each main category); none for boilerplate.
+func (m *Model) gateOf(u Unit) ([]int32, []float64) {
+	if boilerplate(u) {
+		return nil, nil
 	}
 	fs := m.index(m.featuresOf(u, nil), false)
 	p := make([]float64, len(m.mains)+1)
 	m.gate.probabilities(fs, p)
+	return fs, p
+}
+
+// decide codes by the gate's probabilities p.
+func (m *Model) decide(fs []int32, p []float64) []Suggestion {
 	var out []Suggestion
 	for i, mid := range m.mains {
 		pm := p[i+1]
@@ -244,12 +282,10 @@ func (m *Model) Predict(u Unit) []Suggestion {
 // Uncoded is the gate's probability that the unit is left uncoded (1 for
 // boilerplate).
 func (m *Model) Uncoded(u Unit) float64 {
-	if boilerplate(u) {
+	_, p := m.gateOf(u)
+	if p == nil {
 		return 1
 	}
-	fs := m.index(m.featuresOf(u, nil), false)
-	p := make([]float64, len(m.mains)+1)
-	m.gate.probabilities(fs, p)
 	return p[0]
 }
 

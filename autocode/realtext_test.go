@@ -35,54 +35,123 @@ func testDocuments(t testing.TB, in loaders.Input) ([]policykb.Code, []autocode.
 	return plan.Codes, docs
 }
 
-// TestCodersOnTheDevelopmentLaws trains on the sample study's coder A and
-// codes the two laws of data/testsets/dev-laws, which coder H coded by
-// hand: the main-category agreement stays at least what README reports,
-// less a margin, and no definition, scope or entry-into-force clause is
-// coded. The vocational law, the held-out test set, is not read here.
+// TestCodersOnTheDevelopmentLaws trains on the sample study's coders and
+// codes the development sets of real text that coder H coded by hand: the
+// two laws of data/testsets/dev-laws and the vocational law (held out
+// once, development set since). The main-category agreement stays at least
+// what README reports, less a margin, and no heading, definition, scope or
+// entry-into-force clause is coded. The held-out set
+// (data/testsets/heldout-2) is not read here.
 func TestCodersOnTheDevelopmentLaws(t *testing.T) {
 	w := segmenter(t)
 	codes, sample := testDocuments(t, loaders.SampleInput("../data/sample"))
-	_, dev := testDocuments(t, loaders.Input{Codebook: "../data/sample/codebook.yaml",
-		Manifest: "../data/testsets/dev-laws/documents.csv", Codings: []string{"../data/testsets/dev-laws/codings.csv"}})
-	if len(dev) != 2 || len(dev[0].Units)+len(dev[1].Units) != 245 {
-		t.Fatalf("dev-laws: %d documents", len(dev))
+	read := func(set string) []autocode.Document {
+		_, docs := testDocuments(t, loaders.Input{Codebook: "../data/sample/codebook.yaml",
+			Manifest: "../data/testsets/" + set + "/documents.csv", Codings: []string{"../data/testsets/" + set + "/codings.csv"}})
+		return docs
+	}
+	dev, vocational := read("dev-laws"), read("vocational-law")
+	if len(dev) != 2 || len(dev[0].Units)+len(dev[1].Units) != 245 || len(vocational) != 1 || len(vocational[0].Units) != 208 {
+		t.Fatalf("dev-laws: %d documents, vocational-law: %d", len(dev), len(vocational))
 	}
 	data, err := os.ReadFile("../data/sample/dictionary.yaml")
 	must(t, err)
 	dict, err := autocode.ParseDictionary("dictionary.yaml", data, codes, w.Simplify)
 	must(t, err)
 	for _, c := range []struct {
-		name     string
-		opt      autocode.TrainOptions
-		minKappa float64
+		name                  string
+		opt                   autocode.TrainOptions
+		minDev, minVocational float64 // measured 0.410 / 0.385 and 0.654 / 0.588
 	}{
-		{"learned", autocode.TrainOptions{Thresholds: autocode.DefaultThresholds}, 0.25},
-		{"learned + dictionary", autocode.TrainOptions{Thresholds: autocode.DefaultThresholds, Dictionary: dict}, 0.55},
+		{"learned", autocode.TrainOptions{Thresholds: autocode.DefaultThresholds}, 0.35, 0.33},
+		{"learned + dictionary", autocode.TrainOptions{Thresholds: autocode.DefaultThresholds, Dictionary: dict}, 0.6, 0.55},
 	} {
 		coder, err := c.opt.Trainer(codes, w)(autocode.Examples(sample))
 		must(t, err)
-		pred := map[string][]autocode.Suggestion{}
-		for _, d := range dev {
-			for _, u := range d.Units {
-				if s := coder.Predict(u); len(s) > 0 {
-					pred[u.Sentence.ID] = s
-				}
-				switch u.Sentence.ID {
-				case "ttl2015#3", "ttl2015#5", "ttl2015#127", "tl2009#3", "tl2009#110", "tl2009#116":
-					if len(pred[u.Sentence.ID]) > 0 {
-						t.Errorf("%s coded %s: %v", c.name, u.Sentence.Text, pred[u.Sentence.ID])
+		for _, set := range []struct {
+			name     string
+			docs     []autocode.Document
+			minKappa float64
+		}{{"dev-laws", dev, c.minDev}, {"vocational-law", vocational, c.minVocational}} {
+			pred := map[string][]autocode.Suggestion{}
+			for _, d := range set.docs {
+				for _, u := range d.Units {
+					if s := coder.Predict(u); len(s) > 0 {
+						pred[u.Sentence.ID] = s
+					}
+					switch u.Sentence.ID {
+					case "ttl2015#0", "ttl2015#3", "ttl2015#5", "ttl2015#107", "ttl2015#127", "tl2009#3", "tl2009#59", "tl2009#110", "tl2009#116",
+						"vel2022#3", "vel2022#9", "vel2022#190", "vel2022#207":
+						if len(pred[u.Sentence.ID]) > 0 {
+							t.Errorf("%s coded %s: %v", c.name, u.Sentence.Text, pred[u.Sentence.ID])
+						}
 					}
 				}
 			}
-		}
-		for _, e := range autocode.EvaluateAll(codes, dev, pred) {
-			if e.Level == policykb.LevelMainCategory {
-				if k := e.Pooled.Kappa(); k < c.minKappa {
-					t.Errorf("%s: main-category kappa %.3f on dev-laws, want at least %.2f", c.name, k, c.minKappa)
+			for _, e := range autocode.EvaluateAll(codes, set.docs, pred) {
+				if e.Level == policykb.LevelMainCategory {
+					if k := e.Pooled.Kappa(); k < set.minKappa {
+						t.Errorf("%s: main-category kappa %.3f on %s, want at least %.2f", c.name, k, set.name, set.minKappa)
+					}
+					t.Logf("%s on %s: main-category kappa %.3f, macro-F1 %.3f", c.name, set.name, e.Pooled.Kappa(), e.MacroF1())
 				}
-				t.Logf("%s: main-category kappa %.3f, macro-F1 %.3f", c.name, e.Pooled.Kappa(), e.MacroF1())
 			}
 		}
 	}
+}
+
+// TestUncodedWeightOnlyAddsCodes trains the learned coder on the sample
+// twice, with the "uncoded" probability unweighed and weighed down: on the
+// development laws, weighing down never takes a main category away from a
+// sentence (every other class only gains) and codes more sentences.
+func TestUncodedWeightOnlyAddsCodes(t *testing.T) {
+	w := segmenter(t)
+	codes, sample := testDocuments(t, loaders.SampleInput("../data/sample"))
+	_, dev := testDocuments(t, loaders.Input{Codebook: "../data/sample/codebook.yaml",
+		Manifest: "../data/testsets/dev-laws/documents.csv", Codings: []string{"../data/testsets/dev-laws/codings.csv"}})
+	mains := func(th autocode.Thresholds) map[string]map[string]bool {
+		coder, err := autocode.TrainOptions{Thresholds: th}.Trainer(codes, w)(autocode.Examples(sample))
+		must(t, err)
+		out := map[string]map[string]bool{}
+		for _, d := range dev {
+			for _, u := range d.Units {
+				for _, s := range coder.Predict(u) {
+					if out[u.Sentence.ID] == nil {
+						out[u.Sentence.ID] = map[string]bool{}
+					}
+					out[u.Sentence.ID][mainOf(codes, s.CodeID)] = true
+				}
+			}
+		}
+		return out
+	}
+	th := autocode.DefaultThresholds
+	th.UncodedWeight = 1
+	plain := mains(th)
+	th.UncodedWeight = 0.15
+	weighed := mains(th)
+	for id, ms := range plain {
+		for m := range ms {
+			if !weighed[id][m] {
+				t.Errorf("%s: %s lost when weighed", id, m)
+			}
+		}
+	}
+	if len(weighed) <= len(plain) {
+		t.Errorf("weighed codes %d sentences, unweighed %d: want more", len(weighed), len(plain))
+	}
+	t.Logf("sentences coded: %d unweighed, %d weighed", len(plain), len(weighed))
+}
+
+// mainOf is the main category above a code (by the codebook's parents).
+func mainOf(codes []policykb.Code, id string) string {
+	parent := map[string]string{}
+	level := map[string]policykb.Level{}
+	for _, c := range codes {
+		parent[c.ID], level[c.ID] = c.Parent, c.Level
+	}
+	for id != "" && level[id] != policykb.LevelMainCategory {
+		id = parent[id]
+	}
+	return id
 }

@@ -22,6 +22,9 @@ type REFISource interface {
 	DocumentsByCity(ctx context.Context, cities []string) (map[string][]policykb.Document, error)
 	DocumentStudies(ctx context.Context, ids []string) (map[string][]string, error)
 	StudyEachDocument(ctx context.Context, study string, batchSize int, fn func(graph.ExportDocument) error) error
+	Frames(ctx context.Context, study string) ([]graph.FrameInfo, error)
+	Mappings(ctx context.Context, study string) ([]policykb.Mapping, error)
+	FrameCoders(ctx context.Context, study string) ([]string, error)
 }
 
 // REFICounts says what a REFI-QDA export wrote.
@@ -61,7 +64,8 @@ func codeTree(codes []policykb.Code) ([]*refiqda.Code, map[string]string) {
 
 // QDC writes the coding scheme of a study (an id or a name; "" while the
 // knowledge base holds one, see graph.Store.ResolveStudy) as a REFI-QDA
-// codebook (.qdc) with stable GUIDs (derived from the codes' ids).
+// codebook (.qdc) with stable GUIDs (derived from the codes' ids), each of
+// the study's frames beside it as a root code of its own (frameTrees).
 func QDC(ctx context.Context, store REFISource, w io.Writer, study string) (REFICounts, error) {
 	study, err := store.ResolveStudy(ctx, study)
 	if err != nil {
@@ -74,8 +78,12 @@ func QDC(ctx context.Context, store REFISource, w io.Writer, study string) (REFI
 	if len(codes) == 0 {
 		return REFICounts{}, policykb.Errorf(policykb.ENotFound, "export: the knowledge base has no codes to export")
 	}
-	roots, _ := codeTree(codes)
-	return REFICounts{Codes: len(codes)}, refiqda.WriteCodebook(w, "policykb", roots)
+	roots, guids := codeTree(codes)
+	frames, n, err := frameTrees(ctx, store, study, guids)
+	if err != nil {
+		return REFICounts{}, err
+	}
+	return REFICounts{Codes: len(codes) + n}, refiqda.WriteCodebook(w, "policykb", append(roots, frames...))
 }
 
 // The variables an export writes: on cases, a city's province and Chinese
@@ -87,11 +95,12 @@ var (
 )
 
 // QDPX writes the whole knowledge base as a .qdpx archive: the
-// codebook, one case per city (with its province and Chinese name), one
+// codebook and each frame beside it (frameTrees), one case per city (with its province and Chinese name), one
 // user per coder, and one text source per document, its codings grouped
 // into selections by span (a coding without a span selects its whole
-// sentence) in code points of the stored text. Documents are read batch
-// documents at a time.
+// sentence) in code points of the stored text. Frame codings, direct and
+// derived, are codings like the codebook's; a derived coding's user is
+// "derived:<mapping>". Documents are read batch documents at a time.
 //
 // study names the study exported (as for QDC): its codebook, the documents
 // it includes and its codings.
@@ -106,16 +115,25 @@ func QDPX(ctx context.Context, store REFISource, w io.Writer, batch int, study s
 		return n, err
 	}
 	roots, codeGUID := codeTree(codes)
-	n.Codes = len(codes)
+	frames, nf, err := frameTrees(ctx, store, study, codeGUID)
+	if err != nil {
+		return n, err
+	}
+	n.Codes = len(codes) + nf
 	coders, err := store.Coders(ctx)
 	if err != nil {
 		return n, err
 	}
-	p := &refiqda.Project{Name: "policykb export", Origin: "policykb", Codes: roots,
+	fcoders, err := store.FrameCoders(ctx, study)
+	if err != nil {
+		return n, err
+	}
+	coders = append(coders, fcoders...)
+	p := &refiqda.Project{Name: "policykb export", Origin: "policykb", Codes: append(roots, frames...),
 		Variables: []refiqda.Variable{varProvince, varCityZh, varDate}}
 	userGUID := map[string]string{}
 	for _, c := range coders {
-		if c == "" {
+		if c == "" || userGUID[c] != "" {
 			continue
 		}
 		u := refiqda.User{GUID: refiqda.GUIDFor("user", c), Name: c}
@@ -161,6 +179,7 @@ func QDPX(ctx context.Context, store REFISource, w io.Writer, batch int, study s
 		return n, err
 	}
 	err = store.StudyEachDocument(ctx, study, batch, func(d graph.ExportDocument) error {
+		d.Codings = append(d.Codings, frameCodings(d)...)
 		src := sourceOf(d, codeGUID, userGUID)
 		n.Sources++
 		n.Selections += len(src.Selections)

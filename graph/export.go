@@ -16,6 +16,20 @@ type ExportDocument struct {
 	Document  policykb.Document // Text set
 	Sentences []policykb.Sentence
 	Codings   []policykb.Coding // by sentence order, then code id, then coder
+	// FrameCodings are the codings in the study's frames besides its
+	// codebook (direct and derived), by sentence order, then frame, code
+	// id and coder.
+	FrameCodings []ExportFrameCoding
+}
+
+// ExportFrameCoding is a coding in a frame: Coding.CodeID is a code of
+// Frame; a derived coding (Derived) has the coder and origin
+// "derived:<Mapping>".
+type ExportFrameCoding struct {
+	Frame string
+	policykb.Coding
+	Derived bool
+	Mapping string
 }
 
 const allCoders = `
@@ -59,6 +73,34 @@ const codingsOfDocuments = `
 MATCH (d:Document)-[:HAS_SENTENCE]->(s:Sentence)-[r:CODED_AS]->(k:Code) WHERE d.id IN $ids AND ($study = '' OR k.study = $study)
 RETURN d.id, s.id, k.id, r.coder, r.origin, r.at, r.start, r.end
 ORDER BY d.id, s.index, k.id, r.coder`
+
+const frameCodingsOfDocuments = `
+MATCH (d:Document)-[:HAS_SENTENCE]->(s:Sentence)-[r:CODED_IN]->(k:FrameCode) WHERE d.id IN $ids AND ($study = '' OR k.study = $study)
+RETURN d.id, s.id, k.frame, k.id, r.coder, r.origin, r.at, r.start, r.end, coalesce(r.derived, false), coalesce(r.mapping, '')
+ORDER BY d.id, s.index, k.frame, k.id, r.coder`
+
+const frameCoders = `
+MATCH ()-[r:CODED_IN]->(k:FrameCode) WHERE $study = '' OR k.study = $study
+RETURN DISTINCT coalesce(r.coder, '') AS coder ORDER BY coder`
+
+// FrameCoders returns every distinct coder of a coding in a study's frames
+// (its id; "" for the whole base), derived coders ("derived:<mapping>")
+// included, in order.
+func (s *Store) FrameCoders(ctx context.Context, study string) ([]string, error) {
+	ctx, end := s.enter(ctx, "FrameCoders")
+	defer end()
+	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return collect(ctx, tx, frameCoders, map[string]any{"study": study})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("graph: frame coders: %w", err)
+	}
+	var coders []string
+	for _, rec := range out.([]*neo4j.Record) {
+		coders = append(coders, str(rec.Values[0]))
+	}
+	return coders, nil
+}
 
 // EachDocument calls fn for every stored document in id order, with its
 // text, sentences and codings, reading batchSize documents per read
@@ -128,6 +170,17 @@ func (s *Store) eachDocument(ctx context.Context, study string, batchSize int, f
 				e := &batch[index[str(v[0])]]
 				e.Codings = append(e.Codings, policykb.Coding{SentenceID: str(v[1]), CodeID: str(v[2]), Coder: str(v[3]),
 					Origin: str(v[4]), At: at, Start: optInt(v[6]), End: optInt(v[7])})
+			}
+			if recs, err = collect(ctx, tx, frameCodingsOfDocuments, map[string]any{"ids": ids, "study": study}); err != nil {
+				return nil, err
+			}
+			for _, rec := range recs {
+				v := rec.Values
+				at, _ := v[6].(time.Time)
+				e := &batch[index[str(v[0])]]
+				e.FrameCodings = append(e.FrameCodings, ExportFrameCoding{Frame: str(v[2]), Derived: v[9] == true, Mapping: str(v[10]),
+					Coding: policykb.Coding{SentenceID: str(v[1]), CodeID: str(v[3]), Coder: str(v[4]), Origin: str(v[5]), At: at,
+						Start: optInt(v[7]), End: optInt(v[8])}})
 			}
 			return nil, nil
 		})

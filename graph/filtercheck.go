@@ -91,12 +91,31 @@ func (s *Store) CheckFilter(ctx context.Context, f policykb.CorpusFilter) error 
 				unknown = append(unknown, c)
 			}
 		}
+		if len(unknown) > 0 {
+			// A coder of frame codings only (a direct instrument coder, or a
+			// mapping's derived:<id>) is a coder too.
+			out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+				return collect(ctx, tx, frameCodersAmong, map[string]any{"coders": unknown})
+			})
+			if err != nil {
+				return fmt.Errorf("graph: check filter: %w", err)
+			}
+			framed := strings1(out.([]*neo4j.Record)[0].Values[0])
+			unknown = slices.DeleteFunc(unknown, func(c string) bool { return slices.Contains(framed, c) })
+		}
 		if e := policykb.UnknownNames(FilterCoders, "no coding is by the coder", unknown, coders); e != nil {
 			return e
 		}
 	}
 	return nil
 }
+
+// frameCodersAmong keeps the names that code in a frame (CODED_IN.coder
+// is indexed).
+const frameCodersAmong = `
+UNWIND $coders AS c
+WITH c WHERE EXISTS { MATCH ()-[:CODED_IN {coder: c}]->() }
+RETURN collect(c)`
 
 // checkDocuments looks the ids up; only when one is missing are all the ids
 // read, for the nearest.

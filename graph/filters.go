@@ -66,11 +66,36 @@ func filterClause(f policykb.CorpusFilter, params map[string]any, withCoders boo
 // belong to one study and BELONGS_TO never leaves it, so the code coded
 // decides.
 func coderCond(f policykb.CorpusFilter, params map[string]any, r string) string {
+	return codersCond(f, params, r, r+".coder IN $fCoders")
+}
+
+// frameCoderCond is coderCond for a CODED_IN relationship bound to r: a
+// derived coding counts for the coders the filter names when it is theirs
+// ("derived:<mapping>") or when it was derived from a coding of theirs
+// (r.sourceCoders), so that coders: ["A"] keeps the instruments derived
+// from A's codings.
+func frameCoderCond(f policykb.CorpusFilter, params map[string]any, r string) string {
+	return codersCond(f, params, r, "("+r+".coder IN $fCoders OR any(c IN coalesce("+r+".sourceCoders, []) WHERE c IN $fCoders))")
+}
+
+// frameFilterClause is filterClause with frameCoderCond for r.
+func frameFilterClause(f policykb.CorpusFilter, params map[string]any) string {
+	c, k := filterClause(f, params, false), frameCoderCond(f, params, "r")
+	switch {
+	case k == "true":
+		return c
+	case c == "true":
+		return k
+	}
+	return c + " AND " + k
+}
+
+func codersCond(f policykb.CorpusFilter, params map[string]any, r, byCoders string) string {
 	cond := "coalesce(" + r + ".origin, '') <> '" + policykb.OriginAuto + "'"
 	switch {
 	case len(f.Coders) > 0:
 		params["fCoders"] = f.Coders
-		cond = r + ".coder IN $fCoders"
+		cond = byCoders
 	case f.IncludeAutomatic:
 		cond = "true"
 	}

@@ -172,7 +172,8 @@ func (s *Store) WriteFrame(ctx context.Context, studyRef string, f policykb.Fram
 // refreshFrameRollupsBody recomputes the FRAME_ROLLUP and FRAME_LEVELS of
 // each document d bound by the statement's head for the frame $frame of
 // $study ($levels: the frame's levels, root first).
-const refreshFrameRollupsBody = `
+const refreshFrameRollupsBody = markPMCStale + `
+WITH d
 CALL (d) {
   OPTIONAL MATCH (d)-[:HAS_SENTENCE]->(s:Sentence)-[r:CODED_IN]->(:FrameCode {study: $study, frame: $frame})-[:PART_OF*0..]->(k:FrameCode)
   WHERE coalesce(r.origin, '') <> '` + policykb.OriginAuto + `'

@@ -18,11 +18,11 @@ func (s *Store) axisSentences(ctx context.Context, tx neo4j.ManagedTransaction, 
 	if err != nil {
 		return nil, err
 	}
-	path, key := frameCodedPath, "k.level = $level"
+	path, key, where := frameCodedPath, "k.level = $level", frameFilterClause(f, params)
 	if a.Frame == policykb.CodebookFrameID {
-		path, key = codedPath, "k.level = $level AND k.study = $study"
+		path, key, where = codedPath, "k.level = $level AND k.study = $study", filterClause(f, params, true)
 	}
-	recs, err := collect(ctx, tx, path+"\nWHERE "+key+" AND "+filterClause(f, params, true)+
+	recs, err := collect(ctx, tx, path+"\nWHERE "+key+" AND "+where+
 		"\nRETURN s.id, d.id, collect(DISTINCT k.id)", params)
 	if err != nil {
 		return nil, err
@@ -176,12 +176,11 @@ func axisCond(a crossAxis, value, prefix string, f policykb.CorpusFilter, params
 		return "", false
 	}
 	params[prefix+"Under"] = under
-	coder := coderCond(f, params, "r")
 	if a.Frame == policykb.CodebookFrameID {
-		return "EXISTS { MATCH (s)-[r:CODED_AS]->(x:Code) WHERE x.study = $study AND x.id IN $" + prefix + "Under AND " + coder + " }", true
+		return "EXISTS { MATCH (s)-[r:CODED_AS]->(x:Code) WHERE x.study = $study AND x.id IN $" + prefix + "Under AND " + coderCond(f, params, "r") + " }", true
 	}
 	params[prefix+"Frame"] = a.Frame
-	return "EXISTS { MATCH (s)-[r:CODED_IN]->(x:FrameCode {study: $study, frame: $" + prefix + "Frame}) WHERE x.id IN $" + prefix + "Under AND " + coder + " }", true
+	return "EXISTS { MATCH (s)-[r:CODED_IN]->(x:FrameCode {study: $study, frame: $" + prefix + "Frame}) WHERE x.id IN $" + prefix + "Under AND " + frameCoderCond(f, params, "r") + " }", true
 }
 
 // FrameCodeSentences lists the admitted sentences coded at a frame code

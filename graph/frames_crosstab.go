@@ -284,7 +284,7 @@ WHERE k.level = $level AND ` + filterClause(f, params, false) + `
 RETURN ` + col + `, k.id, sum(fr.sentences), count(d)`
 	var coded string
 	if exact {
-		where := "\nWHERE k.level = $level AND " + filterClause(f, params, true)
+		where := "\nWHERE k.level = $level AND " + frameFilterClause(f, params)
 		cells = frameCodedPath + where + "\nRETURN " + col + ", k.id, count(DISTINCT s), count(DISTINCT d)"
 		coded = frameCodedPath + where + "\nRETURN " + col + ", count(DISTINCT s), count(DISTINCT d)"
 	}

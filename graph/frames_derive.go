@@ -22,25 +22,25 @@ DELETE old
 MERGE (m)-[:MAPS_TO]->(f)`
 
 // codebookCodings reads every human coding at the study's codebook codes
-// (automatic codings derive nothing): sentence, code and document.
+// (automatic codings derive nothing): sentence, code, document and coder.
 const codebookCodings = `
 MATCH (k:Code {study: $study})<-[r:CODED_AS]-(s:Sentence)<-[:HAS_SENTENCE]-(d:Document)
 WHERE coalesce(r.origin, '') <> '` + policykb.OriginAuto + `' AND NOT coalesce(r.coder, '') STARTS WITH '` + policykb.AutoCoderPrefix + `'
-RETURN s.id, k.id, d.id`
+RETURN s.id, k.id, d.id, coalesce(r.coder, '')`
 
 // frameDirectCodings reads every direct human coding at a stored frame's
-// codes (sentence, code, document) (derived codings are no mapping's
+// codes (sentence, code, document, coder) (derived codings are no mapping's
 // source: a chain of mappings would go stale when its first link changes).
 const frameDirectCodings = `
 MATCH (c:FrameCode {study: $study, frame: $frame})<-[r:CODED_IN]-(s:Sentence)<-[:HAS_SENTENCE]-(d:Document)
 WHERE NOT r.derived AND coalesce(r.origin, '') <> '` + policykb.OriginAuto + `' AND NOT coalesce(r.coder, '') STARTS WITH '` + policykb.AutoCoderPrefix + `'
-RETURN s.id, c.id, d.id`
+RETURN s.id, c.id, d.id, coalesce(r.coder, '')`
 
 // storedDerived reads a mapping's derived codings: each one's sentence,
 // code, frame, provenance and element id.
 const storedDerived = `
 MATCH (d:Document)-[:HAS_SENTENCE]->(s:Sentence)-[r:CODED_IN {coder: $coder}]->(c:FrameCode)
-RETURN s.id, c.id, c.frame, coalesce(r.via, []), coalesce(r.viaEntries, []), elementId(r), d.id`
+RETURN s.id, c.id, c.frame, coalesce(r.via, []), coalesce(r.viaEntries, []), elementId(r), d.id, coalesce(r.sourceCoders, [])`
 
 const deleteDerived = `
 UNWIND $ids AS id
@@ -50,7 +50,7 @@ DELETE r`
 const setDerivedVia = `
 UNWIND $rows AS row
 MATCH ()-[r:CODED_IN]->() WHERE elementId(r) = row.id
-SET r.via = row.via, r.viaEntries = row.entries`
+SET r.via = row.via, r.viaEntries = row.entries, r.sourceCoders = row.coders`
 
 // createDerived creates derived codings known to be missing: CREATE, not
 // MERGE, since a MERGE checks the relationships of the code, whose degree
@@ -60,7 +60,7 @@ UNWIND $rows AS row
 MATCH (s:Sentence {id: row.sentence})
 MATCH (c:FrameCode {study: $study, frame: $frame, id: row.code})
 CREATE (s)-[:CODED_IN {coder: $coder, study: $study, frame: $frame, origin: $coder, derived: true, mapping: $mapping,
-                       at: $at, via: row.via, viaEntries: row.entries}]->(c)`
+                       at: $at, via: row.via, viaEntries: row.entries, sourceCoders: row.coders}]->(c)`
 
 // WriteMapping stores a mapping in a study (ref as for StudyID) and
 // replaces its derived codings by those it yields now (see derive: in
@@ -147,6 +147,7 @@ func (s *Store) derive(ctx context.Context, study string, m policykb.Mapping, so
 	}
 	coded := make(map[string][]string, len(recs))
 	docOf := map[string]string{}
+	codersOf := map[[2]string][]string{} // sentence, source code → its coders
 	// Flat rows, grouped here: an aggregation over every coding of a
 	// large study would hold them all in the transaction's memory.
 	for _, r := range recs {
@@ -155,12 +156,15 @@ func (s *Store) derive(ctx context.Context, study string, m policykb.Mapping, so
 			coded[sid] = append(coded[sid], code)
 		}
 		docOf[sid] = str(r.Values[2])
+		if c := str(r.Values[3]); c != "" {
+			codersOf[[2]string{sid, code}] = append(codersOf[[2]string{sid, code}], c)
+		}
 	}
 	derived := analysis.Derive(m, source, coded)
 	type key struct{ sentence, code string }
 	type have struct {
-		id       string
-		via, ent []string
+		id               string
+		via, ent, coders []string
 	}
 	// The work per document.
 	type work struct {
@@ -187,24 +191,31 @@ func (s *Store) derive(ctx context.Context, study string, m policykb.Mapping, so
 			at(docOf[k.sentence]).stale = append(at(docOf[k.sentence]).stale, str(r.Values[5]))
 			continue
 		}
-		existing[k] = have{str(r.Values[5]), strings1(r.Values[3]), strings1(r.Values[4])}
+		existing[k] = have{str(r.Values[5]), strings1(r.Values[3]), strings1(r.Values[4]), strings1(r.Values[7])}
 	}
 	wanted := map[key]bool{}
 	for _, d := range derived {
 		via, entries := make([]string, len(d.Via)), make([]string, len(d.Via))
+		coders := []string{} // of the source codings, sorted: a coder filter follows them
 		for j, v := range d.Via {
 			via[j], entries[j] = v.Coded, v.EntryCode
+			for _, c := range codersOf[[2]string{d.SentenceID, v.Coded}] {
+				if !slices.Contains(coders, c) {
+					coders = append(coders, c)
+				}
+			}
 		}
+		slices.Sort(coders)
 		k := key{d.SentenceID, d.Code}
 		wanted[k] = true
 		h, ok := existing[k]
 		switch {
 		case !ok:
 			w := at(docOf[d.SentenceID])
-			w.create = append(w.create, map[string]any{"sentence": d.SentenceID, "code": d.Code, "via": via, "entries": entries})
-		case !slices.Equal(h.via, via) || !slices.Equal(h.ent, entries):
+			w.create = append(w.create, map[string]any{"sentence": d.SentenceID, "code": d.Code, "via": via, "entries": entries, "coders": coders})
+		case !slices.Equal(h.via, via) || !slices.Equal(h.ent, entries) || !slices.Equal(h.coders, coders):
 			w := at(docOf[d.SentenceID])
-			w.reset = append(w.reset, map[string]any{"id": h.id, "via": via, "entries": entries})
+			w.reset = append(w.reset, map[string]any{"id": h.id, "via": via, "entries": entries, "coders": coders})
 		}
 	}
 	for k, h := range existing {

@@ -138,7 +138,7 @@ func (s *Store) FrameCounts(ctx context.Context, study, frame string, f policykb
 	}
 	var cypher string
 	if sentenceLevel(f) {
-		cypher = frameCodedPath + "\nWHERE " + filterClause(f, params, true) +
+		cypher = frameCodedPath + "\nWHERE " + frameFilterClause(f, params) +
 			"\nRETURN k.id, count(DISTINCT s), count(DISTINCT d)"
 	} else {
 		cypher = "\nMATCH (city:City)-[:ISSUED]->(d:Document)-[fr:FRAME_ROLLUP {study: $study, frame: $frame}]->(k:FrameCode)" +
@@ -181,6 +181,9 @@ type FrameCoding struct {
 	Mapping  string   // the mapping id of a derived coding
 	Via      []string // the source codes the sentence is coded at that yield it
 	Entries  []string // parallel to Via: the code of the mapping entry that decided
+	// SourceCoders are the coders of the source codings a derived coding
+	// comes from (a coder filter keeps it for them), sorted.
+	SourceCoders []string
 }
 
 // FrameCodings lists the codings at a frame code (not below it) of the
@@ -199,11 +202,11 @@ func (s *Store) FrameCodings(ctx context.Context, study, frame, code string, f p
 		return nil, 0, err
 	}
 	match := "\nMATCH (city:City)-[:ISSUED]->(d:Document)-[:HAS_SENTENCE]->(s:Sentence)-[r:CODED_IN]->(:FrameCode {study: $study, frame: $frame, id: $fcode})" +
-		"\nWHERE " + filterClause(f, params, true)
+		"\nWHERE " + frameFilterClause(f, params)
 	cypher := match + `
 WITH city, d, s, r ORDER BY city.name, d.issuedOn, d.id, s.index, r.coder
 WITH collect([` + sentenceFields + `, r.coder, r.origin, coalesce(r.derived, false), coalesce(r.mapping, ''),
-              coalesce(r.via, []), coalesce(r.viaEntries, [])]) AS codings
+              coalesce(r.via, []), coalesce(r.viaEntries, []), coalesce(r.sourceCoders, [])]) AS codings
 RETURN size(codings), codings[$offset..$offset + $limit]`
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return collect(ctx, tx, cypher, params)
@@ -215,9 +218,9 @@ RETURN size(codings), codings[$offset..$offset + $limit]`
 	var res []FrameCoding
 	for _, x := range rec.Values[1].([]any) {
 		v := x.([]any)
-		n := len(v) - 6
+		n := len(v) - 7
 		res = append(res, FrameCoding{Sentence: sentenceOf(v[:n]), Code: code, Coder: str(v[n]), Origin: str(v[n+1]),
-			Derived: boolean(v[n+2]), Mapping: str(v[n+3]), Via: strings1(v[n+4]), Entries: strings1(v[n+5])})
+			Derived: boolean(v[n+2]), Mapping: str(v[n+3]), Via: strings1(v[n+4]), Entries: strings1(v[n+5]), SourceCoders: strings1(v[n+6])})
 	}
 	return res, integer(rec.Values[0]), nil
 }

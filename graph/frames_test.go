@@ -14,6 +14,7 @@ import (
 
 	"github.com/policykb/policykb"
 	"github.com/policykb/policykb/graph"
+	"github.com/policykb/policykb/internal/framecheck"
 	"github.com/policykb/policykb/loaders"
 )
 
@@ -22,74 +23,6 @@ const (
 	instrumentFile = framesDir + "/policy-instruments.yaml"
 	mappingFile    = framesDir + "/sample-instruments-mapping.yaml"
 )
-
-// expected holds, per frame code, the sentences counted under it,
-// computed by the test itself from the source codings, the mapping and
-// the two trees (never through analysis.Derive or the store).
-type expected map[string]map[string]bool // code id → sentence ids
-
-// recompute derives the codings of m from coded (sentence → codebook or
-// source codes), walking up the source tree to the nearest code that an
-// entry or an exclusion names (most specific wins), and rolls every
-// derived coding up the target tree.
-func recompute(m policykb.Mapping, sourceParent, targetParent map[string]string, coded map[string][]string) expected {
-	to := map[string][]string{}
-	excluded := map[string]bool{}
-	for _, e := range m.Entries {
-		to[e.Code] = append(to[e.Code], e.To)
-	}
-	for _, x := range m.Excluded {
-		excluded[x.Code] = true
-	}
-	out := expected{}
-	for sid, codes := range coded {
-		for _, c := range codes {
-			for k := c; k != ""; k = sourceParent[k] {
-				if excluded[k] {
-					break
-				}
-				if ts, ok := to[k]; ok {
-					for _, t := range ts {
-						for u := t; u != ""; u = targetParent[u] {
-							if out[u] == nil {
-								out[u] = map[string]bool{}
-							}
-							out[u][sid] = true
-						}
-					}
-					break
-				}
-			}
-		}
-	}
-	return out
-}
-
-// countOf returns the reference points and material sources of a code
-// among the sentences admit keeps.
-func (e expected) countOf(code string, docOf map[string]string, admit func(sid string) bool) graph.FrameCodeCount {
-	docs := map[string]bool{}
-	n := 0
-	for sid := range e[code] {
-		if admit(sid) {
-			n++
-			docs[docOf[sid]] = true
-		}
-	}
-	return graph.FrameCodeCount{ReferencePoints: n, MaterialSources: len(docs)}
-}
-
-// derivedPairs counts the (sentence, target code) pairs of a mapping:
-// the number of derived codings the store must hold.
-func derivedPairs(m policykb.Mapping, sourceParent map[string]string, coded map[string][]string) int {
-	// Rolling nothing up: a coding is at the entry's target only.
-	flat := recompute(m, sourceParent, map[string]string{}, coded)
-	n := 0
-	for _, ss := range flat {
-		n += len(ss)
-	}
-	return n
-}
 
 func sampleFrames(t *testing.T) (policykb.Frame, []byte) {
 	t.Helper()
@@ -108,39 +41,14 @@ func sampleFrames(t *testing.T) (policykb.Frame, []byte) {
 	return f, m
 }
 
-// samplePlan is the sample study read offline: the codebook's parents,
-// the human codings per sentence, each sentence's document and each
-// document's city.
+// samplePlan is the sample study read offline (framecheck.ReadSample).
 func samplePlan(t *testing.T) (parents map[string]string, coded map[string][]string, docOf, cityOf map[string]string, codebook policykb.Frame) {
 	t.Helper()
-	plan, err := loaders.Validate(context.Background(), nil, loaders.SampleInput(sampleDir))
+	p, err := framecheck.ReadSample(sampleDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	parents = map[string]string{}
-	for _, c := range plan.Codes {
-		parents[c.ID] = c.Parent
-	}
-	coded, docOf, cityOf = map[string][]string{}, map[string]string{}, map[string]string{}
-	add := func(k policykb.Coding, doc string) {
-		if k.Origin == policykb.OriginAuto {
-			return
-		}
-		if !slices.Contains(coded[k.SentenceID], k.CodeID) {
-			coded[k.SentenceID] = append(coded[k.SentenceID], k.CodeID)
-		}
-		docOf[k.SentenceID] = doc
-	}
-	for _, b := range plan.Documents {
-		cityOf[b.Document.ID] = b.City.Name
-		for _, k := range b.Codings {
-			add(k, b.Document.ID)
-		}
-	}
-	if len(plan.Codings) > 0 {
-		t.Fatalf("the sample's codings all belong to its documents; %d do not", len(plan.Codings))
-	}
-	return parents, coded, docOf, cityOf, policykb.CodebookFrame("codebook", plan.Codes)
+	return p.Parents, p.Coded, p.DocOf, p.CityOf, p.Codebook
 }
 
 func allCounts(t *testing.T, s *graph.Store) map[policykb.Level][]policykb.Count {
@@ -198,13 +106,13 @@ func TestSampleFrame(t *testing.T) {
 		t.Errorf("nodes created: %d, want the frame, its %d codes and the mapping", sum.NodesCreated, len(frame.Codes))
 	}
 	framePar := frame.Parents()
-	checkFrameCounts(t, s, recompute(m, parents, framePar, coded), frame, docOf, cityOf)
+	checkFrameCounts(t, s, framecheck.Recompute(m, parents, framePar, coded), frame, docOf, cityOf)
 	if got := allCounts(t, s); !reflect.DeepEqual(got, before) {
 		t.Errorf("adding the frame moved the grounded-theory counts:\nbefore %v\nafter  %v", before, got)
 	}
 	fi := framesOf(t, s)
-	if len(fi) != 1 || fi[0].Derived != derivedPairs(m, parents, coded) || fi[0].Codings != 0 {
-		t.Errorf("frames: %+v, want one with %d derived codings", fi, derivedPairs(m, parents, coded))
+	if len(fi) != 1 || fi[0].Derived != framecheck.DerivedPairs(m, parents, coded) || fi[0].Codings != 0 {
+		t.Errorf("frames: %+v, want one with %d derived codings", fi, framecheck.DerivedPairs(m, parents, coded))
 	}
 
 	t.Run("idempotent", func(t *testing.T) {
@@ -225,9 +133,9 @@ func TestSampleFrame(t *testing.T) {
 		if _, err := s.WriteMapping(ctx, "", m2); err != nil {
 			t.Fatal(err)
 		}
-		checkFrameCounts(t, s, recompute(m2, parents, framePar, coded), frame, docOf, cityOf)
-		if fi := framesOf(t, s); fi[0].Derived != derivedPairs(m2, parents, coded) {
-			t.Errorf("derived codings: %d, want %d", fi[0].Derived, derivedPairs(m2, parents, coded))
+		checkFrameCounts(t, s, framecheck.Recompute(m2, parents, framePar, coded), frame, docOf, cityOf)
+		if fi := framesOf(t, s); fi[0].Derived != framecheck.DerivedPairs(m2, parents, coded) {
+			t.Errorf("derived codings: %d, want %d", fi[0].Derived, framecheck.DerivedPairs(m2, parents, coded))
 		}
 		if got := allCounts(t, s); !reflect.DeepEqual(got, before) {
 			t.Errorf("changing the mapping moved the grounded-theory counts")
@@ -236,7 +144,7 @@ func TestSampleFrame(t *testing.T) {
 		if _, err := s.WriteMapping(ctx, "", m); err != nil {
 			t.Fatal(err)
 		}
-		checkFrameCounts(t, s, recompute(m, parents, framePar, coded), frame, docOf, cityOf)
+		checkFrameCounts(t, s, framecheck.Recompute(m, parents, framePar, coded), frame, docOf, cityOf)
 	})
 
 	t.Run("bad files write nothing", func(t *testing.T) {
@@ -294,7 +202,7 @@ func TestSampleFrame(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		want := recompute(m, parents, framePar, coded)
+		want := framecheck.Recompute(m, parents, framePar, coded)
 		for _, k := range []string{"ins-demand-pilot", "ins-demand"} {
 			if want[k] == nil {
 				want[k] = map[string]bool{}
@@ -340,7 +248,7 @@ func framesOf(t *testing.T, s *graph.Store) []graph.FrameInfo {
 // checkFrameCounts compares the store's counts of every frame code, the
 // crosstab of every frame level by city and the sentences of each of its
 // cells with the test's derivation.
-func checkFrameCounts(t *testing.T, s *graph.Store, want expected, frame policykb.Frame, docOf, cityOf map[string]string) {
+func checkFrameCounts(t *testing.T, s *graph.Store, want framecheck.Expected, frame policykb.Frame, docOf, cityOf map[string]string) {
 	t.Helper()
 	ctx := context.Background()
 	all := func(string) bool { return true }
@@ -349,7 +257,7 @@ func checkFrameCounts(t *testing.T, s *graph.Store, want expected, frame policyk
 		t.Fatal(err)
 	}
 	for _, c := range frame.Codes {
-		if w := want.countOf(c.ID, docOf, all); got[c.ID] != w {
+		if w := want.CountOf(c.ID, docOf, all); got[c.ID] != w {
 			t.Errorf("%s: got %+v, want %+v", c.ID, got[c.ID], w)
 		}
 	}
@@ -363,7 +271,7 @@ func checkFrameCounts(t *testing.T, s *graph.Store, want expected, frame policyk
 		for i, row := range tab.Rows {
 			for j, col := range tab.Columns {
 				inCity := func(sid string) bool { return cityOf[docOf[sid]] == col.ID }
-				w := want.countOf(row.ID, docOf, inCity)
+				w := want.CountOf(row.ID, docOf, inCity)
 				if int(tab.Cells[i][j]) != w.ReferencePoints {
 					t.Errorf("%s × %s: %v, want %d", row.ID, col.ID, tab.Cells[i][j], w.ReferencePoints)
 				}
@@ -461,7 +369,7 @@ func TestFrameRandomFixture(t *testing.T) {
 	if _, err := s.WriteMapping(ctx, "", m); err != nil {
 		t.Fatal(err)
 	}
-	want := recompute(m, parents, frame.Parents(), coded)
+	want := framecheck.Recompute(m, parents, frame.Parents(), coded)
 	checkFrameCounts(t, s, want, frame, docOf, cityOf)
 	if got := allCounts(t, s); !reflect.DeepEqual(got, before) {
 		t.Errorf("the frame moved the grounded-theory counts")
@@ -482,7 +390,7 @@ func TestFrameRandomFixture(t *testing.T) {
 				left[sid] = cs
 			}
 		}
-		checkFrameCounts(t, s, recompute(m, parents, frame.Parents(), left), frame, docOf, cityOf)
+		checkFrameCounts(t, s, framecheck.Recompute(m, parents, frame.Parents(), left), frame, docOf, cityOf)
 		// Put it back for what follows.
 		if _, err := s.WriteDocuments(ctx, bundles[:1], nil); err != nil {
 			t.Fatal(err)

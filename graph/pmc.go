@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -36,49 +37,37 @@ type PMCResult struct {
 	Model     PMCModelInfo
 	Documents []PMCDocument
 	Summary   analysis.Summary
+	// Recounted is how many documents' codings rules were decided from
+	// the rollups and sentences because their stored decisions were
+	// missing or of an older version (pmc_decisions.go); 0 when every
+	// decision was read as stored.
+	Recounted int
 }
 
 // pmcFacts reads, in one statement, the admitted documents with their
-// cities and the fields their attributes need, the model's manual scores,
-// and what the rollups decide of each codings rule: for each rule r
-// ($rules: its index i, threshold atLeast, codebook codes and other
-// frames' codes) and document d, the ROLLUP of each codebook code and the
-// FRAME_ROLLUP of each frame code (distinct sentences of d coded at the
-// code or below it, human codings and derived ones). One code with
-// atLeast sentences decides 1 (listed as i); all codes together with fewer
-// decide 0 (not listed); in between the sentences must be read to count
-// each once (listed as -1 - i). Each part starts from the few nodes it is
-// about (the study, the rule codes, the model), and a document's
-// decisions travel as one list of small integers.
+// cities and the fields their attributes need, the stored decisions of the
+// model, the model's manual scores, and the version of the model's
+// decisions. Each part starts from the few nodes it is about (the study,
+// the model): the decisions are read along the model's relationships, which
+// costs a fraction of reaching them from each document.
 const pmcFacts = `
+MATCH (m:PMCModel {study: $study, id: $model})
 CALL () {
   MATCH (:Study {id: $study})-[:INCLUDES]->(d:Document)<-[:ISSUED]-(city:City)
   WHERE %s
   RETURN collect([d.id, city.name, d.title, d.issuer, d.issuedOn, d.docType, d.sha256]) AS docs
 }
-CALL () {
-  UNWIND $rules AS r
-  CALL (r) {
-    UNWIND r.codebook AS id
-    MATCH (:Code {study: $study, id: id})<-[ru:ROLLUP]-(d)
-    RETURN d, ru.sentences AS n
-    UNION ALL
-    UNWIND r.frames AS ref
-    MATCH (:FrameCode {study: $study, frame: ref[0], id: ref[1]})<-[fr:FRAME_ROLLUP]-(d)
-    RETURN d, fr.sentences AS n
-  }
-  WITH r, d, max(n) AS most, sum(n) AS total
-  WHERE total >= r.atLeast
-  WITH d, collect(CASE WHEN most >= r.atLeast THEN r.i ELSE -1 - r.i END) AS rules
-  RETURN collect([d.id, rules]) AS decided
+CALL (m) {
+  MATCH (m)<-[pd:PMC_DECISIONS]-(d)
+  RETURN collect([d.id, pd.ones]) AS decided
 }
-CALL () {
-  MATCH (:PMCModel {study: $study, id: $model})<-[ps:PMC_SCORE]-(d)
+CALL (m) {
+  MATCH (m)<-[ps:PMC_SCORE]-(d)
   RETURN collect([d.id, ps.variable, ps.score, ps.note]) AS manual
 }
-RETURN docs, decided, manual`
+RETURN docs, decided, manual, coalesce(m.decisions, 0)`
 
-// pmcRules are the codings rules of a model as $rules of pmcFacts, and
+// pmcRules are the codings rules of a model as $rules of pmcDecideAll, and
 // the variable of each index.
 func pmcRules(info PMCModelInfo) ([]any, []string) {
 	frameOf := map[string]string{}
@@ -114,12 +103,11 @@ MATCH (d:Document {id: id})
 RETURN collect([d.id, d.text])`
 
 // PMC scores the admitted documents of the study with the model. Codings
-// rules are decided from the rollups: a rule with codes C and threshold k
-// scores 1 when one code of C alone has k sentences, 0 when all of C
-// together have fewer than k; only in between (several codes whose
-// sentences may overlap) are the document's sentences read, by
-// PMCEvidence, to count them once. Filters on coders do not apply: a
-// score rests on the human codings and the derived ones.
+// rules are decided by the decisions stored with the rollups (a rule with
+// codes C and threshold k scores 1 when at least k distinct sentences of
+// the document are coded under C; pmc_decisions.go); a document without
+// stored decisions is recounted (decidePMC). Filters on coders do not
+// apply: a score rests on the human codings and the derived ones.
 func (s *Store) PMC(ctx context.Context, q PMCQuery) (*PMCResult, error) {
 	ctx, end := s.enter(ctx, "PMC")
 	defer end()
@@ -143,8 +131,6 @@ func (s *Store) PMC(ctx context.Context, q PMCQuery) (*PMCResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	rules, ids := pmcRules(info)
-	params["rules"] = rules
 	cypher := fmt.Sprintf(pmcFacts, filterClause(f, params, false))
 	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return collect(ctx, tx, cypher, params)
@@ -152,30 +138,51 @@ func (s *Store) PMC(ctx context.Context, q PMCQuery) (*PMCResult, error) {
 	if err != nil {
 		return nil, fmt.Errorf("graph: pmc: %w", err)
 	}
-	v := out.([]*neo4j.Record)[0].Values
-	var docs []policykb.Document
-	for _, r := range v[0].([]any) {
-		r := r.([]any)
-		docs = append(docs, policykb.Document{ID: str(r[0]), City: str(r[1]), Title: str(r[2]), Issuer: str(r[3]),
-			IssuedOn: date(r[4]), DocType: str(r[5]), SHA256: str(r[6])})
+	recs := out.([]*neo4j.Record)
+	if len(recs) == 0 { // the model went since it was read
+		return nil, s.unknownModel(ctx, study, q.Model)
 	}
-	// document → codings variable → 1 (decided), -1 (the sentences decide);
-	// absent: 0.
-	decided := map[string]map[string]int{}
-	for _, r := range v[1].([]any) {
-		r := r.([]any)
-		m := map[string]int{}
-		for _, x := range r[1].([]any) {
-			if i := integer(x); i >= 0 {
-				m[ids[i]] = 1
-			} else {
-				m[ids[-1-i]] = -1
-			}
+	v := recs[0].Values
+	rows := v[0].([]any)
+	docs := make([]policykb.Document, 0, len(rows))
+	decided := make(map[string][]string, len(rows)) // document → codings rules scoring 1
+	current := integer(v[3]) == pmcDecisionsVersion
+	if current {
+		for _, r := range v[1].([]any) {
+			r := r.([]any)
+			decided[str(r[0])] = strings1(r[1])
 		}
-		decided[str(r[0])] = m
 	}
-	var manual []policykb.ManualScore
-	for _, r := range v[2].([]any) {
+	var recount []string
+	for _, r := range rows {
+		r := r.([]any)
+		d := policykb.Document{ID: str(r[0]), City: str(r[1]), Title: str(r[2]), Issuer: str(r[3]),
+			IssuedOn: date(r[4]), DocType: str(r[5]), SHA256: str(r[6])}
+		docs = append(docs, d)
+		if _, ok := decided[d.ID]; !ok {
+			recount = append(recount, d.ID)
+		}
+	}
+	if len(recount) > 0 {
+		ids := recount
+		if !current || len(ids) > pmcWholeStudy {
+			ids = nil // every document of the study, from the rule codes
+		}
+		out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+			return s.decidePMC(ctx, tx, study, info, ids)
+		})
+		if err != nil {
+			return nil, fmt.Errorf("graph: pmc: %w", err)
+		}
+		all := out.(map[string][]string)
+		for _, d := range recount {
+			decided[d] = all[d]
+		}
+		s.log.Debug("graph: pmc decisions recounted", "study", study, "model", info.Model.ID, "documents", len(recount))
+	}
+	manualRows := v[2].([]any)
+	manual := make([]policykb.ManualScore, 0, len(manualRows))
+	for _, r := range manualRows {
 		r := r.([]any)
 		manual = append(manual, policykb.ManualScore{Document: str(r[0]), Variable: str(r[1]), Score: integer(r[2]), Note: str(r[3])})
 	}
@@ -183,66 +190,43 @@ func (s *Store) PMC(ctx context.Context, q PMCQuery) (*PMCResult, error) {
 	if err != nil {
 		return nil, fmt.Errorf("graph: pmc: %w", err)
 	}
-	return s.scorePMC(ctx, study, info, docs, attrs, decided, manual)
+	res, err := s.scorePMC(study, info, docs, attrs, decided, manual)
+	if err != nil {
+		return nil, err
+	}
+	res.Recounted = len(recount)
+	return res, nil
 }
 
-// scorePMC scores each document from its rollup decisions, attributes and
-// manual scores, reading the sentences of those whose rollups leave a rule
-// open.
-func (s *Store) scorePMC(ctx context.Context, study string, info PMCModelInfo, docs []policykb.Document,
-	attrs map[string]map[string]string, decided map[string]map[string]int, manual []policykb.ManualScore) (*PMCResult, error) {
+// scorePMC scores each document from its decided codings rules, attributes
+// and manual scores.
+func (s *Store) scorePMC(study string, info PMCModelInfo, docs []policykb.Document,
+	attrs map[string]map[string]string, decided map[string][]string, manual []policykb.ManualScore) (*PMCResult, error) {
 	model := info.Model
-	type open struct{ doc, variable string }
-	var undecided []open
-	for _, d := range docs {
-		if decided[d.ID] == nil {
-			decided[d.ID] = map[string]int{}
-		}
-		for v, x := range decided[d.ID] {
-			if x < 0 {
-				undecided = append(undecided, open{d.ID, v})
-			}
-		}
-	}
-	if len(undecided) > 0 {
-		var ids []string
-		seen := map[string]bool{}
-		for _, u := range undecided {
-			if !seen[u.doc] {
-				seen[u.doc] = true
-				ids = append(ids, u.doc)
-			}
-		}
-		ev, err := s.pmcEvidence(ctx, study, info, ids)
-		if err != nil {
-			return nil, err
-		}
-		for _, u := range undecided {
-			sv := secondaryOf(model, u.variable)
-			if len(ev[u.doc][u.variable]) >= sv.Rule.AtLeast {
-				decided[u.doc][u.variable] = 1
-			} else {
-				decided[u.doc][u.variable] = 0
-			}
-		}
-	}
 	res := &PMCResult{Study: study, Model: info}
-	var scored []analysis.DocumentPMC
-	byID := map[string]policykb.Document{}
-	manualOf := map[string][]policykb.ManualScore{}
+	scored := make([]analysis.DocumentPMC, 0, len(docs))
+	byID := make(map[string]int, len(docs))
+	manualOf := make(map[string][]policykb.ManualScore, len(docs))
 	for _, m := range manual {
 		manualOf[m.Document] = append(manualOf[m.Document], m)
 	}
-	for _, d := range docs {
-		byID[d.ID] = d
+	for i, d := range docs {
+		byID[d.ID] = i
 		facts := analysis.DocumentFacts{Document: d.ID, City: d.City, Attributes: attrs[d.ID]}
 		scores, err := analysis.Score(model, nil, facts, manualOf[d.ID])
 		if err != nil {
 			return nil, policykb.InvalidArgument("model", "%v: load the scores with `policykb pmc add-model --study %s --scores FILE`", err, study)
 		}
+		ones, next := decided[d.ID], 0 // ones in model order, as scores
 		for i := range scores {
 			if scores[i].Evidence.Kind == policykb.RuleCodings {
-				scores[i].Score = decided[d.ID][scores[i].Variable]
+				scores[i].Score = 0
+				if next < len(ones) && ones[next] == scores[i].Variable {
+					scores[i].Score = 1
+					next++
+				} else if slices.Contains(ones, scores[i].Variable) {
+					scores[i].Score = 1
+				}
 			}
 		}
 		dp, err := analysis.Compute(model, d.ID, d.City, scores)
@@ -252,12 +236,10 @@ func (s *Store) scorePMC(ctx context.Context, study string, info PMCModelInfo, d
 		scored = append(scored, dp)
 	}
 	res.Summary = analysis.Summarise(scored)
-	byDoc := map[string]analysis.DocumentPMC{}
-	for _, dp := range scored {
-		byDoc[dp.Document] = dp
-	}
+	res.Documents = make([]PMCDocument, 0, len(scored))
 	for _, r := range res.Summary.Ranking {
-		res.Documents = append(res.Documents, PMCDocument{DocumentPMC: byDoc[r.Document], Doc: byID[r.Document], Rank: r.Rank})
+		i := byID[r.Document]
+		res.Documents = append(res.Documents, PMCDocument{DocumentPMC: scored[i], Doc: docs[i], Rank: r.Rank})
 	}
 	return res, nil
 }
@@ -318,19 +300,28 @@ func (s *Store) PMCEvidence(ctx context.Context, res *PMCResult, docIDs []string
 }
 
 func (s *Store) pmcEvidence(ctx context.Context, study string, info PMCModelInfo, docIDs []string) (map[string]map[string][]string, error) {
+	out, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return s.pmcEvidenceIn(ctx, tx, study, info, docIDs)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("graph: pmc evidence: %w", err)
+	}
+	return out.(map[string]map[string][]string), nil
+}
+
+// pmcEvidenceIn is PMCEvidence inside tx.
+func (s *Store) pmcEvidenceIn(ctx context.Context, tx neo4j.ManagedTransaction, study string, info PMCModelInfo, docIDs []string) (map[string]map[string][]string, error) {
 	refs := make([]any, len(info.FrameCodes))
 	for i, r := range info.FrameCodes {
 		refs[i] = []any{r.Frame, r.Code}
 	}
 	params := map[string]any{"study": study, "docs": docIDs, "codebookCodes": nonNilStrings(info.CodebookCodes), "frameCodes": refs}
-	rows, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		return packed(ctx, tx, pmcEvidenceSentences, params)
-	})
+	rows, err := packed(ctx, tx, pmcEvidenceSentences, params)
 	if err != nil {
-		return nil, fmt.Errorf("graph: pmc evidence: %w", err)
+		return nil, err
 	}
 	coded := map[string]map[string][]string{} // document → sentence → rule codes
-	for _, r := range rows.([][]any) {
+	for _, r := range rows {
 		d := str(r[0])
 		if coded[d] == nil {
 			coded[d] = map[string][]string{}
@@ -356,7 +347,7 @@ func (s *Store) pmcEvidence(ctx context.Context, study string, info PMCModelInfo
 		// are needed to tell what is under them.
 		scores, err := analysis.Score(codings, map[string]string{}, analysis.DocumentFacts{Document: d, Coded: coded[d]}, nil)
 		if err != nil {
-			return nil, fmt.Errorf("graph: pmc evidence: %w", err)
+			return nil, err
 		}
 		out[d] = map[string][]string{}
 		for _, sc := range scores {

@@ -175,8 +175,9 @@ MATCH (d:Document)-[r:PMC_SCORE]->(:PMCModel {study: $study, id: $id})
 RETURN collect([d.id, r.variable, r.score, r.note])`
 
 // WritePMCModel stores a model and (unless KeepScores) replaces its manual
-// scores, in one transaction. Writing what is stored already writes
-// nothing and returns false.
+// scores, in one transaction, which also stores the model's decisions for
+// every document of the study (pmc_decisions.go). Writing what is stored
+// already writes nothing and returns false.
 func (s *Store) WritePMCModel(ctx context.Context, w PMCModelWrite) (bool, error) {
 	ctx, end := s.enter(ctx, "WritePMCModel")
 	defer end()
@@ -223,6 +224,10 @@ func (s *Store) WritePMCModel(ctx context.Context, w PMCModelWrite) (bool, error
 	}
 	_, err = s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		if err := exec(ctx, tx, upsertPMCModel, params); err != nil {
+			return nil, err
+		}
+		info := PMCModelInfo{Study: w.Study, Model: w.Model, CodebookCodes: cb, FrameCodes: other}
+		if err := s.refreshPMCModel(ctx, tx, w.Study, info); err != nil {
 			return nil, err
 		}
 		if w.KeepScores {

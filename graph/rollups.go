@@ -96,8 +96,9 @@ const rollupPairs = `
   WITH a, b, count(*) AS n`
 
 // rollupsDone marks d's city stale (its city rollups are refreshed before
-// the transaction commits) and sets d's per-level numbers and version.
-const rollupsDone = markCityStale + `
+// the transaction commits) and d for its PMC decisions (pmc_decisions.go),
+// and sets d's per-level numbers and version.
+const rollupsDone = markCityStale + markPMCStale + `
 SET d.codedSentences = [l IN $levels | size([ks IN sets WHERE any(k IN ks WHERE k.level = l)])],
     d.rollups = $rollups`
 
@@ -185,7 +186,7 @@ CALL (d, row) {
   UNWIND row.pairs AS p
   MATCH (b:Code {study: row.study, id: p.b})
   CREATE (d)-[:COOCCURRENCE {a: p.a, sentences: p.n}]->(b)
-}` + markCityStale + `
+}` + markCityStale + markPMCStale + `
 SET d.codedSentences = row.coded, d.rollups = $rollups`
 
 const refreshRollupsOfSentences = `

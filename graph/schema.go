@@ -45,7 +45,8 @@ var schemaStatements = []string{
 // EnsureSchema creates the constraints and indexes if they are missing and
 // waits for them to come online, makes what a base written before studies
 // holds one study (migrateStudies, logged), then computes the rollups of documents
-// stored without them (see rollups.go), and, when the store has Words, the
+// stored without them (see rollups.go), the decisions of PMC models stored
+// without current ones (pmc_decisions.go), and, when the store has Words, the
 // words of documents stored without them or with words of another version
 // (words_write.go). It is idempotent.
 func (s *Store) EnsureSchema(ctx context.Context) error {
@@ -70,6 +71,9 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 			"study", id, "codes", codes, "documents", docs)
 	}
 	if err := s.backfillRollups(ctx); err != nil {
+		return err
+	}
+	if err := s.backfillPMCDecisions(ctx); err != nil {
 		return err
 	}
 	return s.backfillWords(ctx)

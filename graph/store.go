@@ -159,6 +159,9 @@ func (s *Store) write(ctx context.Context, work neo4j.ManagedTransactionWork) (a
 		if err != nil {
 			return nil, err
 		}
+		if err := s.refreshStalePMC(ctx, tx); err != nil {
+			return nil, fmt.Errorf("refresh pmc decisions: %w", err)
+		}
 		if err := exec(ctx, tx, refreshStaleCities, rollupArgs(map[string]any{})); err != nil {
 			return nil, fmt.Errorf("refresh city rollups: %w", err)
 		}

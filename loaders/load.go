@@ -136,6 +136,13 @@ func writePlan(ctx context.Context, store *graph.Store, plan *Plan, opts Options
 		d.Codings = 0
 		sum = sum.Add(d)
 	}
+	if len(plan.Frames) > 0 {
+		s, err := writePlanFrames(ctx, store, plan)
+		sum = sum.Add(s)
+		if err != nil {
+			return Summary{sum, time.Since(began)}, fmt.Errorf("loaders: load: %w", err)
+		}
+	}
 	out := Summary{sum, time.Since(began)}
 	log.Info("load: done", "summary", out.String())
 	return out, nil

@@ -48,6 +48,10 @@ type Plan struct {
 	Documents []graph.DocumentBundle
 	// Codings on documents that are already stored and not in this load.
 	Codings []policykb.Coding
+	// Frames are coding frames beside the codebook (from a REFI-QDA project
+	// that policykb exported), written after the codings: each frame, its
+	// direct codings, then the mappings into it, which derive theirs.
+	Frames []PlanFrame
 	// Notes are things worth knowing that are not errors: what could not be
 	// checked offline, stored documents whose text changed.
 	Notes []string
@@ -65,5 +69,5 @@ func (p *Plan) Counts() (codes, documents, sentences, codings int) {
 // String summarises the plan in one line.
 func (p *Plan) String() string {
 	c, d, s, k := p.Counts()
-	return fmt.Sprintf("%d codes, %d documents, %d sentences, %d codings", c, d, s, k)
+	return fmt.Sprintf("%d codes, %d documents, %d sentences, %d codings", c, d, s, k) + framesSummary(p.Frames)
 }

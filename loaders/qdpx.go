@@ -53,8 +53,13 @@ type ImportReport struct {
 	Documents, CodesKept, CodingsKept int
 	// CodesFolded were folded onto an ancestor; CodesDropped had none.
 	CodesFolded, CodesDropped int
-	// CodingsDropped = Codings - CodingsKept, for the reasons in Warnings.
+	// CodingsDropped = Codings - CodingsKept - DerivedCodings, for the
+	// reasons in Warnings.
 	CodingsDropped int
+	// Frames are the coding frames restored beside the codebook (a
+	// policykb export); DerivedCodings the codings in them by derived users,
+	// left to the frames' mappings to derive again.
+	Frames, DerivedCodings int
 	// Warnings are accepted deviations and everything left out, one line
 	// each, naming the source or code.
 	Warnings []string
@@ -62,9 +67,13 @@ type ImportReport struct {
 
 // String summarises the report in one line.
 func (r *ImportReport) String() string {
-	return fmt.Sprintf("%s (%s, offsets in %s): %d sources → %d documents; %d codes → %d kept, %d folded, %d dropped; %d codings → %d kept, %d dropped",
+	s := fmt.Sprintf("%s (%s, offsets in %s): %d sources → %d documents; %d codes → %d kept, %d folded, %d dropped; %d codings → %d kept, %d dropped",
 		filepath.Base(r.File), r.Origin, r.Unit, r.Sources, r.Documents, r.Codes, r.CodesKept, r.CodesFolded, r.CodesDropped,
 		r.Codings, r.CodingsKept, r.CodingsDropped)
+	if r.Frames > 0 {
+		s += fmt.Sprintf("; %d frames beside the codebook, %d derived codings left to their mappings", r.Frames, r.DerivedCodings)
+	}
+	return s
 }
 
 func (r *ImportReport) warn(format string, args ...any) {
@@ -178,9 +187,14 @@ func PlanQDC(ctx context.Context, store *graph.Store, file string, opts ImportOp
 	}
 	p := res.Project
 	rep := &ImportReport{File: file, Origin: p.Origin, Tool: refiqda.Tool(p.Origin), Warnings: res.Warnings}
-	cm := mapCodes(p.Codes, opts.Levels, codeSource(p.Origin), rep)
+	roots, frames, err := splitFrames(file, p.Codes, rep)
+	if err != nil {
+		return nil, rep, err
+	}
+	cm := mapCodes(roots, opts.Levels, codeSource(p.Origin), rep)
 	plan := importPlan(opts.Study, "", file, "import:"+rep.Tool)
 	plan.Codes = cm.codes
+	frames.planFrames(plan, cm.target, rep)
 	if err := checkStoredLevels(ctx, store, file, plan); err != nil {
 		return nil, rep, err
 	}
@@ -258,7 +272,11 @@ func PlanQDPX(ctx context.Context, store *graph.Store, file string, opts ImportO
 	for _, s := range p.Sources {
 		rep.Codings += s.CodingCount
 	}
-	cm := mapCodes(p.Codes, opts.Levels, codeSource(p.Origin), rep)
+	roots, frames, err := splitFrames(file, p.Codes, rep)
+	if err != nil {
+		return nil, rep, err
+	}
+	cm := mapCodes(roots, opts.Levels, codeSource(p.Origin), rep)
 	plan := importPlan(opts.Study, p.Name, file, "import:"+tool)
 	plan.CodebookName, plan.Codes = p.Name, cm.codes
 
@@ -346,17 +364,25 @@ func PlanQDPX(ctx context.Context, store *graph.Store, file string, opts ImportO
 				continue
 			}
 			for _, c := range sel.Codings {
-				codeID := cm.target[c.CodeGUID]
-				if codeID == "" {
-					rep.warn("source %s: selection %s codes %s, which was dropped with its level; coding dropped", label, sel.GUID, c.CodeGUID)
-					continue
-				}
 				at := c.Created
 				if at.IsZero() {
 					at = sel.Created
 				}
-				cs := passageCodings(units, start, end, policykb.Coding{CodeID: codeID,
-					Coder: coder(c.CreatingUser, sel.CreatingUser, s.CreatingUser), Origin: origin, At: at})
+				k := policykb.Coding{Coder: coder(c.CreatingUser, sel.CreatingUser, s.CreatingUser), Origin: origin, At: at}
+				if fr, code, ok := frames.code(c.CodeGUID); ok {
+					k.CodeID = code
+					if !fr.add(id, units, start, end, k) {
+						rep.warn("source %s: selection %s [%d, %d) covers no sentence (white space only); coding dropped", label, sel.GUID, sel.Start, sel.End)
+					} else if !strings.HasPrefix(k.Coder, "derived:") {
+						rep.CodingsKept++
+					}
+					continue
+				}
+				if k.CodeID = cm.target[c.CodeGUID]; k.CodeID == "" {
+					rep.warn("source %s: selection %s codes %s, which was dropped with its level; coding dropped", label, sel.GUID, c.CodeGUID)
+					continue
+				}
+				cs := passageCodings(units, start, end, k)
 				if len(cs) == 0 {
 					rep.warn("source %s: selection %s [%d, %d) covers no sentence (white space only); coding dropped", label, sel.GUID, sel.Start, sel.End)
 					continue
@@ -395,7 +421,8 @@ func PlanQDPX(ctx context.Context, store *graph.Store, file string, opts ImportO
 	if merged > 0 {
 		rep.warn("%d times a selection coded a sentence that the same coder had coded at the same code already: the sentence is coded once (it is the counting unit), with the first selection's span", merged)
 	}
-	rep.CodingsDropped = rep.Codings - rep.CodingsKept
+	frames.planFrames(plan, cm.target, rep)
+	rep.CodingsDropped = rep.Codings - rep.CodingsKept - rep.DerivedCodings
 	if err := checkStoredLevels(ctx, store, file, plan); err != nil {
 		return nil, rep, err
 	}
@@ -403,56 +430,6 @@ func PlanQDPX(ctx context.Context, store *graph.Store, file string, opts ImportO
 		return nil, rep, err
 	}
 	return plan, rep, nil
-}
-
-func sourceKindName(kind string) string {
-	switch kind {
-	case refiqda.KindPDF:
-		return "PDF source"
-	case refiqda.KindPicture:
-		return "picture source"
-	case refiqda.KindAudio:
-		return "audio source"
-	case refiqda.KindVideo:
-		return "video source"
-	}
-	return "<" + kind + ">"
-}
-
-func sourceEntry(a *refiqda.Archive, s refiqda.Source) string {
-	if s.HasContent {
-		return "inline"
-	}
-	e, _, _ := a.SourcePath(s.PlainTextPath)
-	return e
-}
-
-// sourceText returns a text source's text, or why it cannot be had, and a
-// note on a deviation from the standard. err is set only for a refusal (the
-// archive expands past its cap).
-func sourceText(a *refiqda.Archive, s refiqda.Source) (raw, why, note string, err error) {
-	if s.HasContent {
-		return s.PlainTextContent, "", "", nil
-	}
-	if s.PlainTextPath == "" {
-		return "", "it has neither plainTextPath nor PlainTextContent", "", nil
-	}
-	entry, note, ok := a.SourcePath(s.PlainTextPath)
-	if !ok {
-		return "", fmt.Sprintf("its text %q is outside the archive", s.PlainTextPath), note, nil
-	}
-	b, err := a.ReadEntry(entry)
-	if errors.Is(err, refiqda.ErrTooLarge) {
-		return "", "", note, err
-	}
-	if err != nil {
-		return "", fmt.Sprintf("its text %s is not in the archive", entry), note, nil
-	}
-	raw, err = refiqda.DecodeText(b)
-	if err != nil {
-		return "", fmt.Sprintf("its text %s cannot be read: %v", entry, err), note, nil
-	}
-	return raw, "", note, nil
 }
 
 // noteChangedDocuments notes the stored documents whose text differs from

@@ -28,3 +28,14 @@ func GUIDFor(kind, id string) string {
 	u[8] = u[8]&0x3f | 0x80 // RFC 4122 variant
 	return fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
 }
+
+// FrameCodeGUID is the GUID of a code of a policykb coding frame in an
+// export: the code's id when it is a GUID (a code made in a QDA program
+// and imported), else a name-based GUID of the frame's id and the code's,
+// so that exporting twice gives the same GUIDs.
+func FrameCodeGUID(frame, code string) string {
+	if IsGUID(code) {
+		return NormGUID(code)
+	}
+	return GUIDFor("frame-code", frame+"/"+code)
+}

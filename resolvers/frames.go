@@ -277,6 +277,7 @@ func (c *frameCodingResolver) Coder() *string                 { return optString
 func (c *frameCodingResolver) Origin() string                 { return c.c.Origin }
 func (c *frameCodingResolver) Derived() bool                  { return c.c.Derived }
 func (c *frameCodingResolver) Mapping() *frameMappingResolver { return c.mapping }
+func (c *frameCodingResolver) SourceCoders() []string         { return nonNil(c.c.SourceCoders) }
 func (c *frameCodingResolver) DerivedFrom() []*derivationResolver {
 	out := []*derivationResolver{}
 	for i, v := range c.c.Via {

@@ -2,7 +2,6 @@ package resolvers
 
 import (
 	"context"
-	"sort"
 
 	"github.com/policykb/policykb"
 	"github.com/policykb/policykb/graph"
@@ -165,39 +164,8 @@ type frameSimilarityArgs struct {
 	Filter *corpusFilterInput
 }
 
-// FrameSimilarity is similarity over a frame level: every pair of cities
-// with the cosine of their reference points at the level's codes, read
-// from the crosstab of the level against CITY (one graph call).
-func (*queryResolver) FrameSimilarity(ctx context.Context, args frameSimilarityArgs) ([]*cityPair, error) {
-	r := requestFrom(ctx)
-	city := "CITY"
-	q, err := crosstabQuery(ctx, crosstabArgs{studyArg: args.studyArg, Rows: axisInput{Frame: &args.Frame, Level: &args.Level},
-		Columns: axisInput{Dimension: &city}, Measure: "REFERENCE_POINTS", Filter: args.Filter})
-	if err != nil {
-		return nil, err
-	}
-	ci, err := r.cityIndex(ctx)
-	if err != nil {
-		return nil, err
-	}
-	t, err := r.store.Crosstab(ctx, q)
-	if err != nil {
-		return nil, r.fail(ctx, err)
-	}
-	col := map[string]int{}
-	for j, c := range t.Columns {
-		col[c.ID] = j
-	}
-	vec := make([][]policykb.Count, len(ci.list))
-	for i, c := range ci.list {
-		vec[i] = make([]policykb.Count, len(t.Rows))
-		if j, ok := col[c.Name]; ok {
-			for k := range t.Rows {
-				vec[i][k] = policykb.Count{CodeID: t.Rows[k].ID, ReferencePoints: int(t.Cells[k][j])}
-			}
-		}
-	}
-	pairs := cityPairs(r.cityList(ci.list), vec)
-	sort.SliceStable(pairs, func(i, j int) bool { return pairs[i].cosine > pairs[j].cosine })
-	return nonNil(pairs), nil
+// FrameSimilarity is similarity(frameLevel: {frame, level}), kept for the
+// queries written before similarity took a frame.
+func (q *queryResolver) FrameSimilarity(ctx context.Context, args frameSimilarityArgs) ([]*cityPair, error) {
+	return q.Similarity(ctx, similarityArgs{studyArg: args.studyArg, FrameLevel: &axisInput{Frame: &args.Frame, Level: &args.Level}, Filter: args.Filter})
 }

@@ -135,6 +135,39 @@ func TestFramesAndCrosstab(t *testing.T) {
 		}
 	})
 
+	t.Run("a coder filter keeps what is derived from the coder's codings", func(t *testing.T) {
+		// By hand from the fixture's codings and the mapping above:
+		//   alice: S-fund {d1#2 d2#0}, S-talent {d2#1 d3#2}, E-tax {d4#0};
+		//          S {d1#2 d2#0 d2#1 d3#2} 4 in 3 documents, E 1.
+		//   bob:   S-fund {d1#2 d3#1}, S-talent {d3#1}, E-tax {d1#3};
+		//          S {d1#2 d3#1} 2 in 2 documents, E 1.
+		//   derived:m (the mapping's own coder): all 8 derived codings, S 5, E 2.
+		got := e.ok(t, `{ frame(id: "instr") {
+			alice: codes { id referencePoints(filter: {coders: ["alice"]}) materialSources(filter: {coders: ["alice"]}) }
+			bob: codes { id referencePoints(filter: {coders: ["bob"]}) materialSources(filter: {coders: ["bob"]}) }
+			mapping: codes(level: "TYPE") { id referencePoints(filter: {coders: ["derived:m"]}) }
+			code(id: "S-fund") { codings(filter: {coders: ["bob"]}) { edges { node { sentence { id } coder sourceCoders } } } } }
+		  crosstab(rows: {frame: "instr", level: "TYPE"}, columns: {dimension: CITY}, filter: {coders: ["alice"]}) {
+			cells cell(row: "S", column: "Linlan") { value sentences { edges { node { id } } } } }
+		  compareCities(cities: ["Linlan", "Xichuan"], frameLevel: {frame: "instr", level: "TYPE"}, filter: {coders: ["bob"]}) {
+			rows { value { id } cells { referencePoints share } } } }`, nil)
+		assertJSON(t, got, `{"frame": {
+			"alice": [{"id": "S", "referencePoints": 4, "materialSources": 3}, {"id": "S-fund", "referencePoints": 2, "materialSources": 2},
+			  {"id": "S-talent", "referencePoints": 2, "materialSources": 2}, {"id": "E", "referencePoints": 1, "materialSources": 1},
+			  {"id": "E-tax", "referencePoints": 1, "materialSources": 1}],
+			"bob": [{"id": "S", "referencePoints": 2, "materialSources": 2}, {"id": "S-fund", "referencePoints": 2, "materialSources": 2},
+			  {"id": "S-talent", "referencePoints": 1, "materialSources": 1}, {"id": "E", "referencePoints": 1, "materialSources": 1},
+			  {"id": "E-tax", "referencePoints": 1, "materialSources": 1}],
+			"mapping": [{"id": "S", "referencePoints": 5}, {"id": "E", "referencePoints": 2}],
+			"code": {"codings": {"edges": [
+			  {"node": {"sentence": {"id": "d1#2"}, "coder": "derived:m", "sourceCoders": ["alice", "bob"]}},
+			  {"node": {"sentence": {"id": "d3#1"}, "coder": "derived:m", "sourceCoders": ["bob"]}}]}}},
+		  "crosstab": {"cells": [[0, 3, 0, 1], [0, 0, 1, 0]],
+			"cell": {"value": 3, "sentences": {"edges": [{"node": {"id": "d1#2"}}, {"node": {"id": "d2#0"}}, {"node": {"id": "d2#1"}}]}}},
+		  "compareCities": {"rows": [{"value": {"id": "S"}, "cells": [{"referencePoints": 1, "share": 0.5}, {"referencePoints": 1, "share": 1}]},
+			{"value": {"id": "E"}, "cells": [{"referencePoints": 1, "share": 0.5}, {"referencePoints": 0, "share": 0}]}]}}`)
+	})
+
 	t.Run("bad axes", func(t *testing.T) {
 		for _, c := range []struct{ query, arg string }{
 			{`{ crosstab(rows: {dimension: CITY}, columns: {dimension: YEAR}) { cells } }`, "columns"},

@@ -29,18 +29,31 @@ const (
 // sample` does, but without the PMC model.
 func loadSampleWithFrames(t *testing.T) *graph.Store {
 	t.Helper()
+	s := loadSampleAsStudy(t)
+	addSampleFrame(t, s)
+	return s
+}
+
+// loadSampleAsStudy loads the shipped sample as study "sample" into an empty
+// base, without frames.
+func loadSampleAsStudy(t *testing.T) *graph.Store {
+	t.Helper()
 	s := testneo4j.EmptyStore(t, 0)
-	ctx := context.Background()
 	in := loaders.SampleInput("../data/sample")
 	in.Study = "sample"
-	if _, err := loaders.Load(ctx, s, in, loaders.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := loaders.AddFrame(ctx, s, loaders.FrameInput{Study: "sample", Frame: "../data/frames/policy-instruments.yaml",
-		Mappings: []string{"../data/frames/sample-instruments-mapping.yaml"}}); err != nil {
+	if _, err := loaders.Load(context.Background(), s, in, loaders.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// addSampleFrame adds the instrument frame and the sample's mapping onto it.
+func addSampleFrame(t *testing.T, s *graph.Store) {
+	t.Helper()
+	if _, err := loaders.AddFrame(context.Background(), s, loaders.FrameInput{Study: "sample", Frame: "../data/frames/policy-instruments.yaml",
+		Mappings: []string{"../data/frames/sample-instruments-mapping.yaml"}}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func pmcInput(t *testing.T, model, scores string) loaders.PMCInput {

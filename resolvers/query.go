@@ -2,12 +2,10 @@ package resolvers
 
 import (
 	"context"
-	"slices"
 
 	graphql "github.com/graph-gophers/graphql-go"
 
 	"github.com/policykb/policykb"
-	"github.com/policykb/policykb/analysis"
 	"github.com/policykb/policykb/graph"
 )
 
@@ -267,151 +265,6 @@ func (*queryResolver) CitiesCiting(ctx context.Context, args citiesCitingArgs) (
 	}
 	r.cityKeys.add(cities)
 	return out, nil
-}
-
-type compareArgs struct {
-	studyArg
-	Cities *[]string
-	Level  string
-	Filter *corpusFilterInput
-}
-
-func (*queryResolver) CompareCities(ctx context.Context, args compareArgs) (*comparisonResolver, error) {
-	r := requestFrom(ctx)
-	if err := r.useStudy(ctx, args.Study); err != nil {
-		return nil, err
-	}
-	level, err := parseLevel(args.Level, "level")
-	if err != nil {
-		return nil, err
-	}
-	ci, err := r.cityIndex(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var cities []*policykb.City
-	if args.Cities == nil {
-		cities = ci.list
-	} else {
-		seen := map[string]bool{}
-		var unknown []string
-		for _, name := range *args.Cities {
-			c := ci.lookup(name)
-			if c == nil {
-				unknown = append(unknown, name)
-				continue
-			}
-			if !seen[c.Name] {
-				seen[c.Name] = true
-				cities = append(cities, c)
-			}
-		}
-		if e := policykb.UnknownNames("cities", "no city is called", unknown, ci.names()); e != nil {
-			return nil, badInput(e.Argument, "%s", e.Message)
-		}
-	}
-	cb, err := r.codebook(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var byCity map[string][]policykb.Count
-	if args.Cities == nil {
-		byCity, err = r.countsByCity(ctx, level, args.Filter)
-	} else {
-		byCity, err = r.countsOfCities(ctx, level, args.Filter, cities)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return compare(r, cb, level, cities, byCity), nil
-}
-
-// countsOfCities is countsByCity for the given cities only: they are added
-// to the filter (those the filter's own cities leave out get no counts),
-// so that the store reads their documents' rollups and no others.
-func (r *request) countsOfCities(ctx context.Context, level policykb.Level, in *corpusFilterInput, cities []*policykb.City) (map[string][]policykb.Count, error) {
-	f, _, err := in.filter(ctx)
-	if err != nil {
-		return nil, err
-	}
-	admitted := func(c *policykb.City) bool {
-		if len(f.Cities) == 0 {
-			return true
-		}
-		return slices.ContainsFunc(f.Cities, c.Called)
-	}
-	var names []string
-	for _, c := range cities {
-		if admitted(c) {
-			names = append(names, c.Name)
-		}
-	}
-	if len(names) == 0 {
-		return map[string][]policykb.Count{}, nil
-	}
-	f.Cities = names
-	byCity, err := r.store.CountsByCity(ctx, level, f)
-	if err != nil {
-		return nil, r.fail(ctx, err)
-	}
-	return byCity, nil
-}
-
-// compare builds a comparison: one row per code of the level in codebook
-// order, a cell per city with the code's share of the city's reference
-// points at the level, and the cosine of every pair's reference vectors.
-func compare(r *request, cb *codebook, level policykb.Level, cities []*policykb.City, byCity map[string][]policykb.Count) *comparisonResolver {
-	codes := cb.byLevel[level]
-	vec, sums := profiles(codes, cities, byCity)
-	res := &comparisonResolver{level: level.String(), cities: r.cityList(cities)}
-	codeRes := r.codeList(cb, codes)
-	for j := range codes {
-		row := &comparisonRow{code: codeRes[j]}
-		for i := range cities {
-			n := vec[i][j]
-			row.cells = append(row.cells, &comparisonCell{city: res.cities[i], count: n, share: analysis.Share(n.ReferencePoints, sums[i])})
-		}
-		res.rows = append(res.rows, row)
-	}
-	res.pairs = cityPairs(res.cities, vec)
-	return res
-}
-
-type comparisonResolver struct {
-	level  string
-	cities []*cityResolver
-	rows   []*comparisonRow
-	pairs  []*cityPair
-}
-
-func (c *comparisonResolver) Level() string           { return c.level }
-func (c *comparisonResolver) Cities() []*cityResolver { return c.cities }
-func (c *comparisonResolver) Rows() []*comparisonRow  { return nonNil(c.rows) }
-func (c *comparisonResolver) Similarity() []*cityPair { return nonNil(c.pairs) }
-func (c *comparisonRow) Code() *codeResolver          { return c.code }
-func (c *comparisonRow) Cells() []*comparisonCell     { return nonNil(c.cells) }
-func (c *comparisonCell) City() *cityResolver         { return c.city }
-func (c *comparisonCell) ReferencePoints() int32      { return int32(c.count.ReferencePoints) }
-func (c *comparisonCell) MaterialSources() int32      { return int32(c.count.MaterialSources) }
-func (c *comparisonCell) Share() float64              { return c.share }
-func (p *cityPair) A() *cityResolver                  { return p.a }
-func (p *cityPair) B() *cityResolver                  { return p.b }
-func (p *cityPair) Cosine() float64                   { return p.cosine }
-
-type comparisonRow struct {
-	code  *codeResolver
-	cells []*comparisonCell
-}
-
-type comparisonCell struct {
-	city  *cityResolver
-	count policykb.Count
-	share float64
-}
-
-type cityPair struct {
-	a, b   *cityResolver
-	cosine float64
 }
 
 // nonNil makes an empty list [] rather than null (the schema says [T!]!).

@@ -9,10 +9,10 @@ import (
 )
 
 // profiles lays out each city's counts at the codes, in the codes' order:
-// vec[i][j] is city i's count at codes[j] (zero when absent), sums[i] the
+// vec[i][j] is city i's count at the code codes[j] (zero when absent), sums[i] the
 // sum of city i's reference points over the codes. The profile of
 // City.profile, as a vector.
-func profiles(codes []*policykb.Code, cities []*policykb.City, byCity map[string][]policykb.Count) (vec [][]policykb.Count, sums []int) {
+func profiles(codes []string, cities []*policykb.City, byCity map[string][]policykb.Count) (vec [][]policykb.Count, sums []int) {
 	vec = make([][]policykb.Count, len(cities))
 	sums = make([]int, len(cities))
 	for i, c := range cities {
@@ -22,8 +22,8 @@ func profiles(codes []*policykb.Code, cities []*policykb.City, byCity map[string
 			at[n.CodeID] = n
 		}
 		for j, code := range codes {
-			vec[i][j] = at[code.ID]
-			sums[i] += at[code.ID].ReferencePoints
+			vec[i][j] = at[code]
+			sums[i] += at[code].ReferencePoints
 		}
 	}
 	return vec, sums
@@ -50,35 +50,49 @@ func cityPairs(cities []*cityResolver, vec [][]policykb.Count) []*cityPair {
 
 type similarityArgs struct {
 	studyArg
-	Level  string
-	Filter *corpusFilterInput
+	Level      *string
+	FrameLevel *axisInput
+	Filter     *corpusFilterInput
 }
 
 // Similarity pairs every city (by name) with every other, most similar
-// first; ties keep name order. The profiles come from one CountsByCity
-// (rollups), shared with City.profile and compareCities in the request.
+// first; ties keep name order. At a codebook level the profiles come from
+// one CountsByCity (rollups), shared with City.profile and compareCities
+// in the request; at a level of another frame from one FrameCountsByCity
+// (the level × CITY cross-tab).
 func (*queryResolver) Similarity(ctx context.Context, args similarityArgs) ([]*cityPair, error) {
-	r := requestFrom(ctx)
-	if err := r.useStudy(ctx, args.Study); err != nil {
-		return nil, err
-	}
-	level, err := parseLevel(args.Level, "level")
+	r, at, ci, err := mixRequest(ctx, args.Study, args.Level, args.FrameLevel)
 	if err != nil {
 		return nil, err
 	}
-	ci, err := r.cityIndex(ctx)
-	if err != nil {
-		return nil, err
+	var codes []string
+	var byCity map[string][]policykb.Count
+	if at.codebook {
+		cb, err := r.codebook(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cb.byLevel[at.level] {
+			codes = append(codes, c.ID)
+		}
+		if byCity, err = r.countsByCity(ctx, at.level, args.Filter); err != nil {
+			return nil, err
+		}
+	} else {
+		f, _, err := args.Filter.filter(ctx)
+		if err != nil {
+			return nil, err
+		}
+		p, err := r.store.FrameCountsByCity(ctx, "frameLevel", at.axis, f)
+		if err != nil {
+			return nil, r.fail(ctx, err)
+		}
+		for _, c := range p.Codes {
+			codes = append(codes, c.ID)
+		}
+		byCity = p.ByCity
 	}
-	cb, err := r.codebook(ctx)
-	if err != nil {
-		return nil, err
-	}
-	byCity, err := r.countsByCity(ctx, level, args.Filter)
-	if err != nil {
-		return nil, err
-	}
-	vec, _ := profiles(cb.byLevel[level], ci.list, byCity)
+	vec, _ := profiles(codes, ci.list, byCity)
 	pairs := cityPairs(r.cityList(ci.list), vec)
 	sort.SliceStable(pairs, func(i, j int) bool { return pairs[i].cosine > pairs[j].cosine })
 	return nonNil(pairs), nil

@@ -28,7 +28,7 @@ func TestSDLNames(t *testing.T) {
 		`sentences(filter: SentenceFilter, first: Int = 50, after: String, study: ID): SentenceConnection!`,
 		`counts(level: Level!, filter: CorpusFilter, study: ID): [CodeCount!]!`,
 		`citiesCiting(code: String!, minReferences: Int = 1, filter: CorpusFilter, study: ID): [CityCitation!]!`,
-		`compareCities(cities: [String!], level: Level!, filter: CorpusFilter, study: ID): CityComparison!`,
+		`compareCities(cities: [String!], level: Level, filter: CorpusFilter, study: ID, frameLevel: Axis): CityComparison!`,
 		`stats(study: ID): Stats!`,
 		`referencePoints(filter: CorpusFilter): Int!`,
 		`materialSources(filter: CorpusFilter): Int!`,

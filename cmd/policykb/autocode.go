@@ -73,11 +73,12 @@ type coderFlags struct {
 }
 
 func (c *coderFlags) add(f *pflag.FlagSet) {
-	f.StringVar(&c.dictionary, "dictionary", "", "a coding dictionary (YAML): code by its words, phrases and patterns (coder auto:dict:NAME); with --model, the model weighs its matches and it codes where the model abstains unsure (--backoff)")
+	f.StringVar(&c.dictionary, "dictionary", "", "a coding dictionary (YAML): code by its words, phrases and patterns (coder auto:dict:NAME); with --model, the model weighs its matches and the dictionary codes where the model is not sure of a main category (gate below 0.5) nor sure the sentence is to be left uncoded (--backoff)")
 	f.BoolVar(&c.noSeeds, "no-seeds", false, "do not use the codebook's Chinese names as hints of the learned coder")
 	f.Float64Var(&c.backoff, "backoff", autocode.DefaultBackoff, "with --model and --dictionary: the dictionary codes a sentence the model left uncoded when the model gives \"uncoded\" less than this")
 	f.Float64Var(&c.th.MinConfidence, "min-confidence", autocode.DefaultThresholds.MinConfidence, "the learned coder leaves a sentence uncoded below this probability (the abstain threshold)")
 	f.Float64Var(&c.th.ConceptShare, "concept-share", autocode.DefaultThresholds.ConceptShare, "share of its main category a concept or category needs to be coded instead of its parent")
+	f.Float64Var(&c.th.UncodedWeight, "uncoded-weight", autocode.DefaultThresholds.UncodedWeight, "the learned coder alone weighs its gate's \"uncoded\" probability by this before deciding (1: unweighed; not with --dictionary)")
 	f.Float64Var(&c.th.SecondConcept, "second-concept", autocode.DefaultThresholds.SecondConcept, "share a second concept of the same main category needs")
 }
 

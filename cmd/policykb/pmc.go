@@ -15,14 +15,14 @@ import (
 	"github.com/policykb/policykb/loaders"
 )
 
-// pmcCmd is `policykb pmc add-model|models`: PMC models and their manual
-// scores in a study.
+// pmcCmd is `policykb pmc add-model|models|check`: PMC models and their
+// manual scores in a study, and a check of their stored decisions.
 func (a *app) pmcCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "pmc",
 		Short: "Store PMC models and their manual scores in a study, and list them",
 	}
-	cmd.AddCommand(a.pmcAddModelCmd(), a.pmcModelsCmd())
+	cmd.AddCommand(a.pmcAddModelCmd(), a.pmcModelsCmd(), a.pmcCheckCmd())
 	return cmd
 }
 
@@ -108,6 +108,57 @@ func (a *app) pmcModelsCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&study, "study", "", "the study (id or name); required when the knowledge base holds several")
+	return cmd
+}
+
+func (a *app) pmcCheckCmd() *cobra.Command {
+	var study string
+	var fix bool
+	cmd := &cobra.Command{
+		Use:   "check [--study S] MODEL [--fix]",
+		Short: "Recount a PMC model's codings rules for every document and compare with the stored decisions",
+		Long: "pmc answers from each document's decisions of the model's codings rules, stored with the rollups\n" +
+			"and kept current by every write (docs/frames.md). check recounts them from the rollups and the\n" +
+			"sentences and lists every document whose stored decisions differ or are missing; it exits with an\n" +
+			"error when there is any. --fix then recomputes and stores them all.",
+		Example: "  policykb pmc check --study sample default",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			store, err := a.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer store.Close(context.Background())
+			bad, err := store.CheckPMCDecisions(ctx, study, args[0])
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			for _, b := range bad {
+				stored := fmt.Sprint(b.Stored)
+				if b.Stored == nil {
+					stored = "none"
+				}
+				fmt.Fprintf(out, "%s: stored %s, recount %v\n", b.Document, stored, b.Recount)
+			}
+			if len(bad) == 0 {
+				fmt.Fprintf(out, "model %s: every document's stored decisions equal the recount\n", args[0])
+				return nil
+			}
+			if !fix {
+				return fmt.Errorf("model %s: %d %s stored decisions differ from the recount; --fix recomputes them",
+					args[0], len(bad), plural(len(bad), "document's", "documents'"))
+			}
+			if err := store.RefreshPMCDecisions(ctx, study, args[0]); err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "model %s: decisions recomputed for every document\n", args[0])
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&study, "study", "", "the study (id or name); required when the knowledge base holds several")
+	cmd.Flags().BoolVar(&fix, "fix", false, "recompute and store every document's decisions when any differ")
 	return cmd
 }
 
