@@ -156,15 +156,10 @@ func newWays(d neo4j.DriverWithContext, policykbURL, peerURL string) ways {
 var errPeerTimeout = errors.New("@neo4j/graphql did not answer within the time limit")
 
 // check asks q the three ways and returns an error naming every way whose
-// answer differs from policykb's.
-func check(ctx context.Context, w ways, q question) error {
-	return checkWithin(ctx, w, q, 0)
-}
-
-// checkWithin is check with a time limit on the peer: with peerTimeout > 0,
-// a peer slower than that is given up, and checkWithin returns
-// errPeerTimeout when policykb and the floor agree.
-func checkWithin(ctx context.Context, w ways, q question, peerTimeout time.Duration) error {
+// answer differs from policykb's. With peerTimeout > 0, a peer slower than
+// that is given up, and check returns errPeerTimeout when policykb and the
+// floor agree.
+func check(ctx context.Context, w ways, q question, peerTimeout time.Duration) error {
 	want, err := w.policykb(ctx, q)
 	if err != nil {
 		return fmt.Errorf("%s via policykb: %w", q.name, err)
@@ -365,7 +360,7 @@ func run(ctx context.Context, o options) error {
 	qs := questions(c)
 	peerGaveUp := map[string]bool{}
 	for _, q := range qs {
-		err := checkWithin(ctx, w, q, o.peerTimeout)
+		err := check(ctx, w, q, o.peerTimeout)
 		if errors.Is(err, errPeerTimeout) {
 			peerGaveUp[q.name] = true
 			n, terr := terminateOthers(ctx, d)

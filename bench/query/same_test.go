@@ -84,7 +84,7 @@ func TestSameNumbersThreeWays(t *testing.T) {
 	qs = append(qs, cooccurrenceQuestion(c, "CATEGORY"), countsQuestion(c, "CONCEPT"))
 	for _, q := range qs {
 		t.Run(q.name, func(t *testing.T) {
-			if err := check(ctx, w, q); err != nil {
+			if err := check(ctx, w, q, 0); err != nil {
 				t.Error(err)
 			}
 			// The sample study cites Fund Support: the answers checked are
