@@ -34,7 +34,7 @@ func main() {
 	flag.IntVar(&o.reps, "reps", 60, "measured runs per question and concurrency (at least 4 per client)")
 	flag.DurationVar(&o.peerBudget, "peer-budget", 60*time.Second, "stop timing a peer question after this long (once it has -peer-min-runs runs)")
 	flag.IntVar(&o.peerMinRuns, "peer-min-runs", 3, "runs of a peer question timed however long they take; with 1, the peer is not warmed up beyond the run that checks its answer")
-	flag.DurationVar(&o.peerTimeout, "peer-timeout", 0, "give up a peer question whose checking run takes longer (recorded as not finished, not timed; its Neo4j transactions are terminated); 0: wait however long")
+	flag.DurationVar(&o.peerTimeout, "peer-timeout", 0, "give up a peer question whose checking run takes longer (recorded as not finished, not timed; the Neo4j transactions running then are terminated, so make it long enough for the peer to have started them: seconds, not milliseconds); 0: wait however long")
 	flag.Parse()
 	if err := run(context.Background(), o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
