@@ -28,7 +28,7 @@ func main() {
 	flag.StringVar(&o.tier, "tier", "S", "the tier's name, used for the results files")
 	flag.StringVar(&o.uri, "neo4j-uri", os.Getenv("POLICYKB_NEO4J_URI"), "Bolt URI of the loaded Neo4j")
 	flag.StringVar(&o.bin, "policykb", "bin/policykb", "the policykb binary to serve GraphQL with")
-	flag.StringVar(&o.peerDir, "peer", "bench/peer", "the @neo4j/graphql project (npm ci done)")
+	flag.StringVar(&o.peerDir, "peer", "bench/peer", "the @neo4j/graphql project (npm ci done); empty: policykb and the floor only")
 	flag.StringVar(&o.out, "out", "bench/results", "folder of the results files")
 	flag.IntVar(&o.warmup, "warmup", 3, "unmeasured runs of each question and way before timing")
 	flag.IntVar(&o.reps, "reps", 60, "measured runs per question and concurrency (at least 4 per client)")
@@ -170,6 +170,9 @@ func check(ctx context.Context, w ways, q question, peerTimeout time.Duration) e
 		name string
 		ask  func(context.Context, question) (answer, error)
 	}{{"the Cypher floor", w.floor}, {"@neo4j/graphql", w.peer}} {
+		if other.ask == nil {
+			continue // no peer (-peer "")
+		}
 		actx, cancel := ctx, context.CancelFunc(func() {})
 		if other.name == "@neo4j/graphql" && peerTimeout > 0 {
 			actx, cancel = context.WithTimeout(ctx, peerTimeout)
@@ -351,12 +354,18 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	defer pk.Stop()
-	peer, err := startPeer(o.peerDir, o.uri)
-	if err != nil {
-		return err
+	var peer *benchkit.Process
+	w := newWays(d, pk.Base+"/graphql", "")
+	if o.peerDir != "" {
+		peer, err = startPeer(o.peerDir, o.uri)
+		if err != nil {
+			return err
+		}
+		defer peer.Stop()
+		w = newWays(d, pk.Base+"/graphql", peer.Base+"/graphql")
+	} else {
+		w.peer = nil
 	}
-	defer peer.Stop()
-	w := newWays(d, pk.Base+"/graphql", peer.Base+"/graphql")
 	qs := questions(c)
 	peerGaveUp := map[string]bool{}
 	for _, q := range qs {
@@ -369,6 +378,10 @@ func run(ctx context.Context, o options) error {
 		}
 		if err != nil {
 			return err
+		}
+		if peer == nil {
+			fmt.Fprintf(os.Stderr, "same numbers policykb and floor: %s\n", q.name)
+			continue
 		}
 		fmt.Fprintf(os.Stderr, "same numbers three ways: %s\n", q.name)
 	}
@@ -415,9 +428,12 @@ func run(ctx context.Context, o options) error {
 		if o.peerMinRuns <= 1 {
 			peerWarmup = 0
 		}
-		if peerGaveUp[q.name] {
+		switch {
+		case peer == nil:
+			t, err = timing{}, errors.New(`not asked (-peer "")`)
+		case peerGaveUp[q.name]:
 			t, err = timing{}, fmt.Errorf("did not finish within %s (-peer-timeout): not timed", o.peerTimeout)
-		} else {
+		default:
 			t, err = timeIt(ctx, w.peer, q, peerWarmup, o.reps, 1, o.peerBudget, max(o.peerMinRuns, 1))
 		}
 		if err != nil {
@@ -435,8 +451,10 @@ func run(ctx context.Context, o options) error {
 		return fmt.Errorf("read the policykb server's memory: %w", err)
 	}
 	res.RSSMB, res.RSSNowMB = round1(hwm), round1(now)
-	if phwm, _, err := memory(peer.Cmd.Process.Pid); err == nil {
-		res.PeerRSSMB = round1(phwm)
+	if peer != nil {
+		if phwm, _, err := memory(peer.Cmd.Process.Pid); err == nil {
+			res.PeerRSSMB = round1(phwm)
+		}
 	}
 	return write(o.out, res)
 }
