@@ -475,8 +475,12 @@ func markdown(r results) string {
 	b.WriteString("| question | policykb p50 | p95 | p99 | p50 @8 | p99 @8 | p50 @32 | p99 @32 | Cypher floor p50 | policykb ÷ floor | @neo4j/graphql p50 | @neo4j/graphql ÷ policykb |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, q := range r.Queries {
-		fmt.Fprintf(&b, "| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %.1f | %s |\n",
-			q.Name, q.P50, q.P95, q.P99, q.P50At8, q.P99At8, q.P50At32, q.P99At32, q.FloorP50, ratio(q.P50, q.FloorP50), q.PeerP50, ratio(q.PeerP50, q.P50))
+		peer, peerRatio := fmt.Sprintf("%.1f", q.PeerP50), ratio(q.PeerP50, q.P50)
+		if q.PeerRuns == 0 {
+			peer, peerRatio = "not timed", "—" // said below the table
+		}
+		fmt.Fprintf(&b, "| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %s | %s |\n",
+			q.Name, q.P50, q.P95, q.P99, q.P50At8, q.P99At8, q.P50At32, q.P99At32, q.FloorP50, ratio(q.P50, q.FloorP50), peer, peerRatio)
 	}
 	b.WriteString("\nTimes in milliseconds; policykb at 1, 8 and 32 concurrent clients, the floor and @neo4j/graphql at 1.\n")
 	for _, q := range r.Queries {
