@@ -477,7 +477,7 @@ func markdown(r results) string {
 	for _, q := range r.Queries {
 		peer, peerRatio := fmt.Sprintf("%.1f", q.PeerP50), ratio(q.PeerP50, q.P50)
 		if q.PeerRuns == 0 {
-			peer, peerRatio = "not timed", "—" // said below the table
+			peer, peerRatio = "not timed", "–" // said below the table
 		}
 		fmt.Fprintf(&b, "| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %s | %s |\n",
 			q.Name, q.P50, q.P95, q.P99, q.P50At8, q.P99At8, q.P50At32, q.P99At32, q.FloorP50, ratio(q.P50, q.FloorP50), peer, peerRatio)
