@@ -81,10 +81,13 @@ func (a *app) serveCmd() *cobra.Command {
 // cities, the answers in flight), so at Go's default GOGC=100 it collects
 // every few requests, which at tier M cost about a third of the CPU of a
 // long answer (citiesCiting over 300 cities). A heap allowed to grow to
-// five times the live one, within a soft limit, collects a fifth as often.
+// five times the live one collects a fifth as often; the soft limit keeps
+// many long answers at once (32 clients at tier L, 3,100-entry lists) to
+// about 170 MB of RSS instead of 400-460 MB, with the same latencies
+// (bench/results/L-gc.md). At tier M the server's RSS stays under it.
 const (
 	serveGCPercent   = 400
-	serveMemoryLimit = 512 << 20
+	serveMemoryLimit = 160 << 20
 )
 
 func tuneGC(getenv func(string) string) {

@@ -16,8 +16,8 @@ func TestTuneGCLeavesTheEnvironmentsSettings(t *testing.T) {
 	if got := debug.SetGCPercent(100); got != 400 {
 		t.Errorf("without GOGC, GC percent %d, want 400", got)
 	}
-	if got := debug.SetMemoryLimit(math.MaxInt64); got != 512<<20 {
-		t.Errorf("without GOMEMLIMIT, memory limit %d, want %d", got, 512<<20)
+	if got := debug.SetMemoryLimit(math.MaxInt64); got != 160<<20 {
+		t.Errorf("without GOMEMLIMIT, memory limit %d, want %d", got, 160<<20)
 	}
 
 	env := map[string]string{"GOGC": "100", "GOMEMLIMIT": "off"}
