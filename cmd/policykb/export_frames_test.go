@@ -13,7 +13,6 @@ import (
 	"github.com/policykb/policykb"
 	"github.com/policykb/policykb/graph"
 	"github.com/policykb/policykb/internal/testneo4j"
-	"github.com/policykb/policykb/internal/testshared"
 	"github.com/policykb/policykb/loaders"
 	"github.com/policykb/policykb/refiqda"
 )
@@ -77,14 +76,8 @@ func readFrameState(t *testing.T, s *graph.Store) frameState {
 // every frame count, leaves the grounded-theory counts as they were, and a
 // second import writes nothing.
 func TestExportFramesRoundTrip(t *testing.T) {
-	testURI(t)
-	schemas := testshared.Dir(t, "refi-qda/schema")
-	lint := testshared.XMLLint(t)
-	s := testneo4j.EmptyStore(t, 0)
+	schemas, lint, s := sampleForExport(t)
 	ctx := context.Background()
-	if out, err := run(t, "load", "sample"); err != nil {
-		t.Fatalf("load sample: %v\n%s", err, out)
-	}
 	plan, err := loaders.Validate(ctx, nil, loaders.SampleInput("../../data/sample"))
 	if err != nil {
 		t.Fatal(err)

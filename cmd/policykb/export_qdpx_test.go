@@ -84,19 +84,28 @@ func xmllintValid(t *testing.T, lint, schema, file string) {
 	}
 }
 
+// sampleForExport loads the sample study into an empty database through
+// the command line, and gives the REFI-QDA schemas' folder and xmllint to
+// check what is exported.
+func sampleForExport(t *testing.T) (schemas, lint string, s *graph.Store) {
+	t.Helper()
+	testURI(t)
+	schemas = testshared.Dir(t, "refi-qda/schema")
+	lint = testshared.XMLLint(t)
+	s = testneo4j.EmptyStore(t, 0)
+	if out, err := run(t, "load", "sample"); err != nil {
+		t.Fatalf("load sample: %v\n%s", err, out)
+	}
+	return schemas, lint, s
+}
+
 // The sample study goes out as .qdpx and .qdc, both validate against the
 // REFI-QDA schemas, and the .qdpx imported into an empty database gives the
 // same stats and the same counts at every level; importing it again
 // creates nothing.
 func TestExportRoundTrip(t *testing.T) {
-	testURI(t)
-	schemas := testshared.Dir(t, "refi-qda/schema")
-	lint := testshared.XMLLint(t)
-	s := testneo4j.EmptyStore(t, 0)
+	schemas, lint, s := sampleForExport(t)
 	ctx := context.Background()
-	if out, err := run(t, "load", "sample"); err != nil {
-		t.Fatalf("load sample: %v\n%s", err, out)
-	}
 	before, err := s.Stats(ctx)
 	if err != nil {
 		t.Fatal(err)
