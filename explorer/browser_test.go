@@ -21,6 +21,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/policykb/policykb/explorer"
+	"github.com/policykb/policykb/graph"
 	"github.com/policykb/policykb/internal/headless"
 	"github.com/policykb/policykb/internal/testneo4j"
 	"github.com/policykb/policykb/loaders"
@@ -31,6 +32,19 @@ import (
 // coder) on a loopback test server.
 type site struct {
 	srv *httptest.Server
+}
+
+// serveExplorer serves the API and the explorer over store on 127.0.0.1
+// until the test ends.
+func serveExplorer(t *testing.T, store *graph.Store) site {
+	t.Helper()
+	h, err := resolvers.NewHandler(store, resolvers.Options{Explorer: explorer.New()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := site{httptest.NewServer(h)} // listens on 127.0.0.1
+	t.Cleanup(s.srv.Close)
+	return s
 }
 
 func (s site) gql(t *testing.T, query string, vars map[string]any, out any) {
@@ -72,19 +86,14 @@ func TestExplorerInBrowser(t *testing.T) {
 	if _, err := loaders.Load(ctx, store, loaders.Input{Codings: []string{"../data/sample/second-coder.csv"}}, loaders.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	h, err := resolvers.NewHandler(store, resolvers.Options{Explorer: explorer.New()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := site{httptest.NewServer(h)} // listens on 127.0.0.1
-	defer s.srv.Close()
+	s := serveExplorer(t, store)
 	base := s.srv.URL
 
 	br := newTab(t, chrome, base, "policykb-explorer-failed.png", 120*time.Second)
 	tctx, watch := br.ctx, br.watch
 	downloads := t.TempDir()
 	must := func(step string, err error) { t.Helper(); br.must(t, step, err) }
-	_, err = chromedp.CallBrowser(tctx, browser.SetDownloadBehavior,
+	_, err := chromedp.CallBrowser(tctx, browser.SetDownloadBehavior,
 		browser.SetDownloadBehaviorParams{Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads})
 	must("allow downloads", err)
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"slices"
@@ -15,11 +14,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/policykb/policykb/explorer"
 	"github.com/policykb/policykb/internal/headless"
 	"github.com/policykb/policykb/internal/testneo4j"
 	"github.com/policykb/policykb/loaders"
-	"github.com/policykb/policykb/resolvers"
 )
 
 // shown is a number as the explorer's tables write it (ui.js fmt): a share
@@ -71,12 +68,7 @@ func TestFrameViewsInBrowser(t *testing.T) {
 		ScoresFile: "data/pmc/sample-manual-scores.csv", Scores: scores}); err != nil {
 		t.Fatal(err)
 	}
-	h, err := resolvers.NewHandler(store, resolvers.Options{Explorer: explorer.New()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := site{httptest.NewServer(h)} // listens on 127.0.0.1
-	defer s.srv.Close()
+	s := serveExplorer(t, store)
 	base := s.srv.URL
 
 	br := newTab(t, chrome, base, "policykb-explorer-frames-failed.png", 150*time.Second)
