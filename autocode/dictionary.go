@@ -346,7 +346,8 @@ func Seeds(codes []policykb.Code, cut func(string) []string, simplify func(strin
 	return d
 }
 
-// seedRepeat is how many times SeedExamples gives each name.
+// seedRepeat is how many times SeedExamples gives each name and
+// DictionaryExamples each term.
 const seedRepeat = 3
 
 // SeedExamples are the codebook's own names as training examples: each
@@ -366,6 +367,28 @@ func SeedExamples(codes []policykb.Code, cut func(string) []string, simplify fun
 			[][]string{cut(name)}, []string{name})[0]
 		for range seedRepeat {
 			out = append(out, Example{Unit: u, Codes: []string{c.ID}})
+		}
+	}
+	return out
+}
+
+// DictionaryExamples are a dictionary's words and phrases as training
+// examples: each term, as a sentence of its own, coded at its entry's code
+// (seedRepeat times over; patterns and exclusions are left out). A coder
+// learned from them knows the dictionary's vocabulary (工资, 津贴, 罚款,
+// 奖学金 …) where no training document used it, and still decides by the
+// whole sentence: a term is one feature among the sentence's others, not a
+// rule.
+func DictionaryExamples(d *Dictionary, cut func(string) []string, simplify func(string) string) []Example {
+	var out []Example
+	for _, e := range d.Entries {
+		for _, term := range append(slices.Clip(e.Phrases), e.Words...) {
+			text := simplify(term)
+			u := Units([]policykb.Sentence{{ID: "dictionary#" + e.CodeID + "#" + term, Text: term, Kind: policykb.KindSentence}},
+				[][]string{cut(text)}, []string{text})[0]
+			for range seedRepeat {
+				out = append(out, Example{Unit: u, Codes: []string{e.CodeID}})
+			}
 		}
 	}
 	return out

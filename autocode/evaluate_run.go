@@ -119,5 +119,8 @@ func CrossValidateStored(ctx context.Context, store *graph.Store, w graph.Words,
 	if opt.Dictionary != nil {
 		how += ", backed by dictionary " + opt.Dictionary.Name
 	}
+	if opt.Hints != nil {
+		how += ", learning from dictionary " + opt.Hints.Name
+	}
 	return NewReport(reference, "auto:model (cross-validated)", how, len(docs), codes, EvaluateAll(codes, docs, pred)), nil
 }

@@ -1,6 +1,7 @@
 package autocode
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -90,5 +91,29 @@ func TestSeedExamplesAreTheCodebooksNames(t *testing.T) {
 			ex.Unit.Sentence.Kind != policykb.KindSentence {
 			t.Errorf("example %d: %+v, want %s coded %s", i, ex, want.text, want.code)
 		}
+	}
+}
+
+func TestDictionaryExamplesAreItsTerms(t *testing.T) {
+	d := &Dictionary{Name: "d", Entries: []Entry{
+		{CodeID: "M4", Words: []string{"津贴"}, Phrases: []string{"绩效工资"}, Patterns: []*regexp.Regexp{regexp.MustCompile(`奖补.{0,6}资金`)}, Exclude: []string{"工资条"}},
+		{CodeID: "M10", Phrases: []string{"奖学金"}},
+	}}
+	cut := func(s string) []string { return []string{s} }
+	got := DictionaryExamples(d, cut, func(s string) string { return s })
+	if len(got) != 3*seedRepeat {
+		t.Fatalf("%d examples, want %d (three terms, %d times each; no pattern, no exclusion)", len(got), 3*seedRepeat, seedRepeat)
+	}
+	for i, want := range []struct{ code, text string }{{"M4", "绩效工资"}, {"M4", "津贴"}, {"M10", "奖学金"}} {
+		for j := range seedRepeat {
+			ex := got[i*seedRepeat+j]
+			if !slices.Equal(ex.Codes, []string{want.code}) || ex.Unit.Simplified != want.text || !slices.Equal(ex.Unit.Words, []string{want.text}) ||
+				ex.Unit.Sentence.Kind != policykb.KindSentence {
+				t.Errorf("example %d: %+v, want %s coded %s", i*seedRepeat+j, ex, want.text, want.code)
+			}
+		}
+	}
+	if len(d.Entries[0].Phrases) != 1 {
+		t.Errorf("the entry's phrases changed: %v", d.Entries[0].Phrases)
 	}
 }

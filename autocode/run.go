@@ -43,6 +43,11 @@ type TrainOptions struct {
 	// coder is Combined: the dictionary codes where the model abstains
 	// unsure.
 	Dictionary *Dictionary
+	// Hints, when set, is a dictionary the learned coder learns from
+	// without coding by it: its matches are features and its words and
+	// phrases examples (DictionaryExamples). The coder stays a Model (with
+	// Dictionary too, the Combined coder's model learns from it).
+	Hints *Dictionary
 	// Backoff is Combined.Below (0: DefaultBackoff).
 	Backoff float64
 	// NoSeeds leaves out the codebook's names, as hints and as examples
@@ -109,9 +114,15 @@ func (opt TrainOptions) Trainer(codes []policykb.Code, w graph.Words) Trainer {
 		hints = append(hints, opt.Dictionary)
 	}
 	var seeds []Example
+	if opt.Hints != nil {
+		if opt.Hints != opt.Dictionary {
+			hints = append(hints, opt.Hints)
+		}
+		seeds = DictionaryExamples(opt.Hints, w.Words, w.Simplify)
+	}
 	if !opt.NoSeeds {
 		hints = append(hints, Seeds(codes, w.Words, w.Simplify, w.Stop))
-		seeds = SeedExamples(codes, w.Words, w.Simplify)
+		seeds = append(seeds, SeedExamples(codes, w.Words, w.Simplify)...)
 	}
 	return func(examples []Example) (Coder, error) {
 		m, err := Train(codes, append(examples[:len(examples):len(examples)], seeds...), w.Stop, opt.Thresholds, hints...)

@@ -65,6 +65,7 @@ func (c *corpusFlags) filter() (policykb.CorpusFilter, error) {
 // coderFlags choose and tune a coder.
 type coderFlags struct {
 	dictionary string
+	hints      string
 	model      string
 	learnFrom  []string
 	noSeeds    bool
@@ -74,6 +75,7 @@ type coderFlags struct {
 
 func (c *coderFlags) add(f *pflag.FlagSet) {
 	f.StringVar(&c.dictionary, "dictionary", "", "a coding dictionary (YAML): code by its words, phrases and patterns (coder auto:dict:NAME); with --model, the model weighs its matches and the dictionary codes where the model is not sure of a main category (gate below 0.5) nor sure the sentence is to be left uncoded (--backoff)")
+	f.StringVar(&c.hints, "hints", "", "a coding dictionary (YAML) the learned coder learns from without coding by it: its matches are features and its words and phrases training examples; the coder stays the learned one (auto:model:NAME)")
 	f.BoolVar(&c.noSeeds, "no-seeds", false, "do not use the codebook's Chinese names as hints of the learned coder")
 	f.Float64Var(&c.backoff, "backoff", autocode.DefaultBackoff, "with --model and --dictionary: the dictionary codes a sentence the model left uncoded when the model gives \"uncoded\" less than this")
 	f.Float64Var(&c.th.MinConfidence, "min-confidence", autocode.DefaultThresholds.MinConfidence, "the learned coder leaves a sentence uncoded below this probability (the abstain threshold)")
@@ -100,7 +102,8 @@ model replaces that coder's codings on the admitted documents.
 See also: policykb autocode evaluate (how far to trust it) and policykb autocode review.`,
 		Example: "  policykb autocode --dictionary funding.yaml\n" +
 			"  policykb autocode --model sample --learn-from A --new\n" +
-			"  policykb autocode --model sample --dictionary funding.yaml --min-confidence 0.7",
+			"  policykb autocode --model sample --dictionary funding.yaml --min-confidence 0.7\n" +
+			"  policykb autocode --model laws --learn-from A,H --hints data/sample/dictionary.yaml",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -110,6 +113,9 @@ See also: policykb autocode evaluate (how far to trust it) and policykb autocode
 			}
 			if cf.dictionary == "" && cf.model == "" {
 				return fmt.Errorf("give --dictionary FILE, --model NAME, or both")
+			}
+			if cf.hints != "" && cf.model == "" {
+				return fmt.Errorf("--hints: only with --model (a dictionary that codes is --dictionary)")
 			}
 			store, err := a.openStore(ctx)
 			if err != nil {
@@ -162,12 +168,18 @@ func (a *app) buildCoder(ctx context.Context, log io.Writer, store *graph.Store,
 	if cf.model == "" {
 		return dict.Coder(), dict, nil
 	}
+	var hints *autocode.Dictionary
+	if cf.hints != "" {
+		if hints, err = readDictionaryFlag(ctx, store, study, "--hints", cf.hints, seg.Simplify); err != nil {
+			return "", nil, err
+		}
+	}
 	if !validName(cf.model) {
 		return "", nil, fmt.Errorf("--model: expected a name of letters, digits, '.', '_' or '-', got %q", cf.model)
 	}
 	// The model learns from every document the coders coded; the filter
 	// says which documents it codes.
-	opt := autocode.TrainOptions{Coders: cf.learnFrom, Filter: policykb.CorpusFilter{Study: study}, Dictionary: dict, NoSeeds: cf.noSeeds, Thresholds: cf.th, Backoff: cf.backoff}
+	opt := autocode.TrainOptions{Coders: cf.learnFrom, Filter: policykb.CorpusFilter{Study: study}, Dictionary: dict, Hints: hints, NoSeeds: cf.noSeeds, Thresholds: cf.th, Backoff: cf.backoff}
 	began := time.Now()
 	docs, err := autocode.ReadTraining(ctx, store, seg, opt)
 	if err != nil {
@@ -199,9 +211,15 @@ func validName(s string) bool {
 }
 
 func readDictionary(ctx context.Context, store *graph.Store, study, path string, simplify func(string) string) (*autocode.Dictionary, error) {
+	return readDictionaryFlag(ctx, store, study, "--dictionary", path, simplify)
+}
+
+// readDictionaryFlag reads the dictionary a flag names (the flag is in
+// the error when the file cannot be read).
+func readDictionaryFlag(ctx context.Context, store *graph.Store, study, flag, path string, simplify func(string) string) (*autocode.Dictionary, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("--dictionary: %w", err)
+		return nil, fmt.Errorf("%s: %w", flag, err)
 	}
 	codes, err := store.StudyCodes(ctx, study)
 	if err != nil {
@@ -232,7 +250,8 @@ The candidate is one of:
   --dictionary FILE     a dictionary, run in memory over every sentence of the reference's documents
   --cross-validate K    the learned coder, trained on K-1 parts of the reference's documents and
                         tested on the held-out part, for each part (documents are never split);
-                        with --dictionary, the learned coder backed by the dictionary`,
+                        with --dictionary, the learned coder backed by the dictionary; with
+                        --hints, the learned coder learning from a dictionary too`,
 		Example: "  policykb autocode evaluate --reference A --cross-validate 6\n" +
 			"  policykb autocode evaluate --reference A --coder B --json\n" +
 			"  policykb autocode evaluate --reference A --dictionary funding.yaml --per-code",
@@ -250,6 +269,9 @@ The candidate is one of:
 			}
 			if n != 1 {
 				return fmt.Errorf("give one candidate: --coder NAME, --codings FILE, --dictionary FILE or --cross-validate K")
+			}
+			if cf.hints != "" && folds == 0 {
+				return fmt.Errorf("--hints: only with --cross-validate (it is what the learned coder learns from)")
 			}
 			f, err := corpus.filter()
 			if err != nil {
@@ -280,14 +302,19 @@ The candidate is one of:
 					rep, err = autocode.EvaluateCodings(ctx, store, seg, reference, codingsFile, codings, f)
 				}
 			case folds != 0:
-				var dict *autocode.Dictionary
+				var dict, hints *autocode.Dictionary
 				if cf.dictionary != "" {
 					if dict, err = readDictionary(ctx, store, f.Study, cf.dictionary, seg.Simplify); err != nil {
 						return err
 					}
 				}
+				if cf.hints != "" {
+					if hints, err = readDictionaryFlag(ctx, store, f.Study, "--hints", cf.hints, seg.Simplify); err != nil {
+						return err
+					}
+				}
 				rep, err = autocode.CrossValidateStored(ctx, store, seg, reference, folds,
-					autocode.TrainOptions{Filter: f, Dictionary: dict, NoSeeds: cf.noSeeds, Thresholds: cf.th, Backoff: cf.backoff})
+					autocode.TrainOptions{Filter: f, Dictionary: dict, Hints: hints, NoSeeds: cf.noSeeds, Thresholds: cf.th, Backoff: cf.backoff})
 			default:
 				var dict *autocode.Dictionary
 				if dict, err = readDictionary(ctx, store, f.Study, cf.dictionary, seg.Simplify); err != nil {
