@@ -42,7 +42,7 @@ func testDocuments(t testing.TB, in loaders.Input) ([]policykb.Code, []autocode.
 // once, development set since). The main-category agreement stays at least
 // what README reports, less a margin, and no heading, definition, scope or
 // entry-into-force clause is coded. The held-out set
-// (data/testsets/heldout-2) is not read here.
+// (data/testsets/heldout-3) is not read here.
 func TestCodersOnTheDevelopmentLaws(t *testing.T) {
 	w := segmenter(t)
 	codes, sample := testDocuments(t, loaders.SampleInput("../data/sample"))
