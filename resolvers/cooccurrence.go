@@ -81,6 +81,9 @@ func (*queryResolver) Cooccurrence(ctx context.Context, args cooccurrenceArgs) (
 	}
 	group.kin.add(keys)
 	r.codeKeys.add(codeIDs)
+	if r.keepDirect("cooccurrence", out) {
+		return []*codePairResolver{}, nil
+	}
 	return out, nil
 }
 

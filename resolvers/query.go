@@ -221,7 +221,11 @@ func (*queryResolver) Counts(ctx context.Context, args countsArgs) ([]*codeCount
 	if err != nil {
 		return nil, r.fail(ctx, err)
 	}
-	return r.countList(cb, counts), nil
+	out := r.countList(cb, counts)
+	if r.keepDirect("counts", out) {
+		return []*codeCountResolver{}, nil
+	}
+	return out, nil
 }
 
 type citiesCitingArgs struct {
@@ -264,6 +268,9 @@ func (*queryResolver) CitiesCiting(ctx context.Context, args citiesCitingArgs) (
 		cities = append(cities, c.City)
 	}
 	r.cityKeys.add(cities)
+	if r.keepDirect("citiesCiting", out) {
+		return []*citationResolver{}, nil
+	}
 	return out, nil
 }
 
