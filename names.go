@@ -33,8 +33,40 @@ func (c City) Keys() []string {
 // Called reports whether name is the city's English or Chinese name,
 // compared as NameKey. An empty name calls no city.
 func (c City) Called(name string) bool {
-	k := NameKey(name)
-	return k != "" && slices.Contains(c.Keys(), k)
+	name = strings.TrimSpace(name)
+	return name != "" && (sameKey(name, c.Name) || sameKey(name, c.NameZh))
+}
+
+// sameKey reports whether NameKey(b) is NameKey(a), for a trimmed a. It
+// lower-cases nothing when both are ASCII, and allocates nothing when
+// only one is and the other has no upper case (a Chinese name): filters
+// match their names against every city, for every request.
+func sameKey(a, b string) bool {
+	b = strings.TrimSpace(b)
+	if a == b {
+		return true
+	}
+	asciiA, asciiB := isASCII(a), isASCII(b)
+	switch {
+	case asciiA && asciiB:
+		return strings.EqualFold(a, b)
+	case asciiA:
+		lb := strings.ToLower(b)
+		return isASCII(lb) && strings.EqualFold(a, lb)
+	case asciiB:
+		la := strings.ToLower(a)
+		return isASCII(la) && strings.EqualFold(la, b)
+	}
+	return strings.ToLower(a) == strings.ToLower(b)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // InProvince reports whether the city's province is called name, compared
