@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -51,13 +52,22 @@ func sameKey(a, b string) bool {
 	case asciiA && asciiB:
 		return strings.EqualFold(a, b)
 	case asciiA:
-		lb := strings.ToLower(b)
-		return isASCII(lb) && strings.EqualFold(a, lb)
+		return lowersToASCII(b) && strings.EqualFold(a, strings.ToLower(b))
 	case asciiB:
-		la := strings.ToLower(a)
-		return isASCII(la) && strings.EqualFold(la, b)
+		return lowersToASCII(a) && strings.EqualFold(strings.ToLower(a), b)
 	}
 	return strings.ToLower(a) == strings.ToLower(b)
+}
+
+// lowersToASCII reports whether strings.ToLower(s) is ASCII: whether
+// every rune of s lower-cases to an ASCII one (the Kelvin sign does).
+func lowersToASCII(s string) bool {
+	for _, r := range s {
+		if r >= utf8.RuneSelf && unicode.ToLower(r) >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func isASCII(s string) bool {
