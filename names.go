@@ -35,19 +35,32 @@ func (c City) Keys() []string {
 // compared as NameKey. An empty name calls no city.
 func (c City) Called(name string) bool {
 	name = strings.TrimSpace(name)
-	return name != "" && (sameKey(name, c.Name) || sameKey(name, c.NameZh))
+	if name == "" {
+		return false
+	}
+	ascii := isASCII(name)
+	return sameKey(name, ascii, c.Name) || sameKey(name, ascii, c.NameZh)
 }
 
-// sameKey reports whether NameKey(b) is NameKey(a), for a trimmed a. It
-// lower-cases nothing when both are ASCII, and allocates nothing when
-// only one is and the other has no upper case (a Chinese name): filters
-// match their names against every city, for every request.
-func sameKey(a, b string) bool {
+// sameKey reports whether NameKey(b) is NameKey(a), for a trimmed a
+// (asciiA: whether a is ASCII). It lower-cases nothing when both are
+// ASCII or when b starts with a letter whose small form is not ASCII (a
+// Chinese name against an English one): filters match their names
+// against every city, for every request.
+func sameKey(a string, asciiA bool, b string) bool {
+	if a == b {
+		return true
+	}
+	if asciiA && b != "" && b[0] >= utf8.RuneSelf {
+		if r, _ := utf8.DecodeRuneInString(b); !unicode.IsSpace(r) && unicode.ToLower(r) >= utf8.RuneSelf {
+			return false // b's key starts with a rune that is not ASCII, a's key is ASCII
+		}
+	}
 	b = strings.TrimSpace(b)
 	if a == b {
 		return true
 	}
-	asciiA, asciiB := isASCII(a), isASCII(b)
+	asciiB := isASCII(b)
 	switch {
 	case asciiA && asciiB:
 		return strings.EqualFold(a, b)
