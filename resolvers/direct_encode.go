@@ -131,6 +131,11 @@ func (w *dwriter) float(f float64) {
 		w.b = append(w.b, '0')
 		return
 	}
+	if f == math.Trunc(f) && math.Abs(f) < 1e15 && (f != 0 || !math.Signbit(f)) {
+		// A whole number (counts, presences): the same digits.
+		w.b = strconv.AppendInt(w.b, int64(f), 10)
+		return
+	}
 	format := byte('f')
 	if a := math.Abs(f); a != 0 && (a < 1e-6 || a >= 1e21) {
 		format = 'e'
