@@ -267,10 +267,10 @@ func (*queryResolver) CitiesCiting(ctx context.Context, args citiesCitingArgs) (
 			MaterialSources: int32(c.MaterialSources), codeID: code.ID, filter: f, filterKey: key})
 		cities = append(cities, c.City)
 	}
-	r.cityKeys.add(cities)
 	if r.keepDirect("citiesCiting", out) {
-		return []*citationResolver{}, nil
+		return []*citationResolver{}, nil // no field of theirs loads more
 	}
+	r.cityKeys.add(cities)
 	return out, nil
 }
 
