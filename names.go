@@ -69,7 +69,7 @@ func sameKey(a string, asciiA bool, b string) bool {
 	case asciiB:
 		return lowersToASCII(a) && strings.EqualFold(strings.ToLower(a), b)
 	}
-	return strings.ToLower(a) == strings.ToLower(b)
+	return NameKey(a) == NameKey(b) // not EqualFold: ſ folds to s, but is its own small letter
 }
 
 // lowersToASCII reports whether strings.ToLower(s) is ASCII: whether
