@@ -2,6 +2,8 @@ package resolvers
 
 import (
 	"context"
+	"fmt"
+	"runtime/debug"
 
 	graphql "github.com/graph-gophers/graphql-go"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -232,10 +234,16 @@ func (r *request) keepDirect(field string, v any) bool {
 // execDirect runs a query answered directly and returns its response, or
 // nil when the query must run through graphql-go after all (its answer
 // holds a number JSON cannot write).
-func (h *Handler) execDirect(ctx context.Context, p *directPlan, operationName string, variables map[string]any) *graphql.Response {
+func (h *Handler) execDirect(ctx context.Context, p *directPlan, operationName string, variables map[string]any) (resp *graphql.Response) {
+	defer func() {
+		if v := recover(); v != nil { // a bug of the writers: graphql-go answers
+			h.log.ErrorContext(ctx, "graphql: panic in a direct answer", "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			resp = nil
+		}
+	}()
 	r := requestFrom(ctx)
 	r.direct = &directAnswer{field: p.field}
-	resp := h.schema.Exec(ctx, p.query, operationName, variables)
+	resp = h.schema.Exec(ctx, p.query, operationName, variables)
 	if r.direct.value == nil || len(resp.Errors) > 0 {
 		return resp // the resolver failed: graphql-go's answer is the query's
 	}
