@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	graphql "github.com/graph-gophers/graphql-go"
+
+	"github.com/policykb/policykb"
 )
 
 // The writers of direct answers (direct.go). Each writes what graphql-go
@@ -16,9 +18,10 @@ import (
 // field, [] for an empty list. The values come from the resolvers' own
 // methods and fields, so that both ways answer the same.
 
-// dwriter appends a direct answer; bad is set when a value cannot be
-// written as JSON (a NaN or an infinite Float, which graphql-go refuses
-// too), and the query then runs through graphql-go.
+// dwriter appends a direct answer; bad is set when a value is one
+// graphql-go refuses (a NaN or an infinite Float, a level that is not one
+// of the enum's), and the query then runs through graphql-go, which says
+// so as it always has.
 type dwriter struct {
 	b   []byte
 	bad bool
@@ -114,6 +117,32 @@ func (w *dwriter) id(s graphql.ID) {
 	w.b = append(w.b, out...)
 }
 
+// levelNames are the values of the Level enum; graphql-go refuses any
+// other (an error and a null), so a direct answer holding one is left to
+// it.
+var levelNames = func() map[string]bool {
+	m := map[string]bool{}
+	for _, l := range policykb.Levels {
+		m[l.String()] = true
+	}
+	return m
+}()
+
+func (w *dwriter) level(s string) {
+	if !levelNames[s] {
+		w.bad = true
+	}
+	w.str(s)
+}
+
+func (w *dwriter) optLevel(s *string) {
+	if s == nil {
+		w.b = append(w.b, "null"...)
+		return
+	}
+	w.level(*s)
+}
+
 func (w *dwriter) int(n int32) { w.b = strconv.AppendInt(w.b, int64(n), 10) }
 
 func (w *dwriter) optInt(n *int32) {
@@ -204,7 +233,7 @@ func (w *dwriter) code(c *codeResolver, sels []dsel) {
 		case "id":
 			w.id(c.ID)
 		case "level":
-			w.str(c.Level())
+			w.level(c.Level())
 		case "number":
 			w.optInt(c.Number())
 		case "name":
@@ -323,7 +352,7 @@ func (w *dwriter) comparison(c *comparisonResolver, sels []dsel) {
 		case "__typename":
 			w.str("CityComparison")
 		case "level":
-			w.optStr(c.Level())
+			w.optLevel(c.Level())
 		case "frame":
 			w.id(c.Frame())
 		case "frameLevel":

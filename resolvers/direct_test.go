@@ -121,3 +121,19 @@ func mustMarshal(v any) []byte {
 }
 
 type graphqlID = graphql.ID
+
+// TestDirectLevels checks that a level graphql-go would refuse (not a
+// value of the Level enum) sends the query to graphql-go.
+func TestDirectLevels(t *testing.T) {
+	for s, bad := range map[string]bool{"LAYER": false, "MAIN_CATEGORY": false, "CATEGORY": false, "CONCEPT": false,
+		"": true, "layer": true, "TYPE": true} {
+		w := &dwriter{}
+		if w.level(s); w.bad != bad {
+			t.Errorf("level(%q): refused %v, want %v", s, w.bad, bad)
+		}
+	}
+	w := &dwriter{}
+	if w.optLevel(nil); string(w.b) != "null" || w.bad {
+		t.Errorf("optLevel(nil) = %s (refused %v), want null", w.b, w.bad)
+	}
+}
