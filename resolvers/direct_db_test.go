@@ -69,6 +69,9 @@ func TestDirectAnswers(t *testing.T) {
 		{`{ compareCities(cities: ["Beiling", "Linlan"], level: LAYER) { rows { cells { referencePoints share } } similarity { cosine } } }`, nil},
 		{`{ compareCities(cities: ["Linlan", "Nowhere"], level: LAYER) { level } }`, nil},
 		{`{ compareCities(cities: ["Linlan"]) { level } }`, nil},
+		{`{ similarity(level: MAIN_CATEGORY) { __typename a { name nameZh } b { name province } cosine } }`, nil},
+		{`query($f: CorpusFilter) { s: similarity(level: CONCEPT, filter: $f) { a { name } c: cosine } }`, map[string]any{"f": map[string]any{"provinces": []string{"Province A"}}}},
+		{`{ similarity(level: MAIN_CATEGORY, frameLevel: {frame: "codebook", level: "LAYER"}) { cosine } }`, nil},
 	} {
 		body, _ := json.Marshal(map[string]any{"query": q.query, "variables": q.vars})
 		gotStatus, got := postRaw(t, direct.srv.URL, body)

@@ -57,6 +57,13 @@ func encodeDirect(b []byte, p *directPlan, v any) ([]byte, bool) {
 		w.matrix(x, p.sels)
 	case *comparisonResolver:
 		w.comparison(x, p.sels)
+	case []*cityPair:
+		w.b = append(w.b, '[')
+		for i, c := range x {
+			w.comma(i)
+			w.cityPair(c, p.sels)
+		}
+		w.b = append(w.b, ']')
 	default:
 		return b, false
 	}

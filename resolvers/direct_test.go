@@ -23,6 +23,7 @@ func TestPlanDirect(t *testing.T) {
 		{`{ compareCities(level: LAYER) { level frame frameLevel cities { name } rows { code { id } cells { city { name } share } } similarity { a { name } b { name } cosine } } }`, true},
 		{`{ cooccurrence(level: LAYER) { a { id } b { id } count countA countB cCoefficient } }`, true},
 		{`{ counts(level: LAYER) { code { id } referencePoints materialSources } }`, true},
+		{`{ similarity(level: LAYER) { a { name } b { name } cosine } }`, true},
 		// A field with arguments, or that reads more: graphql-go.
 		{`{ citiesCiting(code: "x") { city { name } evidence(first: 2) { id } } }`, false},
 		{`{ citiesCiting(code: "x") { documents { id } } }`, false},
