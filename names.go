@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -33,8 +34,62 @@ func (c City) Keys() []string {
 // Called reports whether name is the city's English or Chinese name,
 // compared as NameKey. An empty name calls no city.
 func (c City) Called(name string) bool {
-	k := NameKey(name)
-	return k != "" && slices.Contains(c.Keys(), k)
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return false
+	}
+	ascii := isASCII(name)
+	return sameKey(name, ascii, c.Name) || sameKey(name, ascii, c.NameZh)
+}
+
+// sameKey reports whether NameKey(b) is NameKey(a), for a trimmed a
+// (asciiA: whether a is ASCII). It lower-cases nothing when both are
+// ASCII or when b starts with a letter whose small form is not ASCII (a
+// Chinese name against an English one): filters match their names
+// against every city, for every request.
+func sameKey(a string, asciiA bool, b string) bool {
+	if a == b {
+		return true
+	}
+	if asciiA && b != "" && b[0] >= utf8.RuneSelf {
+		if r, _ := utf8.DecodeRuneInString(b); !unicode.IsSpace(r) && unicode.ToLower(r) >= utf8.RuneSelf {
+			return false // b's key starts with a rune that is not ASCII, a's key is ASCII
+		}
+	}
+	b = strings.TrimSpace(b)
+	if a == b {
+		return true
+	}
+	asciiB := isASCII(b)
+	switch {
+	case asciiA && asciiB:
+		return strings.EqualFold(a, b)
+	case asciiA:
+		return lowersToASCII(b) && strings.EqualFold(a, strings.ToLower(b))
+	case asciiB:
+		return lowersToASCII(a) && strings.EqualFold(strings.ToLower(a), b)
+	}
+	return NameKey(a) == NameKey(b) // not EqualFold: ſ folds to s, but is its own small letter
+}
+
+// lowersToASCII reports whether strings.ToLower(s) is ASCII: whether
+// every rune of s lower-cases to an ASCII one (the Kelvin sign does).
+func lowersToASCII(s string) bool {
+	for _, r := range s {
+		if r >= utf8.RuneSelf && unicode.ToLower(r) >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // InProvince reports whether the city's province is called name, compared

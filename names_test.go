@@ -21,6 +21,28 @@ func TestCityCalled(t *testing.T) {
 	}
 }
 
+// TestCityCalledIsNameKey checks Called against its rule (the name's
+// NameKey is one of the city's Keys) on names whose case folding is not
+// ASCII's: the Kelvin sign lower-cases to k, the dotted capital I to two
+// runes, a Greek or German capital to a non-ASCII small letter.
+func TestCityCalledIsNameKey(t *testing.T) {
+	cities := []City{
+		{Name: "Kaifeng", NameZh: "开封"}, {Name: "Kaifeng"}, {Name: "İzmir"}, {Name: "izmir"},
+		{Name: "ΑΘΗΝΑ", NameZh: "雅典"}, {Name: "STRAẞE"}, {Name: "Straße"}, {Name: "ǅ"}, {Name: " Mixed Case ", NameZh: " 混合 "}, {Name: "x"}, {Name: "\u2003Kaifeng", NameZh: "\u3000开封"},
+	}
+	names := []string{"kaifeng", "KAIFENG", "Kaifeng", "KAIFENG", "开封", "izmir", "İZMİR", "i̇zmir",
+		"αθηνα", "ΑΘΗΝΑ", "\u2003Kaifeng", "\u2003开封 ", "straße", "STRASSE", "ſtraße", "Ǆ", "ǆ", "ǅ", "mixed case", "MIXED CASE ", "混合", "X", " ", "", "雅典 "}
+	for _, c := range cities {
+		for _, n := range names {
+			k := NameKey(n)
+			want := k != "" && slices.Contains(c.Keys(), k)
+			if got := c.Called(n); got != want {
+				t.Errorf("%+v.Called(%q) = %v, want %v (NameKey %q, Keys %q)", c, n, got, want, k, c.Keys())
+			}
+		}
+	}
+}
+
 func TestFilterNamesCity(t *testing.T) {
 	nanjing := City{Name: "Nanjing", NameZh: "南京市", Province: "Jiangsu"}
 	noProvince := City{Name: "Alone"}

@@ -122,7 +122,9 @@ func (*queryResolver) CompareCities(ctx context.Context, args compareArgs) (*com
 		if err != nil {
 			return nil, r.fail(ctx, err)
 		}
-		return compareFrame(r, at, f, p, cities), nil
+		res := compareFrame(r, at, f, p, cities)
+		r.keepDirect("compareCities", res)
+		return res, nil
 	}
 	cb, err := r.codebook(ctx)
 	if err != nil {
@@ -137,7 +139,9 @@ func (*queryResolver) CompareCities(ctx context.Context, args compareArgs) (*com
 	if err != nil {
 		return nil, err
 	}
-	return compare(r, cb, at, f, cities, byCity), nil
+	res := compare(r, cb, at, f, cities, byCity)
+	r.keepDirect("compareCities", res)
+	return res, nil
 }
 
 // admittedCities is the names of the cities the filter's own cities

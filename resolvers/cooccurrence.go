@@ -79,6 +79,9 @@ func (*queryResolver) Cooccurrence(ctx context.Context, args cooccurrenceArgs) (
 		keys[i] = pairKey(p.A, p.B)
 		codeIDs = append(codeIDs, p.A, p.B)
 	}
+	if r.keepDirect("cooccurrence", out) {
+		return []*codePairResolver{}, nil // no field of theirs loads more
+	}
 	group.kin.add(keys)
 	r.codeKeys.add(codeIDs)
 	return out, nil

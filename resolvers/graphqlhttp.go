@@ -123,9 +123,14 @@ func (h *Handler) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithDeadline(r.Context(), start.Add(h.opts.Timeout))
 	defer cancel()
 	ctx = graph.WithCallDeadline(ctx, start.Add(h.opts.Timeout-storeGrace(h.opts.Timeout)))
-	ctx = withRequest(ctx, newRequest(h.store, h.log, h.opts.MaxPageSize))
 	ctx = withCypher(ctx, h.opts.Cypher)
-	resp := h.schema.Exec(ctx, p.Query, p.OperationName, p.Variables)
+	var resp *graphql.Response
+	if plan := planDirect(p.Query, pq); plan != nil && !h.noDirect {
+		resp = h.execDirect(withRequest(ctx, newRequest(h.store, h.log, h.opts.MaxPageSize)), plan, p.OperationName, p.Variables)
+	}
+	if resp == nil {
+		resp = h.schema.Exec(withRequest(ctx, newRequest(h.store, h.log, h.opts.MaxPageSize)), p.Query, p.OperationName, p.Variables)
+	}
 	resp.Errors = finishErrors(ctx, h.log, p.Query, resp.Errors)
 	status := statusOf(resp, media)
 	if status == http.StatusServiceUnavailable {

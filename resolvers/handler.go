@@ -137,6 +137,9 @@ type Handler struct {
 	mux     *http.ServeMux
 	handler http.Handler // mux inside the safety layer (httpsafe.go)
 	index   []byte
+	// noDirect runs every query through graphql-go (tests compare the
+	// direct answers of direct.go with graphql-go's).
+	noDirect bool
 }
 
 // NewHandler parses the schema against the resolvers and builds the handler.

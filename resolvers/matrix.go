@@ -63,6 +63,7 @@ func (*queryResolver) Matrix(ctx context.Context, args matrixArgs) (*matrixResol
 		res.col[c] = j
 	}
 	res.rows = r.codeList(cb, rows)
+	r.keepDirect("matrix", res)
 	return res, nil
 }
 

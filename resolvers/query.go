@@ -221,7 +221,11 @@ func (*queryResolver) Counts(ctx context.Context, args countsArgs) ([]*codeCount
 	if err != nil {
 		return nil, r.fail(ctx, err)
 	}
-	return r.countList(cb, counts), nil
+	out := r.countList(cb, counts)
+	if r.keepDirect("counts", out) {
+		return []*codeCountResolver{}, nil
+	}
+	return out, nil
 }
 
 type citiesCitingArgs struct {
@@ -262,6 +266,9 @@ func (*queryResolver) CitiesCiting(ctx context.Context, args citiesCitingArgs) (
 		out = append(out, &citationResolver{City: newCity(ci.city(c.City)), ReferencePoints: int32(c.ReferencePoints),
 			MaterialSources: int32(c.MaterialSources), codeID: code.ID, filter: f, filterKey: key})
 		cities = append(cities, c.City)
+	}
+	if r.keepDirect("citiesCiting", out) {
+		return []*citationResolver{}, nil // no field of theirs loads more
 	}
 	r.cityKeys.add(cities)
 	return out, nil

@@ -23,7 +23,8 @@ type request struct {
 
 	cb     lazy[*codebook]
 	cities lazy[*cityIndex]
-	study  requestStudy // the study the request asks about (study.go)
+	study  requestStudy  // the study the request asks about (study.go)
+	direct *directAnswer // set when the request is answered directly (direct.go)
 
 	// Sibling groups per kind of key.
 	docKeys, sentenceKeys, cityKeys, codeKeys siblings

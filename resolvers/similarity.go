@@ -95,5 +95,8 @@ func (*queryResolver) Similarity(ctx context.Context, args similarityArgs) ([]*c
 	vec, _ := profiles(codes, ci.list, byCity)
 	pairs := cityPairs(r.cityList(ci.list), vec)
 	sort.SliceStable(pairs, func(i, j int) bool { return pairs[i].cosine > pairs[j].cosine })
+	if r.keepDirect("similarity", pairs) {
+		return []*cityPair{}, nil
+	}
 	return nonNil(pairs), nil
 }

@@ -34,6 +34,7 @@ func main() {
 	flag.IntVar(&o.reps, "reps", 60, "measured runs per question and concurrency (at least 4 per client)")
 	flag.DurationVar(&o.peerBudget, "peer-budget", 60*time.Second, "stop timing a peer question after this long (once it has -peer-min-runs runs)")
 	flag.IntVar(&o.peerMinRuns, "peer-min-runs", 3, "runs of a peer question timed however long they take; with 1, the peer is not warmed up beyond the run that checks its answer")
+	flag.StringVar(&o.against, "against", "", "another policykb binary: ask the floor, -policykb and it in turn, one request each per round, and print their p50s and servers' CPU per request instead of the usual timing (writes no results file)")
 	flag.DurationVar(&o.peerTimeout, "peer-timeout", 0, "give up a peer question whose checking run takes longer (recorded as not finished, not timed; the Neo4j transactions running then are terminated, so make it long enough for the peer to have started them: seconds, not milliseconds); 0: wait however long")
 	flag.Parse()
 	if err := run(context.Background(), o); err != nil {
@@ -44,6 +45,7 @@ func main() {
 
 type options struct {
 	tier, uri, bin, peerDir, out string
+	against                      string
 	warmup, reps, peerMinRuns    int
 	peerBudget, peerTimeout      time.Duration
 }
@@ -384,6 +386,9 @@ func run(ctx context.Context, o options) error {
 			continue
 		}
 		fmt.Fprintf(os.Stderr, "same numbers three ways: %s\n", q.name)
+	}
+	if o.against != "" {
+		return interleave(ctx, o, d, qs, w, pk)
 	}
 
 	res := results{Tier: o.tier, Machine: benchkit.Machine(), When: time.Now().UTC().Format(time.RFC3339), Reps: o.reps}
