@@ -413,3 +413,17 @@ func (v *validation) codeKnown(id string) bool {
 	_, ok := v.storedCodes[id]
 	return ok
 }
+
+// Check runs the checks of Validate as Load does: in one pass over the
+// files that keeps only what the checks across files need, so that its
+// memory does not grow with the texts. The plan it returns counts the
+// documents, sentences and codings (Plan.String, Plan.Counts) without
+// holding them: Plan.Documents is empty.
+func Check(ctx context.Context, store *graph.Store, in Input) (*Plan, error) {
+	plan, err := validateStream(ctx, store, in)
+	if err != nil {
+		return nil, err
+	}
+	plan.stream.close()
+	return plan, nil
+}
