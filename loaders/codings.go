@@ -40,29 +40,36 @@ func parseCodings(file string, data []byte, c *collector) []codingEntry {
 	}
 	var out []codingEntry
 	for _, r := range t.rows {
-		e := codingEntry{file: file, line: r.line, docID: t.get(r, "document_id"),
-			quote: strings.TrimFunc(t.raw(r, "quote"), isSpace), codeID: t.get(r, "code_id"), coder: t.get(r, "coder")}
-		bad := false
-		for _, f := range []struct{ col, val string }{{"document_id", e.docID}, {"quote", e.quote}, {"code_id", e.codeID}} {
-			if f.val == "" {
-				c.add(file, r.line, f.col, "empty: every coding needs a document_id, a quote and a code_id")
-				bad = true
-				break
-			}
-		}
-		if s := t.get(r, "occurrence"); s != "" {
-			n, err := strconv.Atoi(s)
-			if err != nil || n < 1 {
-				c.add(file, r.line, "occurrence", "%q: expected a whole number from 1 (which occurrence of the quote in the document)", s)
-				bad = true
-			}
-			e.occurrence = n
-		}
-		if !bad {
+		if e, ok := codingRowOf(t, r, c); ok {
 			out = append(out, e)
 		}
 	}
 	return out
+}
+
+// codingRowOf checks one row of a codings table; ok is false when it has
+// a problem (reported to c).
+func codingRowOf(t *table, r row, c *collector) (codingEntry, bool) {
+	file := t.file
+	e := codingEntry{file: file, line: r.line, docID: t.get(r, "document_id"),
+		quote: strings.TrimFunc(t.raw(r, "quote"), isSpace), codeID: t.get(r, "code_id"), coder: t.get(r, "coder")}
+	bad := false
+	for _, f := range []struct{ col, val string }{{"document_id", e.docID}, {"quote", e.quote}, {"code_id", e.codeID}} {
+		if f.val == "" {
+			c.add(file, r.line, f.col, "empty: every coding needs a document_id, a quote and a code_id")
+			bad = true
+			break
+		}
+	}
+	if s := t.get(r, "occurrence"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			c.add(file, r.line, "occurrence", "%q: expected a whole number from 1 (which occurrence of the quote in the document)", s)
+			bad = true
+		}
+		e.occurrence = n
+	}
+	return e, !bad
 }
 
 // locate finds the passage a quote designates in a document's text and

@@ -53,6 +53,37 @@ func readTable(file string, data []byte, spec columns, c *collector) (*table, bo
 		reportCSVError(file, err, c)
 		return nil, false
 	}
+	t, ok := readHeader(file, header, spec, c)
+	if !ok {
+		return nil, false
+	}
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			// The reader cannot resynchronise after a syntax error: keep
+			// the rows before it, so that their problems are reported too.
+			reportCSVError(file, err, c)
+			break
+		}
+		line, _ := r.FieldPos(0)
+		if allEmpty(rec) {
+			continue
+		}
+		if len(rec) != len(header) {
+			c.add(file, line, "", "%d fields, but the header has %d", len(rec), len(header))
+			continue
+		}
+		t.rows = append(t.rows, row{line: line, fields: rec})
+	}
+	return t, true
+}
+
+// readHeader maps a CSV header onto spec: unknown, repeated and missing
+// columns are reported to c.
+func readHeader(file string, header []string, spec columns, c *collector) (*table, bool) {
 	t := &table{file: file, cols: map[string]int{}}
 	ok := true
 	for i, h := range header {
@@ -81,27 +112,6 @@ func readTable(file string, data []byte, spec columns, c *collector) (*table, bo
 	}
 	if !ok {
 		return nil, false
-	}
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			// The reader cannot resynchronise after a syntax error: keep
-			// the rows before it, so that their problems are reported too.
-			reportCSVError(file, err, c)
-			break
-		}
-		line, _ := r.FieldPos(0)
-		if allEmpty(rec) {
-			continue
-		}
-		if len(rec) != len(header) {
-			c.add(file, line, "", "%d fields, but the header has %d", len(rec), len(header))
-			continue
-		}
-		t.rows = append(t.rows, row{line: line, fields: rec})
 	}
 	return t, true
 }

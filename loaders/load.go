@@ -44,8 +44,10 @@ func (s Summary) String() string {
 	return out + fmt.Sprintf(" (%s)", s.Elapsed.Round(time.Millisecond))
 }
 
-// Load validates the input (see Validate) and, only when it is free of
-// problems, writes it: the codebook, then the documents with their cities,
+// Load validates the input (the checks of Validate, in a pass over the
+// files that keeps only what checks across files need) and, only when it
+// is free of problems, writes it, reading the documents again a chunk at
+// a time, so that memory does not grow with the input: the codebook, then the documents with their cities,
 // sentences and codings, then the codings on documents already stored. Bad
 // input writes nothing. Each step is idempotent, so loading the same input
 // twice changes nothing; a load interrupted between steps is completed by
@@ -60,9 +62,12 @@ func Load(ctx context.Context, store *graph.Store, in Input, opts Options) (Summ
 	}
 	began := time.Now()
 	store.PrepareWords() // gse's dictionary loads while the input is checked
-	plan, err := Validate(ctx, store, in)
+	plan, err := validateStream(ctx, store, in)
 	if err != nil {
 		return Summary{}, err
+	}
+	if plan.stream != nil {
+		defer plan.stream.close()
 	}
 	for _, n := range plan.Notes {
 		log.Info("load: " + n)
@@ -117,6 +122,16 @@ func writePlan(ctx context.Context, store *graph.Store, plan *Plan, opts Options
 			return Summary{sum.Add(s), time.Since(began)}, fmt.Errorf("loaders: load: %w", err)
 		}
 		sum = sum.Add(s)
+		log.Debug("load: documents written", "documents", s.Documents, "sentences", s.Sentences, "nodesCreated", s.NodesCreated)
+	}
+	if plan.stream != nil && len(plan.stream.jobs) > 0 {
+		p := newProgressOf(opts.Progress, opts.ProgressLive, opts.ProgressEvery, plan.stream.sentences)
+		s, err := plan.stream.write(ctx, store, plan.Study, p, log)
+		p.finish()
+		sum = sum.Add(s)
+		if err != nil {
+			return Summary{sum, time.Since(began)}, fmt.Errorf("loaders: load: %w", err)
+		}
 		log.Debug("load: documents written", "documents", s.Documents, "sentences", s.Sentences, "nodesCreated", s.NodesCreated)
 	}
 	if len(plan.Codings) > 0 {

@@ -25,6 +25,9 @@ type docEntry struct {
 	doc       policykb.Document
 	sentences []policykb.Sentence
 	ok        bool // the text was read; its codings can be mapped
+	// nSentences, nCodings: its sentences and codings as validated, when
+	// its text is not kept (stream.go).
+	nSentences, nCodings int
 }
 
 // parseManifest reads a documents.csv manifest and the text files it lists
@@ -34,9 +37,23 @@ type docEntry struct {
 // or not, so that codings on a bad document are not reported as "unknown
 // document" on top.
 func parseManifest(file string, data []byte, allowOutside bool, c *collector) []docEntry {
+	docs, texts := parseManifestRows(file, data, allowOutside, c)
+	readTexts(file, docs, texts)
+	work := make([]deferred, len(texts))
+	for i, j := range texts {
+		work[i] = j.deferred
+	}
+	c.splice(work)
+	return docs
+}
+
+// parseManifestRows checks the rows of a manifest and returns them with
+// the jobs of reading their texts (see readTexts), whose problems belong
+// at their place among those of the rows.
+func parseManifestRows(file string, data []byte, allowOutside bool, c *collector) ([]docEntry, []textJob) {
 	t, ok := readTable(file, data, manifestColumns, c)
 	if !ok {
-		return nil
+		return nil, nil
 	}
 	dir := filepath.Dir(file)
 	var docs []docEntry
@@ -141,9 +158,18 @@ func parseManifest(file string, data []byte, allowOutside bool, c *collector) []
 		}
 		docs = append(docs, e)
 	}
-	// Reading, decoding and segmenting the texts, the bulk of the work, run
-	// on every core; their problems take the place they would have in a
-	// row-by-row reading.
+	for i := range docs {
+		if ca, ok := cities[docs[i].city.Name]; ok {
+			docs[i].city = ca.City
+		}
+	}
+	return docs, texts
+}
+
+// readTexts reads, decodes and segments the texts of the jobs (rows of
+// docs), the bulk of the work, on every core; each job's problems go to
+// its own collector.
+func readTexts(file string, docs []docEntry, texts []textJob) {
 	forEach(len(texts), func(i int) {
 		j := &texts[i]
 		e := &docs[j.doc]
@@ -156,17 +182,6 @@ func parseManifest(file string, data []byte, allowOutside bool, c *collector) []
 			}
 		}
 	})
-	work := make([]deferred, len(texts))
-	for i, j := range texts {
-		work[i] = j.deferred
-	}
-	c.splice(work)
-	for i := range docs {
-		if ca, ok := cities[docs[i].city.Name]; ok {
-			docs[i].city = ca.City
-		}
-	}
-	return docs
 }
 
 // textJob is a manifest row whose text file is to be read: docs[doc]

@@ -55,6 +55,9 @@ type Plan struct {
 	// Notes are things worth knowing that are not errors: what could not be
 	// checked offline, stored documents whose text changed.
 	Notes []string
+	// stream, when set, holds documents beside Documents that are read
+	// again from their files when written (stream.go).
+	stream *docStream
 }
 
 // Counts returns the sizes of the plan.
@@ -63,7 +66,13 @@ func (p *Plan) Counts() (codes, documents, sentences, codings int) {
 		sentences += len(b.Sentences)
 		codings += len(b.Codings)
 	}
-	return len(p.Codes), len(p.Documents), sentences, codings + len(p.Codings)
+	documents = len(p.Documents)
+	if p.stream != nil {
+		documents += len(p.stream.jobs)
+		sentences += p.stream.nSentences
+		codings += p.stream.nCodings
+	}
+	return len(p.Codes), documents, sentences, codings + len(p.Codings)
 }
 
 // String summarises the plan in one line.

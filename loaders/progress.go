@@ -29,16 +29,26 @@ type progress struct {
 }
 
 func newProgress(w io.Writer, live bool, every time.Duration, docs []graph.DocumentBundle) *progress {
+	counts := make([]int, len(docs))
+	for i, d := range docs {
+		counts[i] = len(d.Sentences)
+	}
+	return newProgressOf(w, live, every, counts)
+}
+
+// newProgressOf is newProgress for documents of the given numbers of
+// sentences.
+func newProgressOf(w io.Writer, live bool, every time.Duration, sentences []int) *progress {
 	if every <= 0 {
 		every = 10 * time.Second
 	}
 	if live {
 		every = 250 * time.Millisecond
 	}
-	p := &progress{w: w, live: live, began: time.Now(), sentences: make([]int, len(docs)+1), all: len(docs),
+	p := &progress{w: w, live: live, began: time.Now(), sentences: make([]int, len(sentences)+1), all: len(sentences),
 		minElapsed: time.Second, every: every, now: time.Now}
-	for i, d := range docs {
-		p.sentences[i+1] = p.sentences[i] + len(d.Sentences)
+	for i, n := range sentences {
+		p.sentences[i+1] = p.sentences[i] + n
 	}
 	return p
 }

@@ -221,7 +221,13 @@ func (v *validation) manifest(path string) []docEntry {
 	if !ok {
 		return nil
 	}
-	entries := parseManifest(path, data, v.allowOutside, &v.c)
+	return v.manifestEntries(path, parseManifest(path, data, v.allowOutside, &v.c))
+}
+
+// manifestEntries records the rows of a manifest as the documents of this
+// load, checks their cities against the stored ones, and returns those
+// whose text was read.
+func (v *validation) manifestEntries(path string, entries []docEntry) []docEntry {
 	v.haveManifest = len(entries) > 0
 	reported := map[string]bool{}
 	for i := range entries {
@@ -234,6 +240,10 @@ func (v *validation) manifest(path string) []docEntry {
 			}
 		}
 	}
+	return validEntries(entries)
+}
+
+func validEntries(entries []docEntry) []docEntry {
 	var valid []docEntry
 	for _, e := range entries {
 		if e.ok {

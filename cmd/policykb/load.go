@@ -170,7 +170,7 @@ func (a *app) validateCmd() *cobra.Command {
 				}
 				defer store.Close(ctx)
 			}
-			plan, err := loaders.Validate(ctx, store, input)
+			plan, err := loaders.Check(ctx, store, input)
 			var problems loaders.Problems
 			if errors.As(err, &problems) {
 				return fmt.Errorf("%d %s:\n%w", len(problems), plural(len(problems), "problem", "problems"), err)
