@@ -38,11 +38,14 @@ import (
 const groupRollupsVersion = 1
 
 // placeCities puts every city in the group of its province (and creates
-// the corpus group). A city that moves leaves its old group stale; a city
+// the corpus group when there is a city: a base without cities has no
+// groups, so that wiping one ends). A city that moves leaves its old group stale; a city
 // with rollups already (one stored before groups, or one that moved) makes
 // its new group stale, since its rollups are not in it; a new city joins
 // without, its rollups arriving as differences when it is refreshed.
 const placeCities = `
+MATCH (:City)
+WITH count(*) AS cities WHERE cities > 0
 MERGE (all:RollupGroup {key: 'corpus'})
 ON CREATE SET all.rollups = $groupRollups
 WITH all
