@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -123,32 +124,27 @@ CALL (deltas, all) {
 }`
 
 // refreshStaleGroups sums again, from their cities, the province groups
-// that are stale or whose number of cities changed, deletes the groups
-// left without cities, and returns how many groups it summed.
+// that are stale or whose number of cities changed (their relationships
+// deleted and made anew: a full sum is rare, and creating is cheaper than
+// matching what to keep), at most $limit of them, deletes the groups left
+// without cities, and returns how many groups it summed.
 const refreshStaleGroups = `
 MATCH (g:RollupGroup)
 WHERE g.key <> 'corpus' AND (g.stale OR g.cities <> COUNT { (g)<-[:IN_GROUP]-() })
+WITH g LIMIT $limit
+CALL (g) {
+  MATCH (g)-[old:GROUP_ROLLUP|GROUP_COOCCURRENCE]->()
+  DELETE old
+}
 CALL (g) {
   MATCH (g)<-[:IN_GROUP]-(:City)-[cr:CITY_ROLLUP]->(k:Code)
   WITH k, sum(cr.sentences) AS n, sum(cr.documents) AS m
-  MERGE (g)-[r:GROUP_ROLLUP]->(k)
-  SET r.sentences = n, r.documents = m
-  RETURN collect(k) AS kept
-}
-CALL (g, kept) {
-  MATCH (g)-[old:GROUP_ROLLUP]->(x:Code) WHERE NOT x IN kept
-  DELETE old
+  CREATE (g)-[:GROUP_ROLLUP {sentences: n, documents: m}]->(k)
 }
 CALL (g) {
   MATCH (g)<-[:IN_GROUP]-(:City)-[cc:CITY_COOCCURRENCE]->(k:Code)
   WITH cc.a AS a, k, sum(cc.sentences) AS n
-  MERGE (g)-[r:GROUP_COOCCURRENCE {a: a}]->(k)
-  SET r.sentences = n
-  RETURN collect(elementId(k) + ' ' + a) AS keptPairs
-}
-CALL (g, keptPairs) {
-  MATCH (g)-[old:GROUP_COOCCURRENCE]->(x:Code) WHERE NOT elementId(x) + ' ' + old.a IN keptPairs
-  DELETE old
+  CREATE (g)-[:GROUP_COOCCURRENCE {a: a, sentences: n}]->(k)
 }
 SET g.cities = COUNT { (g)<-[:IN_GROUP]-() }
 REMOVE g.stale
@@ -164,26 +160,18 @@ RETURN size(refreshed)`
 const sumCorpusGroup = `
 MATCH (all:RollupGroup {key: 'corpus'})
 CALL (all) {
+  MATCH (all)-[old:GROUP_ROLLUP|GROUP_COOCCURRENCE]->()
+  DELETE old
+}
+CALL (all) {
   MATCH (g:RollupGroup)-[gr:GROUP_ROLLUP]->(k:Code) WHERE g <> all
   WITH k, sum(gr.sentences) AS n, sum(gr.documents) AS m
-  MERGE (all)-[r:GROUP_ROLLUP]->(k)
-  SET r.sentences = n, r.documents = m
-  RETURN collect(k) AS kept
-}
-CALL (all, kept) {
-  MATCH (all)-[old:GROUP_ROLLUP]->(x:Code) WHERE NOT x IN kept
-  DELETE old
+  CREATE (all)-[:GROUP_ROLLUP {sentences: n, documents: m}]->(k)
 }
 CALL (all) {
   MATCH (g:RollupGroup)-[gc:GROUP_COOCCURRENCE]->(k:Code) WHERE g <> all
   WITH gc.a AS a, k, sum(gc.sentences) AS n
-  MERGE (all)-[r:GROUP_COOCCURRENCE {a: a}]->(k)
-  SET r.sentences = n
-  RETURN collect(elementId(k) + ' ' + a) AS keptPairs
-}
-CALL (all, keptPairs) {
-  MATCH (all)-[old:GROUP_COOCCURRENCE]->(x:Code) WHERE NOT elementId(x) + ' ' + old.a IN keptPairs
-  DELETE old
+  CREATE (all)-[:GROUP_COOCCURRENCE {a: a, sentences: n}]->(k)
 }`
 
 // refreshCityRollups brings, inside tx, the city rollups and the group
@@ -197,7 +185,7 @@ func refreshCityRollups(ctx context.Context, tx neo4j.ManagedTransaction) error 
 	if err := exec(ctx, tx, refreshStaleCities, rollupArgs(map[string]any{})); err != nil {
 		return fmt.Errorf("refresh city rollups: %w", err)
 	}
-	recs, err := collect(ctx, tx, refreshStaleGroups, nil)
+	recs, err := collect(ctx, tx, refreshStaleGroups, map[string]any{"limit": int64(math.MaxInt64)})
 	if err != nil {
 		return fmt.Errorf("refresh group rollups: %w", err)
 	}
@@ -205,6 +193,50 @@ func refreshCityRollups(ctx context.Context, tx neo4j.ManagedTransaction) error 
 		if err := exec(ctx, tx, sumCorpusGroup, nil); err != nil {
 			return fmt.Errorf("sum the corpus group: %w", err)
 		}
+	}
+	return nil
+}
+
+// buildRollupGroups puts every city in its group and sums again the
+// groups that need it, one group per transaction, then the corpus group:
+// how a base stored without groups, or with an older version of them,
+// gets them (EnsureSchema), however many cities it has. Unlike a write's
+// refresh (refreshCityRollups), which sums again the few groups a write
+// changed, this does not hold every group's rollups in one transaction.
+// What a write changes after it reaches the groups by difference.
+func (s *Store) buildRollupGroups(ctx context.Context) error {
+	run := func(what, cypher string, params map[string]any) (int, error) {
+		out, err := s.transact(ctx, neo4j.AccessModeWrite, func(tx neo4j.ManagedTransaction) (any, error) {
+			recs, err := collect(ctx, tx, cypher, params)
+			if err != nil || len(recs) == 0 {
+				return 0, err
+			}
+			return integer(recs[0].Values[0]), nil
+		})
+		if err != nil {
+			return 0, fmt.Errorf("graph: %s: %w", what, s.classify(ctx, err))
+		}
+		return out.(int), nil
+	}
+	if _, err := run("place cities in rollup groups", placeCities, map[string]any{"groupRollups": int64(groupRollupsVersion)}); err != nil {
+		return err
+	}
+	summed := 0
+	for {
+		n, err := run("sum rollup groups", refreshStaleGroups, map[string]any{"limit": int64(1)})
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			break
+		}
+		summed += n
+	}
+	if summed > 0 {
+		if _, err := run("sum the corpus group", sumCorpusGroup, nil); err != nil {
+			return err
+		}
+		s.log.Info(fmt.Sprintf("graph: %d rollup groups summed", summed), "groups", summed)
 	}
 	return nil
 }

@@ -64,6 +64,12 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 	if _, err := sess.Run(ctx, "CALL db.awaitIndexes(300)", nil); err != nil {
 		return fmt.Errorf("graph: await indexes: %w", s.classify(ctx, err))
 	}
+	// Before any write: a write sums again, in its own transaction, every
+	// rollup group that needs it, which on a large base stored without
+	// them is more than one transaction should hold.
+	if err := s.buildRollupGroups(ctx); err != nil {
+		return err
+	}
 	id, codes, docs, err := s.migrateStudies(ctx)
 	if err != nil {
 		return fmt.Errorf("graph: migrate to studies: %w", err)
