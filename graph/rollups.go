@@ -161,7 +161,7 @@ CALL (city) {
 }
 SET city.rollupDocuments = COUNT { (city)-[:ISSUED]->() }, city.rollups = $rollups,
     city.sentences = sentences, city.codedSentences = codedSentences, city.codedDocuments = codedDocuments
-REMOVE city.rollupsStale` + groupRollupsDelta
+REMOVE city.rollupsStale, city.rollupsRefreshing` + groupRollupsDelta
 
 const refreshRollupsOfDocuments = `
 UNWIND $docs AS id

@@ -72,8 +72,16 @@ FOREACH (_ IN CASE WHEN city.rollups IS NOT NULL THEN [1] ELSE [] END | SET g.st
 
 // cityRollupsBefore binds, for a city about to be refreshed, its rollups
 // as they were, negated: rollupsBefore ([code, -sentences, -documents])
-// and pairsBefore ([code, a, -sentences]).
+// and pairsBefore ([code, a, -sentences]). It writes to the city first:
+// the write lock makes a concurrent refresh of the same city wait until
+// this one commits and then read the rollups this one wrote, so that no
+// difference is added to the groups twice (reads alone are only
+// read-committed). A write that changes a city's documents has locked it
+// already, marking it stale; this covers the refreshes no write marked
+// (older rollups, a document moved to another city).
 const cityRollupsBefore = `
+SET city.rollupsRefreshing = true
+WITH city
 CALL (city) {
   MATCH (city)-[old:CITY_ROLLUP]->(k:Code)
   RETURN collect([k, -old.sentences, -old.documents]) AS rollupsBefore

@@ -476,3 +476,52 @@ func TestGroupRollupsOfAnOlderBase(t *testing.T) {
 	}
 	assertRollupsExact(t, s, []policykb.CorpusFilter{{}, {Provinces: []string{"PB"}}})
 }
+
+// Two writers coding documents of the same city at once: each write
+// refreshes the city and adds the difference to its province's and the
+// corpus's rollups, which must end up the sum of the cities' whatever the
+// interleaving.
+func TestGroupRollupsUnderConcurrentWrites(t *testing.T) {
+	s := testneo4j.EmptyStore(t, 0)
+	ctx := context.Background()
+	r := newRandomStudy(7)
+	if _, err := s.WriteCodebook(ctx, r.codes); err != nil {
+		t.Fatal(err)
+	}
+	var docs []graph.DocumentBundle
+	for i := 0; i < 8; i++ {
+		b := r.document(fmt.Sprintf("c%02d", i), "v1")
+		b.City, b.Document.City = r.cities[0], r.cities[0].Name
+		b.Codings = nil
+		docs = append(docs, b)
+	}
+	if _, err := s.WriteDocuments(ctx, docs, nil); err != nil {
+		t.Fatal(err)
+	}
+	// The codings of each writer, made before they start (the random
+	// study's generator is not safe for concurrent use).
+	var batches [2][][]policykb.Coding
+	for w := range batches {
+		for i := w; i < len(docs); i += 2 {
+			batches[w] = append(batches[w], r.codings(docs[i].Document.ID, len(docs[i].Sentences)))
+		}
+	}
+	errs := make(chan error, 2)
+	for w := range batches {
+		go func() {
+			for _, c := range batches[w] {
+				if _, err := s.WriteCodings(ctx, c); err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range batches {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	assertRollupsExact(t, s, []policykb.CorpusFilter{{}, {Provinces: []string{r.cities[0].Province}}})
+}
