@@ -80,7 +80,7 @@ func (s *Store) cooccurrence(ctx context.Context, level policykb.Level, scope po
 	case scope == policykb.ScopeSentence && exact:
 		pairsQ = codedPath + "\nWHERE k.level = $level AND " + filterClause(f, params, true) + sentencePairs
 	case scope == policykb.ScopeSentence && cityLevel(f):
-		pairsQ = cityRollupMatch("CITY_COOCCURRENCE", "cc", "k.level = $level", f, params) + `
+		pairsQ = wholeRollupMatch("COOCCURRENCE", "cc", "k.level = $level", f, params) + `
 RETURN cc.a AS a, k.id AS b, sum(cc.sentences) AS n`
 	case scope == policykb.ScopeSentence:
 		pairsQ = rollupMatch("COOCCURRENCE", "co", "k.level = $level", f, params, false) + sentencePairsRollup

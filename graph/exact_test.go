@@ -3,6 +3,8 @@ package graph
 import (
 	"context"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"github.com/policykb/policykb"
 )
 
@@ -35,4 +37,12 @@ func (s *Store) MatrixExact(ctx context.Context, q MatrixQuery) (Matrix, error) 
 
 func (s *Store) CooccurrenceExact(ctx context.Context, level policykb.Level, scope policykb.Scope, minCount int, f policykb.CorpusFilter) ([]CodePair, error) {
 	return s.cooccurrence(ctx, level, scope, minCount, f, true)
+}
+
+// DropRollupGroups deletes the group rollups and their groups, leaving a
+// base as one stored before them (rollups_test.go).
+func (s *Store) DropRollupGroups(ctx context.Context) error {
+	_, err := neo4j.ExecuteQuery(ctx, s.driver, "MATCH (g:RollupGroup) DETACH DELETE g", nil,
+		neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(s.cfg.Database))
+	return err
 }

@@ -129,7 +129,7 @@ CALL (d) {
 const refreshStaleCities = `
 MATCH (city:City)
 WHERE city.rollupsStale OR coalesce(city.rollups, 0) < $rollups
-   OR city.rollupDocuments <> COUNT { (city)-[:ISSUED]->() }
+   OR city.rollupDocuments <> COUNT { (city)-[:ISSUED]->() }` + cityRollupsBefore + `
 CALL (city) {
   MATCH (city)-[:ISSUED]->(d:Document)-[ru:ROLLUP]->(k:Code)
   WITH k, sum(ru.sentences) AS n, count(d) AS m
@@ -161,7 +161,7 @@ CALL (city) {
 }
 SET city.rollupDocuments = COUNT { (city)-[:ISSUED]->() }, city.rollups = $rollups,
     city.sentences = sentences, city.codedSentences = codedSentences, city.codedDocuments = codedDocuments
-REMOVE city.rollupsStale`
+REMOVE city.rollupsStale, city.rollupsRefreshing` + groupRollupsDelta
 
 const refreshRollupsOfDocuments = `
 UNWIND $docs AS id
@@ -398,6 +398,9 @@ func (s *Store) backfillRollups(ctx context.Context) error {
 func sentenceLevel(f policykb.CorpusFilter) bool { return len(f.Coders) > 0 || f.IncludeAutomatic }
 
 func rollupCountsQuery(keyCond string, f policykb.CorpusFilter, params map[string]any, groupBy string) string {
+	if cityLevel(f) && groupBy == "" {
+		return wholeRollupMatch("ROLLUP", "cr", keyCond, f, params) + cityRollupCounts("")
+	}
 	if cityLevel(f) && !readsDocument(groupBy) {
 		return cityRollupMatch("CITY_ROLLUP", "cr", keyCond, f, params) +
 			cityRollupCounts(groupBy)

@@ -396,3 +396,132 @@ func BenchmarkCountsLarge(b *testing.B) {
 		})
 	}
 }
+
+// The province and corpus rollups follow a city that moves to another
+// province (its old province loses its numbers, the new one gains them) or
+// into one from none, and a wiped base starts again from nothing.
+func TestGroupRollupsFollowCitiesThatMove(t *testing.T) {
+	s := testneo4j.EmptyStore(t, 7)
+	ctx := context.Background()
+	r := newRandomStudy(5)
+	if _, err := s.WriteCodebook(ctx, r.codes); err != nil {
+		t.Fatal(err)
+	}
+	write := func(docs ...graph.DocumentBundle) {
+		t.Helper()
+		if _, err := s.WriteDocuments(ctx, docs, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var docs []graph.DocumentBundle
+	for i := 0; i < 10; i++ {
+		docs = append(docs, r.document(fmt.Sprintf("m%02d", i), "v1"))
+	}
+	write(docs...)
+	filters := []policykb.CorpusFilter{{}, {Provinces: []string{"PA"}}, {Provinces: []string{"PB"}}, {Provinces: []string{"PA", "PC"}}}
+	assertRollupsExact(t, s, filters)
+
+	// City1 moves from PB to PC and City3 from no province to PA, each
+	// with one more document.
+	moved := r.document("m10", "v1")
+	moved.City, moved.Document.City = policykb.City{Name: "City1", Province: "PC"}, "City1"
+	joined := r.document("m11", "v1")
+	joined.City, joined.Document.City = policykb.City{Name: "City3", Province: "PA"}, "City3"
+	write(moved, joined)
+	cities, err := s.Cities(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	provinces := map[string]string{}
+	for _, c := range cities {
+		provinces[c.Name] = c.Province
+	}
+	if provinces["City1"] != "PC" || provinces["City3"] != "PA" {
+		t.Fatalf("cities after the move: %+v, want City1 in PC and City3 in PA", cities)
+	}
+	assertRollupsExact(t, s, filters)
+
+	// A wiped base loaded again counts only what it holds again.
+	if _, err := s.Wipe(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.WriteCodebook(ctx, r.codes); err != nil {
+		t.Fatal(err)
+	}
+	write(docs[:4]...)
+	assertRollupsExact(t, s, filters)
+}
+
+// A base stored before the group rollups gets them when it is opened
+// (EnsureSchema), before any question is answered from them.
+func TestGroupRollupsOfAnOlderBase(t *testing.T) {
+	s := testneo4j.EmptyStore(t, 7)
+	ctx := context.Background()
+	r := newRandomStudy(6)
+	if _, err := s.WriteCodebook(ctx, r.codes); err != nil {
+		t.Fatal(err)
+	}
+	var docs []graph.DocumentBundle
+	for i := 0; i < 8; i++ {
+		docs = append(docs, r.document(fmt.Sprintf("o%02d", i), "v1"))
+	}
+	if _, err := s.WriteDocuments(ctx, docs, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DropRollupGroups(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.EnsureSchema(ctx); err != nil {
+		t.Fatal(err)
+	}
+	assertRollupsExact(t, s, []policykb.CorpusFilter{{}, {Provinces: []string{"PB"}}})
+}
+
+// Two writers coding documents of the same city at once: each write
+// refreshes the city and adds the difference to its province's and the
+// corpus's rollups, which must end up the sum of the cities' whatever the
+// interleaving.
+func TestGroupRollupsUnderConcurrentWrites(t *testing.T) {
+	s := testneo4j.EmptyStore(t, 0)
+	ctx := context.Background()
+	r := newRandomStudy(7)
+	if _, err := s.WriteCodebook(ctx, r.codes); err != nil {
+		t.Fatal(err)
+	}
+	var docs []graph.DocumentBundle
+	for i := 0; i < 8; i++ {
+		b := r.document(fmt.Sprintf("c%02d", i), "v1")
+		b.City, b.Document.City = r.cities[0], r.cities[0].Name
+		b.Codings = nil
+		docs = append(docs, b)
+	}
+	if _, err := s.WriteDocuments(ctx, docs, nil); err != nil {
+		t.Fatal(err)
+	}
+	// The codings of each writer, made before they start (the random
+	// study's generator is not safe for concurrent use).
+	var batches [2][][]policykb.Coding
+	for w := range batches {
+		for i := w; i < len(docs); i += 2 {
+			batches[w] = append(batches[w], r.codings(docs[i].Document.ID, len(docs[i].Sentences)))
+		}
+	}
+	errs := make(chan error, 2)
+	for w := range batches {
+		go func() {
+			for _, c := range batches[w] {
+				if _, err := s.WriteCodings(ctx, c); err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range batches {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	assertRollupsExact(t, s, []policykb.CorpusFilter{{}, {Provinces: []string{r.cities[0].Province}}})
+}

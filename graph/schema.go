@@ -18,6 +18,8 @@ var schemaStatements = []string{
 	"DROP CONSTRAINT code_id IF EXISTS",
 	"CREATE CONSTRAINT code_study_id IF NOT EXISTS FOR (n:Code) REQUIRE (n.study, n.id) IS UNIQUE",
 	"CREATE CONSTRAINT study_id IF NOT EXISTS FOR (n:Study) REQUIRE n.id IS UNIQUE",
+	// The groups of the group rollups (rollups_groups.go).
+	"CREATE CONSTRAINT rollup_group_key IF NOT EXISTS FOR (n:RollupGroup) REQUIRE n.key IS UNIQUE",
 	"CREATE CONSTRAINT pmc_model_study_id IF NOT EXISTS FOR (n:PMCModel) REQUIRE (n.study, n.id) IS UNIQUE",
 	"CREATE INDEX code_study IF NOT EXISTS FOR (n:Code) ON (n.study)",
 	"CREATE INDEX document_sha256 IF NOT EXISTS FOR (n:Document) ON (n.sha256)",
@@ -62,6 +64,12 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 	if _, err := sess.Run(ctx, "CALL db.awaitIndexes(300)", nil); err != nil {
 		return fmt.Errorf("graph: await indexes: %w", s.classify(ctx, err))
 	}
+	// Before any write: a write sums again, in its own transaction, every
+	// rollup group that needs it, which on a large base stored without
+	// them is more than one transaction should hold.
+	if err := s.buildRollupGroups(ctx); err != nil {
+		return err
+	}
 	id, codes, docs, err := s.migrateStudies(ctx)
 	if err != nil {
 		return fmt.Errorf("graph: migrate to studies: %w", err)
@@ -83,9 +91,11 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 // small whatever the degree of a node: sentences first (each has its
 // HAS_SENTENCE and its few CODED_AS, which also takes the CODED_AS off the
 // codes, whose degree grows with the corpus), then every relationship
-// leaving a document or a city (ISSUED and the rollups, however many a
-// document or city has), then the documents, a few at a time for their
-// text, then the cities, codes, frames and studies. Each statement deletes at most $limit
+// leaving a document (the rollups, however many a document has) and a
+// city's ISSUED, then the documents, a few at a time for their text, then
+// the cities (their rollups and group with them, so that the group
+// rollups, kept by difference, lose what the city rollups do), codes,
+// frames, studies and groups. Each statement deletes at most $limit
 // nodes or relationships and returns how many it deleted; a step is
 // repeated until it deletes nothing.
 var wipeSteps = []struct {
@@ -98,7 +108,7 @@ WITH s LIMIT $limit
 DETACH DELETE s
 RETURN count(*)`, func(batch int) int { return 5 * batch }},
 	{`
-MATCH (n)-[r]->() WHERE n:Document OR n:City
+MATCH (n)-[r]->() WHERE n:Document OR (n:City AND NOT r:CITY_ROLLUP AND NOT r:CITY_COOCCURRENCE AND NOT r:IN_GROUP)
 WITH r LIMIT $limit
 DELETE r
 RETURN count(*)`, func(batch int) int { return 10 * batch }},
@@ -108,7 +118,7 @@ WITH d LIMIT $limit
 DETACH DELETE d
 RETURN count(*)`, func(batch int) int { return max(1, batch/4) }},
 	{`
-MATCH (n) WHERE n:City OR n:Code OR n:Study OR n:Frame OR n:FrameCode OR n:FrameMapping OR n:PMCModel
+MATCH (n) WHERE n:City OR n:Code OR n:Study OR n:Frame OR n:FrameCode OR n:FrameMapping OR n:PMCModel OR n:RollupGroup
 WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(*)`, func(batch int) int { return 5 * batch }},

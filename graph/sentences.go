@@ -68,7 +68,7 @@ func (s *Store) Sentences(ctx context.Context, q SentenceQuery, p Page) ([]polic
 	// reference points in them, which the city rollups hold.
 	count := ""
 	if q.CodeID != "" && q.Text == "" && q.Coded == nil && cityLevel(q.Filter) {
-		count = cityRollupMatch("CITY_ROLLUP", "cr", "k.id = $code", q.Filter, params) + "\nRETURN sum(cr.sentences) AS total"
+		count = wholeRollupMatch("ROLLUP", "cr", "k.id = $code", q.Filter, params) + "\nRETURN sum(cr.sentences) AS total"
 	}
 	sentences, total, err := s.pageSentences(ctx, count, where, params)
 	if err != nil {

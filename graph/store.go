@@ -162,8 +162,8 @@ func (s *Store) write(ctx context.Context, work neo4j.ManagedTransactionWork) (a
 		if err := s.refreshStalePMC(ctx, tx); err != nil {
 			return nil, fmt.Errorf("refresh pmc decisions: %w", err)
 		}
-		if err := exec(ctx, tx, refreshStaleCities, rollupArgs(map[string]any{})); err != nil {
-			return nil, fmt.Errorf("refresh city rollups: %w", err)
+		if err := refreshCityRollups(ctx, tx); err != nil {
+			return nil, err
 		}
 		return out, exec(ctx, tx, bumpVersion, nil)
 	})

@@ -209,7 +209,7 @@ func countsQuestion(c *corpus, level string) question {
 			return a, nil
 		},
 		floor: `MATCH (k:Code) WHERE k.level = $level
-OPTIONAL MATCH (k)<-[cr:CITY_ROLLUP]-(:City)
+OPTIONAL MATCH (k)<-[cr:GROUP_ROLLUP]-(:RollupGroup {key: 'corpus'})
 WITH k.id AS id, sum(cr.sentences) AS refs, sum(cr.documents) AS docs
 RETURN collect([id, refs, docs])`,
 		floorParams: map[string]any{"level": level},
@@ -484,10 +484,9 @@ func cooccurrenceQuestion(c *corpus, level string) question {
 			}
 			return a, nil
 		},
-		floor: `MATCH (k:Code)<-[cc:CITY_COOCCURRENCE]-(:City)
+		floor: `MATCH (:RollupGroup {key: 'corpus'})-[cc:GROUP_COOCCURRENCE]->(k:Code)
 WHERE k.level = $level
-WITH cc.a AS a, k.id AS b, sum(cc.sentences) AS n
-RETURN collect([a, b, n])`,
+RETURN collect([cc.a, k.id, cc.sentences])`,
 		floorParams: map[string]any{"level": level},
 		fromFloor: func(rows [][]any) answer {
 			a := answer{}
