@@ -34,7 +34,7 @@ type Model struct {
 	// codebook's own names (Seeds); the model learns how far to trust them.
 	hints    []*Dictionary
 	features map[string]int32
-	gate     *softmax
+	gate     classifier
 	mains    []string // the gate's classes after "uncoded"
 	inner    map[string]*softmax
 	concepts map[string][]string // the inner model's classes
@@ -159,7 +159,7 @@ func Train(codes []policykb.Code, examples []Example, stop func(string) bool, th
 		return nil, fmt.Errorf("autocode: no example is coded under a main category: nothing to learn from")
 	}
 	n := len(m.features)
-	m.gate = trainSoftmax(gate, len(m.mains)+1, n, defaultTraining)
+	m.gate = trainBag(gate, len(m.mains)+1, n, defaultTraining, gateBag)
 	for mid, ss := range byMain {
 		k := len(m.concepts[mid])
 		// The targets held concept positions until every concept was known.
@@ -185,6 +185,16 @@ func (m *Model) featuresOf(u Unit, buf []string) []string {
 	}
 	return out
 }
+
+// gateBag is how many gates are trained, each with its own seed; the
+// gate's probabilities are their mean. A gate trained by stochastic
+// descent depends on the order it saw its samples in: over the five
+// hand-coded laws left out one at a time, three seeds gave the learned
+// coder (with hints) a mean main-category kappa of 0.632, 0.649 and
+// 0.659, and one law moved by up to 0.047; five gates averaged give
+// 0.645–0.647 whichever the seeds, and every law within 0.025. Training
+// takes about five times as long, on every core.
+const gateBag = 5
 
 // augmentWithoutHeadings trains the gate on every sentence twice, once
 // without the features of its headings, so that it learns the sentence's

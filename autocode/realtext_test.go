@@ -42,7 +42,7 @@ func testDocuments(t testing.TB, in loaders.Input) ([]policykb.Code, []autocode.
 // once, development set since). The main-category agreement stays at least
 // what README reports, less a margin, and no heading, definition, scope or
 // entry-into-force clause is coded. The held-out set
-// (data/testsets/heldout-3) is not read here.
+// (data/testsets/heldout-4) is not read here.
 func TestCodersOnTheDevelopmentLaws(t *testing.T) {
 	w := segmenter(t)
 	codes, sample := testDocuments(t, loaders.SampleInput("../data/sample"))
@@ -62,7 +62,7 @@ func TestCodersOnTheDevelopmentLaws(t *testing.T) {
 	for _, c := range []struct {
 		name                  string
 		opt                   autocode.TrainOptions
-		minDev, minVocational float64 // measured 0.410 / 0.385, 0.654 / 0.588 and 0.655 / 0.528
+		minDev, minVocational float64 // measured 0.399 / 0.378, 0.649 / 0.594 and 0.661 / 0.515
 	}{
 		{"learned", autocode.TrainOptions{Thresholds: autocode.DefaultThresholds}, 0.35, 0.33},
 		{"learned + dictionary", autocode.TrainOptions{Thresholds: autocode.DefaultThresholds, Dictionary: dict}, 0.6, 0.55},
@@ -158,25 +158,25 @@ func mainOf(codes []policykb.Code, id string) string {
 	return id
 }
 
-// TestLeaveOneLawOut learns from the genre: for each of the four hand-coded
-// development laws (data/testsets/dev-laws, vocational-law, heldout-2),
-// the coders learn from the sample's coder A and the three other laws
-// (coder H) and code the law left out. The learned coder learns from the
-// sample's dictionary too (TrainOptions.Hints, --hints); the combined
-// coder is backed by it. Each law's main-category kappa, and their mean,
-// stay at least what was measured, less a margin. The held-out set
-// (data/testsets/heldout-3) is not read here.
+// TestLeaveOneLawOut learns from the genre: for each of the five hand-coded
+// development laws (data/testsets/dev-laws, vocational-law, heldout-2,
+// heldout-3), the coders learn from the sample's coder A and the four
+// other laws (coder H) and code the law left out. The learned coder learns
+// from the sample's dictionary too (TrainOptions.Hints, --hints); the
+// combined coder is backed by it. Each law's main-category kappa, and
+// their mean, stay at least what was measured, less a margin. The held-out
+// set (data/testsets/heldout-4) is not read here.
 func TestLeaveOneLawOut(t *testing.T) {
 	w := segmenter(t)
 	codes, sample := testDocuments(t, loaders.SampleInput("../data/sample"))
 	var laws []autocode.Document
-	for _, set := range []string{"dev-laws", "vocational-law", "heldout-2"} {
+	for _, set := range []string{"dev-laws", "vocational-law", "heldout-2", "heldout-3"} {
 		_, docs := testDocuments(t, loaders.Input{Codebook: "../data/sample/codebook.yaml",
 			Manifest: "../data/testsets/" + set + "/documents.csv", Codings: []string{"../data/testsets/" + set + "/codings.csv"}})
 		laws = append(laws, docs...)
 	}
-	if len(laws) != 4 {
-		t.Fatalf("%d laws, want 4", len(laws))
+	if len(laws) != 5 {
+		t.Fatalf("%d laws, want 5", len(laws))
 	}
 	data, err := os.ReadFile("../data/sample/dictionary.yaml")
 	must(t, err)
@@ -188,12 +188,12 @@ func TestLeaveOneLawOut(t *testing.T) {
 		minLaw  map[string]float64
 		minMean float64
 	}{
-		// measured: ttl2015 0.727, tl2009 0.601, vel2022 0.618, epl2015 0.568; mean 0.629
+		// measured: ttl2015 0.718, tl2009 0.686, vel2022 0.670, epl2015 0.597, hel2018 0.555; mean 0.645
 		{"learned, learning from the dictionary", autocode.TrainOptions{Thresholds: autocode.DefaultThresholds, Hints: dict},
-			map[string]float64{"ttl2015": 0.65, "tl2009": 0.55, "vel2022": 0.55, "epl2015": 0.53}, 0.6},
-		// measured: ttl2015 0.690, tl2009 0.691, vel2022 0.634, epl2015 0.595; mean 0.652
+			map[string]float64{"ttl2015": 0.67, "tl2009": 0.63, "vel2022": 0.62, "epl2015": 0.55, "hel2018": 0.5}, 0.62},
+		// measured: ttl2015 0.698, tl2009 0.727, vel2022 0.652, epl2015 0.627, hel2018 0.580; mean 0.657
 		{"learned + dictionary", autocode.TrainOptions{Thresholds: autocode.DefaultThresholds, Dictionary: dict},
-			map[string]float64{"ttl2015": 0.63, "tl2009": 0.63, "vel2022": 0.58, "epl2015": 0.54}, 0.62},
+			map[string]float64{"ttl2015": 0.65, "tl2009": 0.67, "vel2022": 0.6, "epl2015": 0.57, "hel2018": 0.53}, 0.63},
 	} {
 		sum := 0.0
 		for i, held := range laws {

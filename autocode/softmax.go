@@ -3,6 +3,7 @@ package autocode
 import (
 	"math"
 	"math/rand/v2"
+	"sync"
 )
 
 // softmax is a multinomial logistic regression over k classes on sparse
@@ -95,4 +96,45 @@ func (m *softmax) probabilities(features []int32, p []float64) {
 	for c := range m.k {
 		p[c] /= sum
 	}
+}
+
+// classifier gives class probabilities of a sample's features.
+type classifier interface {
+	probabilities(features []int32, p []float64)
+}
+
+// bag is several regressions trained with different seeds; its
+// probabilities are their mean.
+type bag []*softmax
+
+func (b bag) probabilities(features []int32, p []float64) {
+	q := make([]float64, len(p))
+	clear(p)
+	for _, m := range b {
+		m.probabilities(features, q)
+		for i := range p {
+			p[i] += q[i] / float64(len(b))
+		}
+	}
+}
+
+// trainBag trains n regressions in parallel, each with its own seed (the
+// order its samples are shown in); with n = 1, one, as it is.
+func trainBag(samples []sample, k, nFeatures int, cfg trainConfig, n int) classifier {
+	if n <= 1 {
+		return trainSoftmax(samples, k, nFeatures, cfg)
+	}
+	out := make(bag, n)
+	var wg sync.WaitGroup
+	for i := range out {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := cfg
+			c.seed = cfg.seed + uint64(i)*7919
+			out[i] = trainSoftmax(samples, k, nFeatures, c)
+		}()
+	}
+	wg.Wait()
+	return out
 }
