@@ -191,8 +191,16 @@ func cityLevel(f policykb.CorpusFilter) bool {
 // admits (cityLevel(f) must hold) at the codes k meeting keyCond, binding
 // city, rv and k.
 func cityRollupMatch(rel, rv, keyCond string, f policykb.CorpusFilter, params map[string]any) string {
-	conds := append([]string{studyKey(keyCond, f, params)}, cityConds(f, params)...)
-	return "\nMATCH (city:City)-[" + rv + ":" + rel + "]->(k:Code)\nWHERE " + strings.Join(conds, " AND ")
+	cities := cityConds(f, params)
+	conds := append([]string{studyKey(keyCond, f, params)}, cities...)
+	// Only cities have city rollups: without conditions on the city its
+	// label is a check on every rollup read (a sixth of the matrix over
+	// 3,100 jurisdictions); with them it lets Neo4j look the cities up.
+	city := "city"
+	if len(cities) > 0 {
+		city = "city:City"
+	}
+	return "\nMATCH (" + city + ")-[" + rv + ":" + rel + "]->(k:Code)\nWHERE " + strings.Join(conds, " AND ")
 }
 
 // rollupMatch matches the rollups of type rel (ROLLUP or COOCCURRENCE,

@@ -90,6 +90,13 @@ func (q MatrixQuery) check() error {
 func matrixColumnsQuery(col string, f policykb.CorpusFilter, params map[string]any) string {
 	if cityLevel(f) && f.Study == "" && !readsDocument(col) {
 		conds := append([]string{"city.rollupDocuments > 0"}, cityConds(f, params)...)
+		if col == columnExpr[policykb.DimensionCity] {
+			// A city is a column of its own (names are unique): nothing to
+			// sum, and grouping 3,100 cities by name took half the time.
+			return `
+MATCH (city:City) WHERE ` + strings.Join(conds, " AND ") + `
+RETURN collect([city.name, city.sentences, city.codedSentences[$li], city.codedDocuments[$li]]) AS rows`
+		}
 		return `
 MATCH (city:City) WHERE ` + strings.Join(conds, " AND ") + `
 WITH ` + col + ` AS col, sum(city.sentences) AS n, sum(city.codedSentences[$li]) AS coded, sum(city.codedDocuments[$li]) AS docs

@@ -262,7 +262,7 @@ func citiesCitingQuestion(c *corpus) question {
 			}
 			return a, nil
 		},
-		floor: `MATCH (:Code {id: $code})<-[cr:CITY_ROLLUP]-(c:City)
+		floor: `MATCH (:Code {id: $code})<-[cr:CITY_ROLLUP]-(c)
 WITH c.name AS name, cr.sentences AS refs, cr.documents AS docs ORDER BY refs DESC, name
 RETURN collect([name, refs, docs])`,
 		floorParams: map[string]any{"code": c.fundID},
@@ -426,7 +426,7 @@ func matrixQuestion(c *corpus, level string) question {
 			}
 			return a, nil
 		},
-		floor: `MATCH (c:City)-[cr:CITY_ROLLUP]->(k:Code)
+		floor: `MATCH (c)-[cr:CITY_ROLLUP]->(k:Code)
 WHERE k.level = $level
 RETURN collect([c.name, k.id, cr.sentences])`,
 		floorParams: map[string]any{"level": level},
