@@ -33,37 +33,17 @@ func encodeDirect(b []byte, p *directPlan, v any) ([]byte, bool) {
 	w := &dwriter{b: b}
 	switch x := v.(type) {
 	case []*citationResolver:
-		w.b = append(w.b, '[')
-		for i, c := range x {
-			w.comma(i)
-			w.citation(c, p.sels)
-		}
-		w.b = append(w.b, ']')
+		items(w, x, p.sels, (*dwriter).citation)
 	case []*codeCountResolver:
-		w.b = append(w.b, '[')
-		for i, c := range x {
-			w.comma(i)
-			w.codeCount(c, p.sels)
-		}
-		w.b = append(w.b, ']')
+		items(w, x, p.sels, (*dwriter).codeCount)
 	case []*codePairResolver:
-		w.b = append(w.b, '[')
-		for i, c := range x {
-			w.comma(i)
-			w.codePair(c, p.sels)
-		}
-		w.b = append(w.b, ']')
+		items(w, x, p.sels, (*dwriter).codePair)
 	case *matrixResolver:
 		w.matrix(x, p.sels)
 	case *comparisonResolver:
 		w.comparison(x, p.sels)
 	case []*cityPair:
-		w.b = append(w.b, '[')
-		for i, c := range x {
-			w.comma(i)
-			w.cityPair(c, p.sels)
-		}
-		w.b = append(w.b, ']')
+		items(w, x, p.sels, (*dwriter).cityPair)
 	default:
 		return b, false
 	}
@@ -217,11 +197,14 @@ func (w *dwriter) city(c *cityResolver, sels []dsel) {
 	w.b = append(w.b, '}')
 }
 
-func (w *dwriter) cities(cs []*cityResolver, sels []dsel) {
+func (w *dwriter) cities(cs []*cityResolver, sels []dsel) { items(w, cs, sels, (*dwriter).city) }
+
+// items writes xs as an array, each item with write and the selection sels.
+func items[T any](w *dwriter, xs []T, sels []dsel, write func(*dwriter, T, []dsel)) {
 	w.b = append(w.b, '[')
-	for i, c := range cs {
+	for i, x := range xs {
 		w.comma(i)
-		w.city(c, sels)
+		write(w, x, sels)
 	}
 	w.b = append(w.b, ']')
 }
@@ -322,12 +305,7 @@ func (w *dwriter) matrix(m *matrixResolver, sels []dsel) {
 		case "__typename":
 			w.str("Matrix")
 		case "rows":
-			w.b = append(w.b, '[')
-			for j, c := range m.Rows() {
-				w.comma(j)
-				w.code(c, s.sub)
-			}
-			w.b = append(w.b, ']')
+			items(w, m.Rows(), s.sub, (*dwriter).code)
 		case "columns":
 			w.b = append(w.b, '[')
 			for j, c := range m.Columns() {
@@ -367,19 +345,9 @@ func (w *dwriter) comparison(c *comparisonResolver, sels []dsel) {
 		case "cities":
 			w.cities(c.Cities(), s.sub)
 		case "rows":
-			w.b = append(w.b, '[')
-			for j, row := range c.Rows() {
-				w.comma(j)
-				w.comparisonRow(row, s.sub)
-			}
-			w.b = append(w.b, ']')
+			items(w, c.Rows(), s.sub, (*dwriter).comparisonRow)
 		case "similarity":
-			w.b = append(w.b, '[')
-			for j, p := range c.Similarity() {
-				w.comma(j)
-				w.cityPair(p, s.sub)
-			}
-			w.b = append(w.b, ']')
+			items(w, c.Similarity(), s.sub, (*dwriter).cityPair)
 		}
 	}
 	w.b = append(w.b, '}')
@@ -395,12 +363,7 @@ func (w *dwriter) comparisonRow(r *comparisonRow, sels []dsel) {
 		case "code":
 			w.code(r.Code(), s.sub)
 		case "cells":
-			w.b = append(w.b, '[')
-			for j, c := range r.Cells() {
-				w.comma(j)
-				w.comparisonCell(c, s.sub)
-			}
-			w.b = append(w.b, ']')
+			items(w, r.Cells(), s.sub, (*dwriter).comparisonCell)
 		}
 	}
 	w.b = append(w.b, '}')
