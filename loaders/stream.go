@@ -12,7 +12,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/policykb/policykb"
@@ -89,16 +88,9 @@ func (s *docStream) close() {
 // validateStream is Validate for Load: the same checks and problems, and a
 // plan whose documents (Plan.stream) are read again when written.
 func validateStream(ctx context.Context, store *graph.Store, in Input) (*Plan, error) {
-	if in.Codebook == "" && in.Manifest == "" && len(in.Codings) == 0 {
-		return nil, policykb.InvalidArgument("input", "loaders: nothing to load: give a codebook, a documents manifest or codings")
-	}
-	v := &validation{store: store, at: time.Now().UTC().Truncate(time.Second), plan: newStudyPlan(in.Study, "load"),
-		loadCodes: map[string]policykb.Code{}, docs: map[string]*docEntry{}, allowOutside: in.AllowOutsidePaths}
-	if err := v.fetchStored(ctx, in); err != nil {
+	v, err := startValidation(ctx, store, in)
+	if err != nil {
 		return nil, err
-	}
-	if in.Codebook != "" {
-		v.codebook(in.Codebook)
 	}
 	s := &docStream{v: v, file: in.Manifest}
 	ok := false

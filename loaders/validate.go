@@ -13,16 +13,10 @@ import (
 	"github.com/policykb/policykb/graph"
 )
 
-// Validate reads and checks everything in the input and returns the Plan to
-// write, or, when anything is wrong, a Problems error listing every problem
-// found (never just the first). store may be nil to validate offline: then
-// references to codes and documents outside the input cannot be checked and
-// are listed in Plan.Notes. Validate never writes. Other errors (the
-// database does not answer) are returned as they are. The work of each
-// document (reading, segmenting, locating quotes) runs on up to GOMAXPROCS
-// goroutines; the plan and the problems, in order and wording, do not
-// depend on how many.
-func Validate(ctx context.Context, store *graph.Store, in Input) (*Plan, error) {
+// startValidation checks that in names something to load, reads what the
+// base holds of it and checks the codebook: the start of Validate and of
+// Load's streaming validation.
+func startValidation(ctx context.Context, store *graph.Store, in Input) (*validation, error) {
 	if in.Codebook == "" && in.Manifest == "" && len(in.Codings) == 0 {
 		return nil, policykb.InvalidArgument("input", "loaders: nothing to load: give a codebook, a documents manifest or codings")
 	}
@@ -33,6 +27,23 @@ func Validate(ctx context.Context, store *graph.Store, in Input) (*Plan, error) 
 	}
 	if in.Codebook != "" {
 		v.codebook(in.Codebook)
+	}
+	return v, nil
+}
+
+// Validate reads and checks everything in the input and returns the Plan to
+// write, or, when anything is wrong, a Problems error listing every problem
+// found (never just the first). store may be nil to validate offline: then
+// references to codes and documents outside the input cannot be checked and
+// are listed in Plan.Notes. Validate never writes. Other errors (the
+// database does not answer) are returned as they are. The work of each
+// document (reading, segmenting, locating quotes) runs on up to GOMAXPROCS
+// goroutines; the plan and the problems, in order and wording, do not
+// depend on how many.
+func Validate(ctx context.Context, store *graph.Store, in Input) (*Plan, error) {
+	v, err := startValidation(ctx, store, in)
+	if err != nil {
+		return nil, err
 	}
 	var entries []docEntry
 	if in.Manifest != "" {
