@@ -32,17 +32,7 @@ func TestValidateIsDeterministic(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(broken, "texts", "c003-d01.txt"), []byte(" \n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.OpenFile(filepath.Join(broken, "codings.csv"), os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = f.WriteString("c001-d02,这句话不在文中。,con-1,A\nnowhere,一句话。,con-1,A\nc004-d05,，,con-1,A\nc001-d01,一句话。,con-999,B\n")
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	appendCodings(t, broken, "c001-d02,这句话不在文中。,con-1,A\nnowhere,一句话。,con-1,A\nc004-d05,，,con-1,A\nc001-d01,一句话。,con-999,B\n")
 	good := t.TempDir()
 	spec.Cities = 3
 	if _, err := gen.Generate(good, spec); err != nil {
@@ -101,5 +91,21 @@ func TestValidateIsDeterministic(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// appendCodings adds rows to the codings.csv of the corpus in dir.
+func appendCodings(t *testing.T, dir, rows string) {
+	t.Helper()
+	f, err := os.OpenFile(filepath.Join(dir, "codings.csv"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.WriteString(rows)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -88,17 +88,7 @@ func TestStreamedValidationMatchesValidate(t *testing.T) {
 	if err := os.Remove(filepath.Join(broken, "texts", "c002-d03.txt")); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.OpenFile(filepath.Join(broken, "codings.csv"), os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = f.WriteString("c001-d02,这句话不在文中。,con-1,A\nnowhere,一句话。,con-1,A\nc004-d05,，,con-1,A\nc001-d01,一句话。,con-999,B\nc002-d03,一句话。,con-1,A\n")
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	appendCodings(t, broken, "c001-d02,这句话不在文中。,con-1,A\nnowhere,一句话。,con-1,A\nc004-d05,，,con-1,A\nc001-d01,一句话。,con-999,B\nc002-d03,一句话。,con-1,A\n")
 	load := func(codings ...string) loaders.Input {
 		in := loaders.Input{Codebook: "testdata/load/codebook.yaml", Manifest: "testdata/load/documents.csv"}
 		for _, c := range codings {
@@ -228,17 +218,7 @@ func TestStreamedLoad(t *testing.T) {
 
 	// Another corpus, wrong in its last document: nothing of it is written.
 	other := generated(t, 4)
-	f, err := os.OpenFile(filepath.Join(other, "codings.csv"), os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = f.WriteString("c004-d05,这句话不在文中。,con-1,A\n")
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	appendCodings(t, other, "c004-d05,这句话不在文中。,con-1,A\n")
 	_, err = loaders.Load(ctx, s, loaders.SampleInput(other), loaders.Options{})
 	var ps loaders.Problems
 	if !errors.As(err, &ps) || len(ps) != 1 || ps[0].Field != "quote" || !strings.HasSuffix(ps[0].File, "codings.csv") {
