@@ -9,6 +9,7 @@ import (
 	"github.com/policykb/policykb"
 	"github.com/policykb/policykb/autocode"
 	"github.com/policykb/policykb/loaders"
+	"github.com/policykb/policykb/words"
 )
 
 // testDocuments reads a study's documents with their coders' codes, as
@@ -55,10 +56,7 @@ func TestCodersOnTheDevelopmentLaws(t *testing.T) {
 	if len(dev) != 2 || len(dev[0].Units)+len(dev[1].Units) != 245 || len(vocational) != 1 || len(vocational[0].Units) != 208 {
 		t.Fatalf("dev-laws: %d documents, vocational-law: %d", len(dev), len(vocational))
 	}
-	data, err := os.ReadFile("../data/sample/dictionary.yaml")
-	must(t, err)
-	dict, err := autocode.ParseDictionary("dictionary.yaml", data, codes, w.Simplify)
-	must(t, err)
+	dict := sampleDictionary(t, codes, w)
 	for _, c := range []struct {
 		name                  string
 		opt                   autocode.TrainOptions
@@ -178,10 +176,7 @@ func TestLeaveOneLawOut(t *testing.T) {
 	if len(laws) != 5 {
 		t.Fatalf("%d laws, want 5", len(laws))
 	}
-	data, err := os.ReadFile("../data/sample/dictionary.yaml")
-	must(t, err)
-	dict, err := autocode.ParseDictionary("dictionary.yaml", data, codes, w.Simplify)
-	must(t, err)
+	dict := sampleDictionary(t, codes, w)
 	for _, c := range []struct {
 		name    string
 		opt     autocode.TrainOptions
@@ -226,4 +221,14 @@ func TestLeaveOneLawOut(t *testing.T) {
 			t.Logf("%s: mean main-category kappa %.3f", c.name, mean)
 		}
 	}
+}
+
+// sampleDictionary is the sample study's coding dictionary.
+func sampleDictionary(t *testing.T, codes []policykb.Code, w *words.Segmenter) *autocode.Dictionary {
+	t.Helper()
+	data, err := os.ReadFile("../data/sample/dictionary.yaml")
+	must(t, err)
+	dict, err := autocode.ParseDictionary("dictionary.yaml", data, codes, w.Simplify)
+	must(t, err)
+	return dict
 }
