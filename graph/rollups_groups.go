@@ -38,13 +38,17 @@ import (
 // corpus group has an older one (or none) has every group summed again.
 const groupRollupsVersion = 1
 
-// placeCities puts every city in the group of its province (and creates
+// placeCities puts cities in the group of their province (and creates
 // the corpus group when there is a city: a base without cities has no
-// groups, so that wiping one ends). A city that moves leaves its old group stale; a city
+// groups, so that wiping one ends): every city (placeAllCities, when a
+// base is opened) or those a write upserted (placeUpsertedCities, before
+// every commit: upsertCities labels them Unplaced, so that a write does not
+// read every city). A city that moves leaves its old group stale; a city
 // with rollups already (one stored before groups, or one that moved) makes
 // its new group stale, since its rollups are not in it; a new city joins
 // without, its rollups arriving as differences when it is refreshed.
-const placeCities = `
+func placeCities(cities string) string {
+	return `
 MATCH (:City)
 WITH count(*) AS cities WHERE cities > 0
 MERGE (all:RollupGroup {key: 'corpus'})
@@ -56,8 +60,8 @@ CALL (all) {
   SET g.stale = true
 }
 SET all.rollups = $groupRollups
-WITH count(*) AS one
-MATCH (city:City)
+WITH count(*) AS one` + cities + `
+WITH city
 WHERE NOT EXISTS { (city)-[:IN_GROUP]->(g:RollupGroup) WHERE g.key = 'province:' + coalesce(city.province, '') }
 CALL (city) {
   OPTIONAL MATCH (city)-[old:IN_GROUP]->(was:RollupGroup)
@@ -69,6 +73,12 @@ ON CREATE SET g.province = coalesce(city.province, ''), g.cities = 0
 MERGE (city)-[:IN_GROUP]->(g)
 SET g.cities = g.cities + 1
 FOREACH (_ IN CASE WHEN city.rollups IS NOT NULL THEN [1] ELSE [] END | SET g.stale = true)`
+}
+
+var (
+	placeAllCities      = placeCities("\nMATCH (city:City)\nREMOVE city:Unplaced")
+	placeUpsertedCities = placeCities("\nMATCH (city:Unplaced)\nREMOVE city:Unplaced")
+)
 
 // cityRollupsBefore binds, for a city about to be refreshed, its rollups
 // as they were, negated: rollupsBefore ([code, -sentences, -documents])
@@ -187,7 +197,7 @@ CALL (all) {
 // commit).
 func refreshCityRollups(ctx context.Context, tx neo4j.ManagedTransaction) error {
 	groups := map[string]any{"groupRollups": int64(groupRollupsVersion)}
-	if err := exec(ctx, tx, placeCities, groups); err != nil {
+	if err := exec(ctx, tx, placeUpsertedCities, groups); err != nil {
 		return fmt.Errorf("place cities in groups: %w", err)
 	}
 	if err := exec(ctx, tx, refreshStaleCities, rollupArgs(map[string]any{})); err != nil {
@@ -226,7 +236,7 @@ func (s *Store) buildRollupGroups(ctx context.Context) error {
 		}
 		return out.(int), nil
 	}
-	if _, err := run("place cities in rollup groups", placeCities, map[string]any{"groupRollups": int64(groupRollupsVersion)}); err != nil {
+	if _, err := run("place cities in rollup groups", placeAllCities, map[string]any{"groupRollups": int64(groupRollupsVersion)}); err != nil {
 		return err
 	}
 	summed := 0

@@ -166,7 +166,7 @@ func (s *Store) WriteCodebook(ctx context.Context, codes []policykb.Code) (Write
 const upsertCities = `
 UNWIND $rows AS row
 MERGE (c:City {name: row.name})
-SET c.nameZh = row.nameZh, c.province = row.province`
+SET c.nameZh = row.nameZh, c.province = row.province, c:Unplaced`
 
 const upsertSentences = `
 UNWIND $rows AS row
