@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -43,6 +44,19 @@ func (s *Store) CooccurrenceExact(ctx context.Context, level policykb.Level, sco
 // base as one stored before them (rollups_test.go).
 func (s *Store) DropRollupGroups(ctx context.Context) error {
 	_, err := neo4j.ExecuteQuery(ctx, s.driver, "MATCH (g:RollupGroup) DETACH DELETE g", nil,
+		neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(s.cfg.Database))
+	return err
+}
+
+// DropCityLists removes the rollup lists of every city, leaving a base as
+// one stored before them (rollups_test.go).
+func (s *Store) DropCityLists(ctx context.Context) error {
+	var props []string
+	for _, l := range policykb.Levels {
+		p := cityListsOf(l)
+		props = append(props, "c."+p.codes, "c."+p.references, "c."+p.sources)
+	}
+	_, err := neo4j.ExecuteQuery(ctx, s.driver, "MATCH (c:City) REMOVE "+strings.Join(props, ", "), nil,
 		neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(s.cfg.Database))
 	return err
 }

@@ -85,23 +85,8 @@ func (q MatrixQuery) check() error {
 
 // The columns: every case with an admitted document, with its documents'
 // sentences and (from the rollups) the distinct sentences and documents
-// coded at the level; from the cities' sums when the columns are cities or
-// provinces and the filter admits whole cities.
+// coded at the level.
 func matrixColumnsQuery(col string, f policykb.CorpusFilter, params map[string]any) string {
-	if cityLevel(f) && f.Study == "" && !readsDocument(col) {
-		conds := append([]string{"city.rollupDocuments > 0"}, cityConds(f, params)...)
-		if col == columnExpr[policykb.DimensionCity] {
-			// A city is a column of its own (names are unique): nothing to
-			// sum, and grouping 3,100 cities by name took half the time.
-			return `
-MATCH (city:City) WHERE ` + strings.Join(conds, " AND ") + `
-RETURN collect([city.name, city.sentences, city.codedSentences[$li], city.codedDocuments[$li]]) AS rows`
-		}
-		return `
-MATCH (city:City) WHERE ` + strings.Join(conds, " AND ") + `
-WITH ` + col + ` AS col, sum(city.sentences) AS n, sum(city.codedSentences[$li]) AS coded, sum(city.codedDocuments[$li]) AS docs
-RETURN collect([col, n, coded, docs]) AS rows`
-	}
 	where := filterClause(f, params, false) + " AND " + coderDocCondition(f, params)
 	return `
 MATCH (city:City)-[:ISSUED]->(d:Document) WHERE ` + where + `
@@ -109,6 +94,24 @@ WITH ` + col + ` AS col, d
 WITH col, sum(COUNT { (d)-[:HAS_SENTENCE]->() }) AS n, sum(coalesce(d.codedSentences[$li], 0)) AS coded,
      count(CASE WHEN d.codedSentences[$li] > 0 THEN 1 END) AS docs
 RETURN collect([col, n, coded, docs]) AS rows`
+}
+
+// matrixCityListsQuery reads, when the columns are cities or provinces and
+// the filter admits whole cities of every study, each admitted city's
+// column, sentences, distinct sentences and documents coded at the level,
+// and its rollup lists of the level (rollups_lists.go): the columns and
+// the cells in one read of a node per city.
+func matrixCityListsQuery(col string, l policykb.Level, f policykb.CorpusFilter, params map[string]any) string {
+	conds := append([]string{"city.rollupDocuments > 0"}, cityConds(f, params)...)
+	p := cityListsOf(l)
+	return `
+MATCH (city:City) WHERE ` + strings.Join(conds, " AND ") + `
+RETURN collect([` + col + `, city.sentences, city.codedSentences[$li], city.codedDocuments[$li], city.` +
+		p.codes + `, city.` + p.references + `, city.` + p.sources + `]) AS rows`
+}
+
+func fromCityLists(col string, f policykb.CorpusFilter, exact bool) bool {
+	return !exact && cityLevel(f) && f.Study == "" && !readsDocument(col)
 }
 
 // matrixCellsQuery counts per column and code, a row per column (see
@@ -166,6 +169,7 @@ func (s *Store) matrixCounts(ctx context.Context, q MatrixQuery, exact bool) (Ma
 		return Matrix{}, analysis.MatrixCounts{}, err
 	}
 	// The columns and the cells, in one statement.
+	lists := fromCityLists(col, q.Filter, exact)
 	both := "CALL () {" + matrixColumnsQuery(col, q.Filter, params) + "\n}\nWITH rows AS columns\n" +
 		"CALL () {" + matrixCellsQuery(col, q.Filter, params, exact) + "\n}\nRETURN columns, rows"
 	// The coded sentences and documents of each column are read sentence by
@@ -179,9 +183,30 @@ func (s *Store) matrixCounts(ctx context.Context, q MatrixQuery, exact bool) (Ma
 	var codes []policykb.Code
 	_, err = s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		clear(columns)
+		cellRows = nil
 		var err error
 		if codes, err = s.studyCodesIn(ctx, tx, q.Filter.Study); err != nil {
 			return nil, err
+		}
+		if lists {
+			recs, err := collect(ctx, tx, matrixCityListsQuery(col, q.Rows, q.Filter, params), params)
+			if err != nil {
+				return nil, err
+			}
+			// Provinces add up their cities (whose documents are distinct).
+			for _, r := range recs[0].Values[0].([]any) {
+				v := r.([]any)
+				c := columns[str(v[0])]
+				if c == nil {
+					c = &matrixColumn{}
+					columns[str(v[0])] = c
+				}
+				c.sentences += integer(v[1])
+				c.codedSentences += integer(v[2])
+				c.codedDocs += integer(v[3])
+				cellRows = append(cellRows, []any{v[0], v[4], v[5], v[6]})
+			}
+			return nil, nil
 		}
 		recs, err := collect(ctx, tx, both, params)
 		if err != nil {
@@ -254,10 +279,13 @@ func (s *Store) matrixCounts(ctx context.Context, q MatrixQuery, exact bool) (Ma
 		if !ok {
 			continue
 		}
-		ids, rs, ds := v[1].([]any), v[2].([]any), v[3].([]any)
+		ids, _ := v[1].([]any)
+		rs, _ := v[2].([]any)
+		ds, _ := v[3].([]any)
 		for k := range ids {
 			if i, ok := rowOf[str(ids[k])]; ok {
-				counts.References[i][j], counts.Sources[i][j] = integer(rs[k]), integer(ds[k])
+				counts.References[i][j] += integer(rs[k])
+				counts.Sources[i][j] += integer(ds[k])
 			}
 		}
 	}

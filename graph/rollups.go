@@ -126,7 +126,11 @@ CALL (d) {
 // cities (refreshStaleCities, run by Store.write), those whose number of
 // documents changed (a document moved to another city) and those with
 // older rollups, so city rollups are as never-stale as document ones.
-const refreshStaleCities = `
+//
+// The city also keeps its CITY_ROLLUP of each level as three lists (see
+// cityLists), which a matrix of every city reads: one node per city instead
+// of one relationship per city and code.
+var refreshStaleCities = `
 MATCH (city:City)
 WHERE city.rollupsStale OR coalesce(city.rollups, 0) < $rollups
    OR city.rollupDocuments <> COUNT { (city)-[:ISSUED]->() }` + cityRollupsBefore + `
@@ -135,7 +139,7 @@ CALL (city) {
   WITH k, sum(ru.sentences) AS n, count(d) AS m
   MERGE (city)-[r:CITY_ROLLUP]->(k)
   SET r.sentences = n, r.documents = m
-  RETURN collect(k) AS kept
+  RETURN collect(k) AS kept, collect([k.level, k.id, n, m]) AS cells
 }
 CALL (city, kept) {
   MATCH (city)-[old:CITY_ROLLUP]->(x:Code) WHERE NOT x IN kept
@@ -160,7 +164,8 @@ CALL (city) {
          [i IN range(0, size($levels) - 1) | reduce(n = 0, c IN coded | n + CASE WHEN c[i] > 0 THEN 1 ELSE 0 END)] AS codedDocuments
 }
 SET city.rollupDocuments = COUNT { (city)-[:ISSUED]->() }, city.rollups = $rollups,
-    city.sentences = sentences, city.codedSentences = codedSentences, city.codedDocuments = codedDocuments
+    city.sentences = sentences, city.codedSentences = codedSentences, city.codedDocuments = codedDocuments,` +
+	setCityLists("city", "cells") + `
 REMOVE city.rollupsStale, city.rollupsRefreshing` + groupRollupsDelta
 
 const refreshRollupsOfDocuments = `

@@ -477,6 +477,32 @@ func TestGroupRollupsOfAnOlderBase(t *testing.T) {
 	assertRollupsExact(t, s, []policykb.CorpusFilter{{}, {Provinces: []string{"PB"}}})
 }
 
+// A base stored before cities kept their rollups as lists gets them when
+// it is opened, and the matrix of every city, which reads them, counts
+// what the sentences hold.
+func TestCityListsOfAnOlderBase(t *testing.T) {
+	s := testneo4j.EmptyStore(t, 7)
+	ctx := context.Background()
+	r := newRandomStudy(8)
+	if _, err := s.WriteCodebook(ctx, r.codes); err != nil {
+		t.Fatal(err)
+	}
+	var docs []graph.DocumentBundle
+	for i := 0; i < 8; i++ {
+		docs = append(docs, r.document(fmt.Sprintf("o%02d", i), "v1"))
+	}
+	if _, err := s.WriteDocuments(ctx, docs, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DropCityLists(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.EnsureSchema(ctx); err != nil {
+		t.Fatal(err)
+	}
+	assertRollupsExact(t, s, []policykb.CorpusFilter{{}, {Provinces: []string{"PB"}}})
+}
+
 // Two writers coding documents of the same city at once: each write
 // refreshes the city and adds the difference to its province's and the
 // corpus's rollups, which must end up the sum of the cities' whatever the

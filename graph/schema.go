@@ -45,7 +45,9 @@ var schemaStatements = []string{
 }
 
 // EnsureSchema creates the constraints and indexes if they are missing and
-// waits for them to come online, makes what a base written before studies
+// waits for them to come online, sums the rollup groups and writes the
+// cities' rollup lists of a base stored without them (rollups_groups.go,
+// rollups_lists.go), makes what a base written before studies
 // holds one study (migrateStudies, logged), then computes the rollups of documents
 // stored without them (see rollups.go), the decisions of PMC models stored
 // without current ones (pmc_decisions.go), and, when the store has Words, the
@@ -68,6 +70,9 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 	// rollup group that needs it, which on a large base stored without
 	// them is more than one transaction should hold.
 	if err := s.buildRollupGroups(ctx); err != nil {
+		return err
+	}
+	if err := s.buildCityLists(ctx); err != nil {
 		return err
 	}
 	id, codes, docs, err := s.migrateStudies(ctx)

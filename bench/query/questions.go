@@ -122,6 +122,9 @@ func readCorpus(ctx context.Context, d neo4j.DriverWithContext) (*corpus, error)
 // and the concepts below it.
 var levelDepth = map[string]int{"LAYER": 3, "MAIN_CATEGORY": 2, "CATEGORY": 1, "CONCEPT": 0}
 
+// levelIndex is a level's position in the lists a city keeps (rollupCodes<i>, ...).
+var levelIndex = map[string]int{"LAYER": 0, "MAIN_CATEGORY": 1, "CATEGORY": 2, "CONCEPT": 3}
+
 // under is the peer's filter for a sentence coded at code id or at a code
 // up to depth BELONGS_TO steps below it: the hierarchy spelled out with
 // the generated relationship filters.
@@ -426,14 +429,16 @@ func matrixQuestion(c *corpus, level string) question {
 			}
 			return a, nil
 		},
-		floor: `MATCH (c)-[cr:CITY_ROLLUP]->(k:Code)
-WHERE k.level = $level
-RETURN collect([c.name, k.id, cr.sentences])`,
-		floorParams: map[string]any{"level": level},
+		// Each city's rollups of a level are also lists on the city.
+		floor: fmt.Sprintf(`MATCH (c:City) WHERE c.rollupDocuments > 0
+RETURN collect([c.name, c.rollupCodes%[1]d, c.rollupReferences%[1]d])`, levelIndex[level]),
 		fromFloor: func(rows [][]any) answer {
 			a := answer{}
 			for _, r := range rows {
-				put(a, r[0].(string)+"/"+r[1].(string)+"/refs", integer(r[2]))
+				ids, refs := r[1].([]any), r[2].([]any)
+				for i := range ids {
+					put(a, r[0].(string)+"/"+ids[i].(string)+"/refs", integer(refs[i]))
+				}
 			}
 			return a
 		},
