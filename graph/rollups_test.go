@@ -455,35 +455,24 @@ func TestGroupRollupsFollowCitiesThatMove(t *testing.T) {
 // A base stored before the group rollups gets them when it is opened
 // (EnsureSchema), before any question is answered from them.
 func TestGroupRollupsOfAnOlderBase(t *testing.T) {
-	s := testneo4j.EmptyStore(t, 7)
-	ctx := context.Background()
-	r := newRandomStudy(6)
-	if _, err := s.WriteCodebook(ctx, r.codes); err != nil {
-		t.Fatal(err)
-	}
-	var docs []graph.DocumentBundle
-	for i := 0; i < 8; i++ {
-		docs = append(docs, r.document(fmt.Sprintf("o%02d", i), "v1"))
-	}
-	if _, err := s.WriteDocuments(ctx, docs, nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.DropRollupGroups(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.EnsureSchema(ctx); err != nil {
-		t.Fatal(err)
-	}
-	assertRollupsExact(t, s, []policykb.CorpusFilter{{}, {Provinces: []string{"PB"}}})
+	assertOlderBaseCatchesUp(t, 6, (*graph.Store).DropRollupGroups)
 }
 
 // A base stored before cities kept their rollups as lists gets them when
 // it is opened, and the matrix of every city, which reads them, counts
 // what the sentences hold.
 func TestCityListsOfAnOlderBase(t *testing.T) {
+	assertOlderBaseCatchesUp(t, 8, (*graph.Store).DropCityLists)
+}
+
+// assertOlderBaseCatchesUp writes a random study, removes what drop
+// removes (leaving a base as one stored before it), opens the base again
+// and checks every answer against the sentences.
+func assertOlderBaseCatchesUp(t *testing.T, seed int64, drop func(*graph.Store, context.Context) error) {
+	t.Helper()
 	s := testneo4j.EmptyStore(t, 7)
 	ctx := context.Background()
-	r := newRandomStudy(8)
+	r := newRandomStudy(seed)
 	if _, err := s.WriteCodebook(ctx, r.codes); err != nil {
 		t.Fatal(err)
 	}
@@ -494,7 +483,7 @@ func TestCityListsOfAnOlderBase(t *testing.T) {
 	if _, err := s.WriteDocuments(ctx, docs, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DropCityLists(ctx); err != nil {
+	if err := drop(s, ctx); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.EnsureSchema(ctx); err != nil {

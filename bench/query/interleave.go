@@ -19,7 +19,12 @@ import (
 // that whatever else the machine does falls on the three alike. It prints
 // each question's p50s, their ratios to the floor and the CPU each server
 // spent per request (user and system time from /proc), and writes no
-// results file.
+// results file. A fourth request in each round, `{ __typename }` to
+// -policykb, times what every answer over the HTTP API pays besides its
+// Neo4j transaction (the round trip, the handler, GraphQL's parsing and
+// validation, the envelope's JSON): (floor + that) ÷ floor is the least
+// ratio to the floor a server whose statements cost exactly the floor's
+// could reach.
 func interleave(ctx context.Context, o options, d neo4j.DriverWithContext, qs []question, w ways, pk *benchkit.Process) error {
 	other, err := benchkit.Serve(o.against, o.uri, "warn")
 	if err != nil {
@@ -34,11 +39,15 @@ func interleave(ctx context.Context, o options, d neo4j.DriverWithContext, qs []
 		}
 	}
 	fmt.Printf("Interleaved, %d rounds after %d: p50 ms (÷ floor), server CPU µs per request; A = %s, B = %s\n\n", o.reps, o.warmup, o.bin, o.against)
-	fmt.Println("| question | floor | A | A ÷ floor | B | B ÷ floor | A CPU | B CPU |")
-	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Println("| question | floor | A | A ÷ floor | B | B ÷ floor | A CPU | B CPU | `{ __typename }` | (floor + it) ÷ floor |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	typename := func(ctx context.Context, _ question) (answer, error) {
+		_, err := post(ctx, pk.Base+"/graphql", request{Query: "{ __typename }"})
+		return nil, err
+	}
 	pids := []int{pk.Cmd.Process.Pid, other.Cmd.Process.Pid}
 	for _, q := range qs {
-		asks := []func(context.Context, question) (answer, error){w.floor, w.policykb, wo.policykb}
+		asks := []func(context.Context, question) (answer, error){w.floor, w.policykb, wo.policykb, typename}
 		lat := make([][]time.Duration, len(asks))
 		var cpu0 [2]time.Duration
 		for i := 0; i < o.warmup+o.reps; i++ {
@@ -72,7 +81,8 @@ func interleave(ctx context.Context, o options, d neo4j.DriverWithContext, qs []
 			slices.Sort(lat[k])
 			p[k] = ms(lat[k][len(lat[k])/2])
 		}
-		fmt.Printf("| %s | %.2f | %.2f | %.2f× | %.2f | %.2f× | %.0f | %.0f |\n", q.name, p[0], p[1], p[1]/p[0], p[2], p[2]/p[0], cpu[0], cpu[1])
+		fmt.Printf("| %s | %.2f | %.2f | %.2f× | %.2f | %.2f× | %.0f | %.0f | %.2f | %.2f× |\n", q.name, p[0], p[1], p[1]/p[0], p[2], p[2]/p[0],
+			cpu[0], cpu[1], p[3], (p[0]+p[3])/p[0])
 	}
 	return nil
 }
