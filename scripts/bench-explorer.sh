@@ -29,8 +29,9 @@ if [[ "$tier" == S ]]; then
 	"$bin" load-second-coder
 else
 	"$bin" load --codebook "$corpus/codebook.yaml" --documents "$corpus/documents.csv" --codings "$corpus/codings.csv"
-	# Coder B: A's codings of the documents of the first 30 cities (c001..c030), every eighth row left out.
-	awk -F, 'NR == 1 { print; next } $1 ~ /^c0([0-2][0-9]|30)-/ && NR % 8 != 0 { sub(/,A$/, ",B"); print }' \
+	# Coder B: A's codings of the documents of the first 30 cities (c001..c030; c0001..c0030 at tier L),
+	# every eighth row left out.
+	awk -F, 'NR == 1 { print; next } $1 ~ /^c0*([1-9]|[12][0-9]|30)-/ && NR % 8 != 0 { sub(/,A$/, ",B"); print }' \
 		"$corpus/codings.csv" >"$corpus/codings-b.csv"
 	"$bin" load --codings "$corpus/codings-b.csv"
 fi
