@@ -168,10 +168,14 @@ func (s *Store) matrixCounts(ctx context.Context, q MatrixQuery, exact bool) (Ma
 	if err != nil {
 		return Matrix{}, analysis.MatrixCounts{}, err
 	}
-	// The columns and the cells, in one statement.
+	// The columns and the cells, in one statement: from the cities' lists
+	// where they answer, else from the rollups or the sentences.
 	lists := fromCityLists(col, q.Filter, exact)
-	both := "CALL () {" + matrixColumnsQuery(col, q.Filter, params) + "\n}\nWITH rows AS columns\n" +
-		"CALL () {" + matrixCellsQuery(col, q.Filter, params, exact) + "\n}\nRETURN columns, rows"
+	var both string
+	if !lists {
+		both = "CALL () {" + matrixColumnsQuery(col, q.Filter, params) + "\n}\nWITH rows AS columns\n" +
+			"CALL () {" + matrixCellsQuery(col, q.Filter, params, exact) + "\n}\nRETURN columns, rows"
+	}
 	// The coded sentences and documents of each column are read sentence by
 	// sentence under a coder filter, and under a study, whose share of the
 	// per-level sums of documents and cities the rollups do not keep.

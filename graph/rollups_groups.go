@@ -224,17 +224,7 @@ func refreshCityRollups(ctx context.Context, tx neo4j.ManagedTransaction) error 
 // What a write changes after it reaches the groups by difference.
 func (s *Store) buildRollupGroups(ctx context.Context) error {
 	run := func(what, cypher string, params map[string]any) (int, error) {
-		out, err := s.transact(ctx, neo4j.AccessModeWrite, func(tx neo4j.ManagedTransaction) (any, error) {
-			recs, err := collect(ctx, tx, cypher, params)
-			if err != nil || len(recs) == 0 {
-				return 0, err
-			}
-			return integer(recs[0].Values[0]), nil
-		})
-		if err != nil {
-			return 0, fmt.Errorf("graph: %s: %w", what, s.classify(ctx, err))
-		}
-		return out.(int), nil
+		return s.upkeepStep(ctx, what, cypher, params)
 	}
 	if _, err := run("place cities in rollup groups", placeAllCities, map[string]any{"groupRollups": int64(groupRollupsVersion)}); err != nil {
 		return err
@@ -257,6 +247,25 @@ func (s *Store) buildRollupGroups(ctx context.Context) error {
 		s.log.Info(fmt.Sprintf("graph: %d rollup groups summed", summed), "groups", summed)
 	}
 	return nil
+}
+
+// upkeepStep runs one statement of the upkeep EnsureSchema does on a base
+// stored before some derived data (the rollup groups, the cities' rollup
+// lists) in a write transaction of its own, without a write's refresh of
+// the city rollups, and returns the number its first record holds (0
+// without a record): how many groups or cities it brought up to date.
+func (s *Store) upkeepStep(ctx context.Context, what, cypher string, params map[string]any) (int, error) {
+	out, err := s.transact(ctx, neo4j.AccessModeWrite, func(tx neo4j.ManagedTransaction) (any, error) {
+		recs, err := collect(ctx, tx, cypher, params)
+		if err != nil || len(recs) == 0 {
+			return 0, err
+		}
+		return integer(recs[0].Values[0]), nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("graph: %s: %w", what, s.classify(ctx, err))
+	}
+	return out.(int), nil
 }
 
 // wholeRollupMatch matches the rollups of kind ("ROLLUP" or

@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/policykb/policykb"
 )
 
@@ -65,20 +63,14 @@ RETURN count(*)`
 func (s *Store) buildCityLists(ctx context.Context) error {
 	total := 0
 	for {
-		out, err := s.transact(ctx, neo4j.AccessModeWrite, func(tx neo4j.ManagedTransaction) (any, error) {
-			recs, err := collect(ctx, tx, backfillCityLists, map[string]any{"limit": int64(500)})
-			if err != nil || len(recs) == 0 {
-				return 0, err
-			}
-			return integer(recs[0].Values[0]), nil
-		})
+		n, err := s.upkeepStep(ctx, "write the cities' rollup lists", backfillCityLists, map[string]any{"limit": int64(500)})
 		if err != nil {
-			return fmt.Errorf("graph: write the cities' rollup lists: %w", s.classify(ctx, err))
+			return err
 		}
-		if out.(int) == 0 {
+		if n == 0 {
 			break
 		}
-		total += out.(int)
+		total += n
 	}
 	if total > 0 {
 		s.log.Info(fmt.Sprintf("graph: rollup lists written on %d cities", total), "cities", total)
