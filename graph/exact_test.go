@@ -48,6 +48,17 @@ func (s *Store) DropRollupGroups(ctx context.Context) error {
 	return err
 }
 
+// UnkeyGroupCooccurrences leaves the group co-occurrences as version 1 of
+// the group rollups stored them, without their key (rollups_test.go).
+func (s *Store) UnkeyGroupCooccurrences(ctx context.Context) error {
+	_, err := neo4j.ExecuteQuery(ctx, s.driver, `
+MATCH (all:RollupGroup {key: 'corpus'}) SET all.rollups = 1
+WITH count(*) AS one
+MATCH ()-[r:GROUP_COOCCURRENCE]->() REMOVE r.group, r.study, r.b`, nil,
+		neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(s.cfg.Database))
+	return err
+}
+
 // DropCityLists removes the rollup lists of every city, leaving a base as
 // one stored before them (rollups_test.go).
 func (s *Store) DropCityLists(ctx context.Context) error {

@@ -24,6 +24,11 @@ import (
 //	(g:RollupGroup)-[:GROUP_ROLLUP {sentences: n, documents: m}]->(k:Code)
 //	(g:RollupGroup)-[:GROUP_COOCCURRENCE {a: a.id, sentences: n}]->(b:Code)
 //
+// A group co-occurrence also holds its key (groupCooccurrenceKey): the
+// group's key, the study and the two codes' ids, unique (a constraint), so
+// that adding a difference to a pair finds the pair by its index instead of
+// among the thousands of co-occurrences a code has from every group.
+//
 // They are kept by difference: when refreshStaleCities recomputes a city's
 // rollups, what changed (the new rollups minus the old) is added to the
 // city's province group and to the corpus group in the same statement, so a
@@ -36,7 +41,15 @@ import (
 
 // groupRollupsVersion is the version of the group rollups: a base whose
 // corpus group has an older one (or none) has every group summed again.
-const groupRollupsVersion = 1
+// Version 2 added the key of the group co-occurrences.
+const groupRollupsVersion = 2
+
+// groupCooccurrenceKey is the properties, besides a, that make a group
+// co-occurrence of the group g to the code k unique: a MERGE on them finds
+// the pair by the constraint's index (group_cooccurrence_key).
+func groupCooccurrenceKey(g, k string) string {
+	return "group: " + g + ".key, study: " + k + ".study, b: " + k + ".id"
+}
 
 // placeCities puts cities in the group of their province (and creates
 // the corpus group when there is a city: a base without cities has no
@@ -105,7 +118,7 @@ CALL (city) {
 // rollups plus its negated old ones are what its province group and the
 // corpus group gain (or lose); summed over every refreshed city, they are
 // added to the groups' relationships, which go when nothing is left.
-const groupRollupsDelta = `
+var groupRollupsDelta = `
 WITH city, rollupsBefore, pairsBefore
 CALL (city) {
   MATCH (city)-[now:CITY_ROLLUP]->(k:Code)
@@ -135,7 +148,7 @@ CALL (deltas, all) {
   UNWIND [t IN [x[0], all] WHERE t IS NOT NULL] AS t
   WITH t, d[0] AS k, d[1] AS a, sum(d[2]) AS dn
   WHERE dn <> 0
-  MERGE (t)-[r:GROUP_COOCCURRENCE {a: a}]->(k)
+  MERGE (t)-[r:GROUP_COOCCURRENCE {a: a, ` + groupCooccurrenceKey("t", "k") + `}]->(k)
   SET r.sentences = coalesce(r.sentences, 0) + dn
   WITH r WHERE r.sentences <= 0
   DELETE r
@@ -146,7 +159,7 @@ CALL (deltas, all) {
 // deleted and made anew: a full sum is rare, and creating is cheaper than
 // matching what to keep), at most $limit of them, deletes the groups left
 // without cities, and returns how many groups it summed.
-const refreshStaleGroups = `
+var refreshStaleGroups = `
 MATCH (g:RollupGroup)
 WHERE g.key <> 'corpus' AND (g.stale OR g.cities <> COUNT { (g)<-[:IN_GROUP]-() })
 WITH g LIMIT $limit
@@ -162,7 +175,7 @@ CALL (g) {
 CALL (g) {
   MATCH (g)<-[:IN_GROUP]-(:City)-[cc:CITY_COOCCURRENCE]->(k:Code)
   WITH cc.a AS a, k, sum(cc.sentences) AS n
-  CREATE (g)-[:GROUP_COOCCURRENCE {a: a, sentences: n}]->(k)
+  CREATE (g)-[:GROUP_COOCCURRENCE {a: a, ` + groupCooccurrenceKey("g", "k") + `, sentences: n}]->(k)
 }
 SET g.cities = COUNT { (g)<-[:IN_GROUP]-() }
 REMOVE g.stale
@@ -175,7 +188,7 @@ CALL (refreshed) {
 RETURN size(refreshed)`
 
 // sumCorpusGroup sums the corpus group again from the province groups.
-const sumCorpusGroup = `
+var sumCorpusGroup = `
 MATCH (all:RollupGroup {key: 'corpus'})
 CALL (all) {
   MATCH (all)-[old:GROUP_ROLLUP|GROUP_COOCCURRENCE]->()
@@ -189,7 +202,7 @@ CALL (all) {
 CALL (all) {
   MATCH (g:RollupGroup)-[gc:GROUP_COOCCURRENCE]->(k:Code) WHERE g <> all
   WITH gc.a AS a, k, sum(gc.sentences) AS n
-  CREATE (all)-[:GROUP_COOCCURRENCE {a: a, sentences: n}]->(k)
+  CREATE (all)-[:GROUP_COOCCURRENCE {a: a, ` + groupCooccurrenceKey("all", "k") + `, sentences: n}]->(k)
 }`
 
 // refreshCityRollups brings, inside tx, the city rollups and the group

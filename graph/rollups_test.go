@@ -465,6 +465,43 @@ func TestCityListsOfAnOlderBase(t *testing.T) {
 	assertOlderBaseCatchesUp(t, 8, (*graph.Store).DropCityLists)
 }
 
+// A base whose group co-occurrences were stored without their key (the
+// first version of the group rollups) has its groups summed again when it
+// is opened, so that a later write adds to the pairs it has instead of
+// making a second of each beside them.
+func TestGroupCooccurrencesOfAnOlderBase(t *testing.T) {
+	s := testneo4j.EmptyStore(t, 7)
+	ctx := context.Background()
+	r := newRandomStudy(9)
+	if _, err := s.WriteCodebook(ctx, r.codes); err != nil {
+		t.Fatal(err)
+	}
+	var docs []graph.DocumentBundle
+	for i := 0; i < 8; i++ {
+		docs = append(docs, r.document(fmt.Sprintf("k%02d", i), "v1"))
+	}
+	if _, err := s.WriteDocuments(ctx, docs, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.UnkeyGroupCooccurrences(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.EnsureSchema(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// A new text of every document, coded anew: each city's pairs gain
+	// and lose sentences, and the differences go to the pairs the groups
+	// have (a loss added to a pair of its own would be deleted as empty).
+	var again []graph.DocumentBundle
+	for i := range docs {
+		again = append(again, r.document(fmt.Sprintf("k%02d", i), "v2"))
+	}
+	if _, err := s.WriteDocuments(ctx, again, nil); err != nil {
+		t.Fatal(err)
+	}
+	assertRollupsExact(t, s, []policykb.CorpusFilter{{}, {Provinces: []string{"PB"}}})
+}
+
 // assertOlderBaseCatchesUp writes a random study, removes what drop
 // removes (leaving a base as one stored before it), opens the base again
 // and checks every answer against the sentences.

@@ -20,6 +20,9 @@ var schemaStatements = []string{
 	"CREATE CONSTRAINT study_id IF NOT EXISTS FOR (n:Study) REQUIRE n.id IS UNIQUE",
 	// The groups of the group rollups (rollups_groups.go).
 	"CREATE CONSTRAINT rollup_group_key IF NOT EXISTS FOR (n:RollupGroup) REQUIRE n.key IS UNIQUE",
+	// A group co-occurrence is found by its key when a write adds to it
+	// (groupCooccurrenceKey).
+	"CREATE CONSTRAINT group_cooccurrence_key IF NOT EXISTS FOR ()-[r:GROUP_COOCCURRENCE]-() REQUIRE (r.group, r.study, r.a, r.b) IS UNIQUE",
 	"CREATE CONSTRAINT pmc_model_study_id IF NOT EXISTS FOR (n:PMCModel) REQUIRE (n.study, n.id) IS UNIQUE",
 	"CREATE INDEX code_study IF NOT EXISTS FOR (n:Code) ON (n.study)",
 	"CREATE INDEX document_sha256 IF NOT EXISTS FOR (n:Document) ON (n.sha256)",
