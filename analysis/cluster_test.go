@@ -1,7 +1,9 @@
 package analysis
 
 import (
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"reflect"
 	"testing"
 
@@ -134,5 +136,105 @@ func TestProfilesAndSimilarities(t *testing.T) {
 	s := Similarities(got)
 	if s[0][0] != 1 || s[2][2] != 1 || s[0][2] != 0 || math.Abs(s[0][1]-1/math.Sqrt(5)) > 1e-12 || s[0][1] != s[1][0] {
 		t.Errorf("Similarities = %v", s)
+	}
+}
+
+// clusterByScan is average linkage as its definition reads: at every step
+// scan every pair of active clusters for the closest (the first in row
+// order among equal distances), merge it, update its distances. Cluster
+// must merge exactly what it merges.
+func clusterByScan(dist [][]float64) []Merge {
+	n := len(dist)
+	d := make([][]float64, n)
+	for i := range d {
+		d[i] = append([]float64(nil), dist[i]...)
+	}
+	id, size, active := make([]int, n), make([]int, n), make([]bool, n)
+	for i := range n {
+		id[i], size[i], active[i] = i, 1, true
+	}
+	merges := []Merge{}
+	for step := 0; step < n-1; step++ {
+		bi, bj, best := -1, -1, math.Inf(1)
+		for i := range n {
+			for j := i + 1; j < n; j++ {
+				if active[i] && active[j] && d[i][j] < best {
+					bi, bj, best = i, j, d[i][j]
+				}
+			}
+		}
+		merges = append(merges, Merge{A: min(id[bi], id[bj]), B: max(id[bi], id[bj]), Height: best, Size: size[bi] + size[bj]})
+		for k := range n {
+			if active[k] && k != bi && k != bj {
+				v := (float64(size[bi])*d[bi][k] + float64(size[bj])*d[bj][k]) / float64(size[bi]+size[bj])
+				d[bi][k], d[k][bi] = v, v
+			}
+		}
+		size[bi] += size[bj]
+		id[bi] = n + step
+		active[bj] = false
+	}
+	return merges
+}
+
+// Random matrices, many with ties (small whole distances), clustered by
+// Cluster and by the scan; and random profiles by ClusterCosine, which
+// must agree with Cluster on CosineDistances.
+func TestClusterMergesWhatTheScanMerges(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for trial := range 500 {
+		n := 1 + rng.IntN(40)
+		levels := []int{2, 3, 5, 1000}[trial%4]
+		dist := make([][]float64, n)
+		for i := range dist {
+			dist[i] = make([]float64, n)
+		}
+		for i := range n {
+			for j := i + 1; j < n; j++ {
+				v := float64(rng.IntN(levels))
+				dist[i][j], dist[j][i] = v, v
+			}
+		}
+		got, err := Cluster(dist)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := clusterByScan(dist); !reflect.DeepEqual(got.Merges, want) {
+			t.Fatalf("trial %d (n %d): merges %+v, the scan merges %+v", trial, n, got.Merges, want)
+		}
+		vec := make([][]float64, n)
+		for i := range vec {
+			vec[i] = make([]float64, 4)
+			for j := range vec[i] {
+				vec[i][j] = float64(rng.IntN(levels % 7))
+			}
+		}
+		want, err := Cluster(CosineDistances(vec))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ClusterCosine(vec); !reflect.DeepEqual(got, want) {
+			t.Fatalf("trial %d: ClusterCosine %+v, Cluster of CosineDistances %+v", trial, got, want)
+		}
+	}
+}
+
+// BenchmarkClusterCosine clusters n random profiles of 11 codes (a main
+// category level), as the explorer does every city of a base.
+func BenchmarkClusterCosine(b *testing.B) {
+	for _, n := range []int{300, 3100} {
+		rng := rand.New(rand.NewPCG(3, uint64(n)))
+		vec := make([][]float64, n)
+		for i := range vec {
+			vec[i] = make([]float64, 11)
+			for j := range vec[i] {
+				vec[i][j] = float64(rng.IntN(50))
+			}
+		}
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				ClusterCosine(vec)
+			}
+		})
 	}
 }
