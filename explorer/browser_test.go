@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -129,6 +130,58 @@ func TestExplorerInBrowser(t *testing.T) {
 			if stray != "" {
 				t.Errorf("%s: the page shows %q", v.path, stray)
 			}
+		}
+	})
+
+	// The similarity heatmap five cities at a time: the window's numbers
+	// are the API's for the same five cities of the clustered order, the
+	// neighbours those of the city chosen (which, unlike the filter bar's
+	// city, leaves all 18 clustered), and the next window is the next five.
+	t.Run("similarity window", func(t *testing.T) {
+		var api struct {
+			CityClusters struct {
+				Cities           []struct{ Name string }
+				Order            []int
+				SimilarityWindow [][]float64
+				Neighbours       []struct{ B struct{ Name string } }
+			}
+		}
+		s.gql(t, `{ cityClusters(level: CATEGORY) { cities { name } order similarityWindow(offset: 5, size: 5)
+			neighbours(city: "Xichuan", first: 10) { b { name } } } }`, nil, &api)
+		c := api.CityClusters
+		open(tctx, "/explore/similarity?level=CATEGORY&size=5&at=5&near=Xichuan", "similarity")
+		var rows [][]string
+		eval(tctx, "read the window's table", `Array.from(document.querySelectorAll('#view table.data')).find(t => /clustered order/.test(t.caption.textContent))
+			.querySelectorAll('tbody tr').values().map(tr => Array.from(tr.cells).map(td => td.textContent)).toArray()`, &rows)
+		if len(rows) != 5 {
+			t.Fatalf("the window's table has %d rows, want 5: %q", len(rows), rows)
+		}
+		for i, row := range rows {
+			if want := c.Cities[c.Order[5+i]].Name; row[0] != want {
+				t.Errorf("row %d is %s; the clustered order has %s", i, row[0], want)
+			}
+			for j, v := range row[1:] {
+				if want := strconv.FormatFloat(c.SimilarityWindow[i][j], 'f', 3, 64); v != want && !(c.SimilarityWindow[i][j] == 1 && v == "1") {
+					t.Errorf("%s × column %d shows %s; the API has %v", row[0], j, v, c.SimilarityWindow[i][j])
+				}
+			}
+		}
+		var neighbours []string
+		eval(tctx, "read the neighbours", `Array.from(document.querySelectorAll('#view table.data')).find(t => t.caption.textContent === 'Nearest neighbours')
+			.querySelectorAll('tbody tr').values().map(tr => tr.dataset.key).toArray()`, &neighbours)
+		var want []string
+		for _, nb := range c.Neighbours {
+			want = append(want, nb.B.Name)
+		}
+		if !slices.Equal(neighbours, want) || len(want) != 10 {
+			t.Errorf("neighbours of Xichuan shown %q; the API's %q", neighbours, want)
+		}
+		must("show the next five", chromedp.Do(tctx, chromedp.Click(chromedp.CSS(`#view .window button.next`))))
+		br.rendered(t, tctx, "render the next window", `location.search.includes('at=10')`)
+		var first string
+		eval(tctx, "read the next window", `Array.from(document.querySelectorAll('#view table.data')).find(t => /clustered order/.test(t.caption.textContent)).querySelector('tbody tr').cells[0].textContent`, &first)
+		if want := c.Cities[c.Order[10]].Name; first != want {
+			t.Errorf("the next window starts with %s; the clustered order has %s at 10", first, want)
 		}
 	})
 

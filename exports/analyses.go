@@ -103,11 +103,7 @@ func writeSimilarity(ctx context.Context, src Source, req Request, tw TableWrite
 		names[i] = c.Name
 	}
 	vec := analysis.Profiles(codeIDs, names, byCity)
-	d, err := analysis.Cluster(analysis.CosineDistances(vec))
-	if err != nil {
-		return 0, err
-	}
-	sim := analysis.Similarities(vec)
+	d := analysis.ClusterCosine(vec)
 	cols := []Column{{"city", 14}, {"city_zh", 10}, {"province", 12}}
 	for _, i := range d.Order {
 		cols = append(cols, Column{names[i], max(8, float64(len([]rune(names[i])))+2)})
@@ -120,7 +116,11 @@ func writeSimilarity(ctx context.Context, src Source, req Request, tw TableWrite
 		c := cities[i]
 		row = append(row[:0], c.Name, orNil(c.NameZh), orNil(c.Province))
 		for _, j := range d.Order {
-			row = append(row, sim[i][j])
+			if i == j {
+				row = append(row, 1.0)
+			} else {
+				row = append(row, analysis.Cosine(vec[i], vec[j]))
+			}
 		}
 		if err := tw.Row(row); err != nil {
 			return n, err

@@ -2,6 +2,8 @@ package resolvers
 
 import (
 	"context"
+	"slices"
+	"sort"
 	"sync"
 
 	"github.com/policykb/policykb"
@@ -36,14 +38,7 @@ func (m *matrixResolver) orders() ([]int32, []int32, error) {
 				}
 			}
 		}
-		var rd, cd analysis.Dendrogram
-		if rd, o.err = analysis.Cluster(analysis.CosineDistances(rows)); o.err != nil {
-			return
-		}
-		if cd, o.err = analysis.Cluster(analysis.CosineDistances(cols)); o.err != nil {
-			return
-		}
-		o.rows, o.cols = int32s(rd.Order), int32s(cd.Order)
+		o.rows, o.cols = int32s(analysis.ClusterCosine(rows).Order), int32s(analysis.ClusterCosine(cols).Order)
 	})
 	return o.rows, o.cols, o.err
 }
@@ -76,8 +71,9 @@ func int32s(in []int) []int32 {
 
 type saturationCurveArgs struct {
 	studyArg
-	Level  string
-	Filter *corpusFilterInput
+	Level   string
+	Filter  *corpusFilterInput
+	NewOnly bool
 }
 
 // SaturationCurve resolves Query.saturationCurve: one graph call for the
@@ -99,25 +95,38 @@ func (*queryResolver) SaturationCurve(ctx context.Context, args saturationCurveA
 	if err != nil {
 		return nil, r.fail(ctx, err)
 	}
-	docs := r.documentList(cd.Documents)
 	curve := analysis.SaturationCurve(cd.Codes)
-	out := make([]*saturationStep, len(curve))
+	var kept []int // the steps answered, by position
 	for i, step := range curve {
+		if !args.NewOnly || len(step.New) > 0 || i == len(curve)-1 {
+			kept = append(kept, i)
+		}
+	}
+	docs := make([]policykb.Document, len(kept))
+	for j, i := range kept {
+		docs[j] = cd.Documents[i]
+	}
+	resolved := r.documentList(docs)
+	out := make([]*saturationStep, len(kept))
+	for j, i := range kept {
+		step := curve[i]
 		codes := make([]*policykb.Code, 0, len(step.New))
 		for _, id := range step.New {
 			codes = append(codes, r.codeByID(cb, id).c)
 		}
-		out[i] = &saturationStep{doc: docs[i], codes: r.codeList(cb, codes), total: int32(step.Total)}
+		out[j] = &saturationStep{position: int32(i + 1), doc: resolved[j], codes: r.codeList(cb, codes), total: int32(step.Total)}
 	}
 	return out, nil
 }
 
 type saturationStep struct {
-	doc   *documentResolver
-	codes []*codeResolver
-	total int32
+	position int32
+	doc      *documentResolver
+	codes    []*codeResolver
+	total    int32
 }
 
+func (s *saturationStep) Position() int32             { return s.position }
 func (s *saturationStep) Document() *documentResolver { return s.doc }
 func (s *saturationStep) NewCodes() []*codeResolver   { return s.codes }
 func (s *saturationStep) CodesSoFar() int32           { return s.total }
@@ -166,31 +175,107 @@ func (*queryResolver) CityClusters(ctx context.Context, args cityClustersArgs) (
 		names[i] = c.Name
 	}
 	vec := analysis.Profiles(codeIDs, names, byCity)
-	d, err := analysis.Cluster(analysis.CosineDistances(vec))
-	if err != nil {
-		return nil, r.fail(ctx, err)
-	}
-	sim := analysis.Similarities(vec)
+	d := analysis.ClusterCosine(vec)
 	merges := make([]*clusterMerge, len(d.Merges))
 	for i, m := range d.Merges {
 		merges[i] = &clusterMerge{m}
 	}
-	return &cityClustering{level: level.String(), cities: r.cityList(cities), sim: sim, merges: merges, order: int32s(d.Order)}, nil
+	return &cityClustering{level: level.String(), cities: r.cityList(cities), vec: vec, merges: merges, order: d.Order}, nil
 }
+
+// maxSimilarityCities bounds CityClustering.similarity: 600 cities make
+// 360,000 cosines, about 7 MB of JSON. similarityWindow and neighbours
+// answer for any number of cities.
+const maxSimilarityCities = 600
+
+// maxSimilarityWindow bounds the size of CityClustering.similarityWindow.
+const maxSimilarityWindow = 200
 
 type cityClustering struct {
 	level  string
 	cities []*cityResolver
-	sim    [][]float64
+	vec    [][]float64 // the profiles, in the order of cities
 	merges []*clusterMerge
-	order  []int32
+	order  []int
 }
 
 func (c *cityClustering) Level() string           { return c.level }
 func (c *cityClustering) Cities() []*cityResolver { return nonNil(c.cities) }
-func (c *cityClustering) Similarity() [][]float64 { return nonNil(c.sim) }
 func (c *cityClustering) Merges() []*clusterMerge { return c.merges }
-func (c *cityClustering) Order() []int32          { return c.order }
+func (c *cityClustering) Order() []int32          { return int32s(c.order) }
+
+// Similarity resolves CityClustering.similarity, computed only when asked
+// for, for at most maxSimilarityCities cities.
+func (c *cityClustering) Similarity() ([][]float64, error) {
+	if n := len(c.vec); n > maxSimilarityCities {
+		return nil, policykb.InvalidArgument("similarity",
+			"%d cities make %d cosines, more than one answer holds (at most %d cities); ask for similarityWindow or neighbours, or name fewer cities or provinces in the filter",
+			n, n*n, maxSimilarityCities)
+	}
+	return nonNil(analysis.Similarities(c.vec)), nil
+}
+
+type similarityWindowArgs struct {
+	Offset int32
+	Size   int32
+}
+
+// SimilarityWindow resolves CityClustering.similarityWindow: the cosines
+// among size cities next to each other in the leaf order, from offset.
+func (c *cityClustering) SimilarityWindow(args similarityWindowArgs) ([][]float64, error) {
+	if args.Offset < 0 {
+		return nil, policykb.InvalidArgument("offset", "offset must be 0 or more, not %d", args.Offset)
+	}
+	if args.Size < 1 || args.Size > maxSimilarityWindow {
+		return nil, policykb.InvalidArgument("size", "size must be 1 to %d, not %d", maxSimilarityWindow, args.Size)
+	}
+	from := min(int(args.Offset), len(c.order))
+	to := min(from+int(args.Size), len(c.order))
+	at := c.order[from:to]
+	out := make([][]float64, len(at))
+	for i, a := range at {
+		out[i] = make([]float64, len(at))
+		for j, b := range at {
+			if i == j {
+				out[i][j] = 1
+			} else {
+				out[i][j] = analysis.Cosine(c.vec[a], c.vec[b])
+			}
+		}
+	}
+	return out, nil
+}
+
+type neighboursArgs struct {
+	City  *string
+	First int32
+}
+
+// Neighbours resolves CityClustering.neighbours: the cities most alike the
+// named one (the first when none is), most similar first, ties in the
+// order of cities.
+func (c *cityClustering) Neighbours(args neighboursArgs) ([]*cityPair, error) {
+	if args.First < 1 || args.First > maxSimilarityWindow {
+		return nil, policykb.InvalidArgument("first", "first must be 1 to %d, not %d", maxSimilarityWindow, args.First)
+	}
+	if len(c.cities) == 0 {
+		return []*cityPair{}, nil
+	}
+	at := 0
+	if args.City != nil {
+		if at = slices.IndexFunc(c.cities, func(x *cityResolver) bool { return x.c.Name == *args.City }); at < 0 {
+			return nil, policykb.InvalidArgument("city", "%q is not one of the clustered cities", *args.City)
+		}
+	}
+	pairs := make([]*cityPair, 0, len(c.cities)-1)
+	for i, b := range c.cities {
+		if i != at {
+			pairs = append(pairs, &cityPair{a: c.cities[at], b: b, cosine: analysis.Cosine(c.vec[at], c.vec[i])})
+		}
+	}
+	sort.SliceStable(pairs, func(i, j int) bool { return pairs[i].cosine > pairs[j].cosine })
+	return pairs[:min(len(pairs), int(args.First))], nil
+}
 
 type clusterMerge struct{ m analysis.Merge }
 

@@ -69,6 +69,35 @@ func TestExploreFields(t *testing.T) {
 				t.Errorf("step %d: codesSoFar %d, want %d", i, st.CodesSoFar, len(seen))
 			}
 		}
+		// newOnly: the steps of the whole curve that bring a code, and the
+		// last, at their positions in it.
+		var short struct {
+			SaturationCurve []struct {
+				Position   int
+				Document   struct{ ID string }
+				NewCodes   []struct{ ID string }
+				CodesSoFar int
+			}
+		}
+		unmarshal(t, e.ok(t, `{ saturationCurve(level: CATEGORY, newOnly: true) { position document { id } newCodes { id } codesSoFar } }`, nil), &short)
+		var want []int
+		for i, st := range steps {
+			if len(st.NewCodes) > 0 || i == len(steps)-1 {
+				want = append(want, i+1)
+			}
+		}
+		var positions []int
+		for _, st := range short.SaturationCurve {
+			positions = append(positions, st.Position)
+			full := steps[st.Position-1]
+			if st.Document.ID != full.Document.ID || st.CodesSoFar != full.CodesSoFar || len(st.NewCodes) != len(full.NewCodes) {
+				t.Errorf("newOnly step at %d: %s with %d new codes (%d so far); the curve has %s with %d (%d)", st.Position,
+					st.Document.ID, len(st.NewCodes), st.CodesSoFar, full.Document.ID, len(full.NewCodes), full.CodesSoFar)
+			}
+		}
+		if !slices.Equal(positions, want) || len(want) >= len(steps) {
+			t.Errorf("newOnly positions %v, want %v (of %d steps)", positions, want, len(steps))
+		}
 		// With coders, only the documents they coded (here the cities' documents).
 		var b struct {
 			SaturationCurve []struct{ Document struct{ ID string } }
@@ -134,6 +163,85 @@ func TestExploreFields(t *testing.T) {
 		unmarshal(t, e.ok(t, `{ cityClusters(level: CATEGORY, filter: {cities: ["linlan", "溪川市", "Tingyang"]}) { cities { name } } }`, nil), &some)
 		if names := some.CityClusters.Cities; len(names) != 3 || names[0].Name != "Linlan" || names[2].Name != "Xichuan" {
 			t.Errorf("filtered cities %+v", names)
+		}
+	})
+
+	// The windows of the clustered order and a city's neighbours, against
+	// Query.similarity's cosines of every pair.
+	t.Run("cityClusters windows and neighbours", func(t *testing.T) {
+		var got struct {
+			CityClusters struct {
+				Cities     []struct{ Name string }
+				Order      []int
+				Window     [][]float64
+				Tail       [][]float64
+				Neighbours []struct {
+					A, B   struct{ Name string }
+					Cosine float64
+				}
+				First []struct{ A struct{ Name string } }
+			}
+			Similarity []struct {
+				A, B   struct{ Name string }
+				Cosine float64
+			}
+		}
+		unmarshal(t, e.ok(t, `{ cityClusters(level: CATEGORY) { cities { name } order
+		    window: similarityWindow(offset: 5, size: 6) tail: similarityWindow(offset: 15, size: 6)
+		    neighbours(city: "Xichuan", first: 4) { a { name } b { name } cosine }
+		    first: neighbours { a { name } } }
+		  similarity(level: CATEGORY) { a { name } b { name } cosine } }`, nil), &got)
+		c := got.CityClusters
+		cosine := map[[2]string]float64{}
+		for _, p := range got.Similarity {
+			cosine[[2]string{p.A.Name, p.B.Name}], cosine[[2]string{p.B.Name, p.A.Name}] = p.Cosine, p.Cosine
+		}
+		at := func(pos int) string { return c.Cities[c.Order[pos]].Name }
+		for _, w := range []struct {
+			from, rows int
+			cells      [][]float64
+		}{{5, 6, c.Window}, {15, 3, c.Tail}} {
+			if len(w.cells) != w.rows {
+				t.Fatalf("window from %d: %d rows, want %d", w.from, len(w.cells), w.rows)
+			}
+			for i, row := range w.cells {
+				for j, v := range row {
+					want := 1.0
+					if i != j {
+						want = cosine[[2]string{at(w.from + i), at(w.from + j)}]
+					}
+					if math.Abs(v-want) > 1e-9 {
+						t.Errorf("window from %d [%d][%d] (%s–%s) = %v, similarity says %v", w.from, i, j, at(w.from+i), at(w.from+j), v, want)
+					}
+				}
+			}
+		}
+		var mine []float64
+		for _, p := range got.Similarity {
+			if p.A.Name == "Xichuan" || p.B.Name == "Xichuan" {
+				mine = append(mine, p.Cosine)
+			}
+		}
+		if len(c.Neighbours) != 4 {
+			t.Fatalf("%d neighbours, want 4", len(c.Neighbours))
+		}
+		for i, nb := range c.Neighbours {
+			if nb.A.Name != "Xichuan" || nb.B.Name == "Xichuan" || math.Abs(nb.Cosine-mine[i]) > 1e-9 ||
+				math.Abs(nb.Cosine-cosine[[2]string{"Xichuan", nb.B.Name}]) > 1e-9 {
+				t.Errorf("neighbour %d: %+v; Xichuan's cosines, most similar first, are %v", i, nb, mine[:4])
+			}
+		}
+		if len(c.First) != 10 || c.First[0].A.Name != c.Cities[0].Name {
+			t.Errorf("neighbours without a city: %d, of %+v; want 10 of %s", len(c.First), c.First[0], c.Cities[0].Name)
+		}
+		for _, q := range []string{
+			`{ cityClusters(level: CATEGORY) { similarityWindow(size: 201) } }`,
+			`{ cityClusters(level: CATEGORY) { similarityWindow(offset: -1) } }`,
+			`{ cityClusters(level: CATEGORY) { neighbours(city: "Nowhere") { cosine } } }`,
+		} {
+			if r := e.post(t, q, nil); len(r.Errors) == 0 || !strings.Contains(r.Raw, "BAD_USER_INPUT") {
+				t.Errorf("%s: %s, want BAD_USER_INPUT", q, r.Raw)
+			}
 		}
 	})
 

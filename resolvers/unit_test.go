@@ -211,3 +211,19 @@ func TestEncodeResponseMatchesEncodingJSON(t *testing.T) {
 		}
 	}
 }
+
+// The whole similarity matrix of more cities than one answer should hold
+// is refused with the fields that answer for any number of cities.
+func TestSimilarityOfTooManyCities(t *testing.T) {
+	c := &cityClustering{vec: make([][]float64, maxSimilarityCities+1)}
+	if _, err := c.Similarity(); err == nil || !strings.Contains(err.Error(), "similarityWindow") {
+		t.Errorf("%d cities: %v, want an error naming similarityWindow", maxSimilarityCities+1, err)
+	}
+	c.vec = c.vec[:maxSimilarityCities]
+	for i := range c.vec {
+		c.vec[i] = []float64{float64(i % 3), 1}
+	}
+	if sim, err := c.Similarity(); err != nil || len(sim) != maxSimilarityCities {
+		t.Errorf("%d cities: %d rows, %v", maxSimilarityCities, len(sim), err)
+	}
+}

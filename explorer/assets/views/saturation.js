@@ -1,7 +1,9 @@
 // /explore/saturation?level=LEVEL: the saturation curve
 // (Query.saturationCurve): documents taken in issue-date order, the codes
-// each brings first, and the number of distinct codes so far. A point
-// lists the sentences of that document coded at the codes it brings.
+// each brings first, and the number of distinct codes so far. It asks for
+// the steps that bring a code and the last (newOnly), which draw the whole
+// curve whatever the number of documents. A point lists the sentences of
+// that document coded at the codes it brings.
 
 import { PAGE_FIELDS } from '../lib/api.js';
 import { h, control, table, LEVELS } from '../lib/ui.js';
@@ -10,7 +12,8 @@ import { frame, figure } from '../lib/view.js';
 import { escape } from './codebook.js';
 
 const QUERY = `query SaturationCurve($level: Level, $filter: CorpusFilter) {
-  saturationCurve(level: $level, filter: $filter) {
+  saturationCurve(level: $level, filter: $filter, newOnly: true) {
+    position
     document { id title issuedOn city { name nameZh } }
     newCodes { id name nameZh level path { id } }
     codesSoFar
@@ -25,40 +28,41 @@ export default {
     const { saturationCurve: steps } = await ctx.gql(QUERY, variables);
     if (stale()) return;
     this.steps = steps;
-    const total = steps.length ? steps[steps.length - 1].codesSoFar : 0;
-    const lastNew = steps.reduce((k, s, i) => (s.newCodes.length ? i : k), -1);
+    const last = steps.length ? steps[steps.length - 1] : null;
+    const documents = last ? last.position : 0;
+    const total = last ? last.codesSoFar : 0;
+    const lastNew = steps.filter((s) => s.newCodes.length).map((s) => s.position).pop() || 0;
     const { body, tables } = frame(el, {
       title: 'Saturation',
-      subtitle: `${steps.length} documents in issue-date order; ${total} codes in all, the last new one in document ${lastNew + 1}${steps.length ? ` of ${steps.length}` : ''}. Click a point for the sentences that brought its new codes.`,
+      subtitle: `${documents.toLocaleString('en')} documents in issue-date order; ${total} codes in all, the last new one in document ${lastNew.toLocaleString('en')}${documents ? ` of ${documents.toLocaleString('en')}` : ''}. Click a point for the sentences that brought its new codes.`,
       name: 'saturation',
       controls: [control('Level', level, LEVELS, (v) => ctx.set({ level: v, sel: '' }))],
       graphql: { query: QUERY, variables },
       exports: [{ table: 'saturation', params: { level }, filter: ctx.exportFilter, title: 'The curve: one row per document' }],
     });
     const draw = figure(body, { name: 'saturation-' + level.toLowerCase(), height: 440, caption: 'New codes per document and distinct codes so far' });
-    // Past a few hundred documents the bars would be hairlines: the curve
-    // alone is drawn (thinned by ECharts' LTTB sampling), the new codes of
-    // each document stay in the tooltip and the table.
-    const many = steps.length > 400;
+    // The curve holds from one step to the next: a step line through the
+    // documents that bring codes, from (0, 0) to the last document.
+    const tip = (s) => `#${s.position.toLocaleString('en')} ${escape(s.document.title)}<br>${escape(ctx.name(s.document.city))} · ${s.document.issuedOn || 'undated'}<br>new codes ${s.newCodes.length} · so far ${s.codesSoFar}`;
     draw({
-      tooltip: { trigger: 'axis', formatter: (xs) => { const s = steps[xs[0].dataIndex]; return `#${xs[0].dataIndex + 1} ${escape(s.document.title)}<br>${escape(ctx.name(s.document.city))} · ${s.document.issuedOn || 'undated'}<br>new codes ${s.newCodes.length} · so far ${s.codesSoFar}`; } },
+      tooltip: { trigger: 'item', formatter: (x) => (x.data && x.data.step ? tip(x.data.step) : '') },
       legend: { top: 0 },
       grid: { left: 60, right: 60, top: 36, bottom: 60 },
-      xAxis: { type: 'category', name: 'documents added', nameLocation: 'middle', nameGap: 30, data: steps.map((s, i) => String(i + 1)) },
+      xAxis: { type: 'value', name: 'documents added', nameLocation: 'middle', nameGap: 30, min: 0, max: Math.max(1, documents), minInterval: 1 },
       yAxis: [{ type: 'value', name: 'codes so far', minInterval: 1 }, { type: 'value', name: 'new codes', minInterval: 1, splitLine: { show: false } }],
       series: [
-        ...(many ? [] : [{ type: 'bar', name: 'new codes', yAxisIndex: 1, data: steps.map((s) => s.newCodes.length), itemStyle: { color: CATEGORICAL[0] } }]),
-        { type: 'line', name: 'codes so far', step: 'end', showSymbol: !many, symbolSize: 6, sampling: many ? 'lttb' : undefined, data: steps.map((s) => s.codesSoFar), itemStyle: { color: CATEGORICAL[4] } },
+        { type: 'bar', name: 'new codes', yAxisIndex: 1, barMaxWidth: 8, barMinWidth: 2, data: steps.filter((s) => s.newCodes.length).map((s) => ({ value: [s.position, s.newCodes.length], step: s })), itemStyle: { color: CATEGORICAL[0] } },
+        { type: 'line', name: 'codes so far', step: 'end', symbolSize: 6, data: [{ value: [0, 0] }, ...steps.map((s) => ({ value: [s.position, s.codesSoFar], step: s }))], itemStyle: { color: CATEGORICAL[4] } },
       ],
-    }, { onClick: (x) => ctx.select(steps[x.dataIndex].document.id) });
+    }, { onClick: (x) => { if (x.data && x.data.step) ctx.select(x.data.step.document.id); } });
     tables.append(table([
-      { label: '#', num: true, get: (s) => steps.indexOf(s) + 1 },
+      { label: '#', num: true, get: (s) => s.position },
       { label: 'Issued', get: (s) => s.document.issuedOn || '' },
       { label: 'City', get: (s) => ctx.name(s.document.city) },
       { label: 'Document', get: (s) => h('a', { href: ctx.link('document', s.document.id) }, s.document.title) },
       { label: 'New codes', get: (s) => s.newCodes.map((c) => ctx.name(c)).join('; ') },
       { label: 'Codes so far', num: true, get: (s) => s.codesSoFar },
-    ], steps, { activate: (s) => ctx.select(s.document.id) }));
+    ], steps, { activate: (s) => ctx.select(s.document.id), caption: 'The documents that bring a code first, and the last document' }));
   },
   select(sel, ctx) {
     const step = this.steps && this.steps.find((s) => s.document.id === sel);
