@@ -71,3 +71,11 @@ func (s *Store) DropCityLists(ctx context.Context) error {
 		neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(s.cfg.Database))
 	return err
 }
+
+// SetCurveChunk makes saturation curves read their documents' codes n
+// documents at a time, until the returned function puts it back.
+func SetCurveChunk(n int) func() {
+	was := curveChunk
+	curveChunk = n
+	return func() { curveChunk = was }
+}

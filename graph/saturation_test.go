@@ -7,6 +7,9 @@ import (
 	"testing"
 
 	"github.com/policykb/policykb"
+	"github.com/policykb/policykb/analysis"
+	"github.com/policykb/policykb/graph"
+	"github.com/policykb/policykb/internal/testneo4j"
 )
 
 func TestSaturation(t *testing.T) {
@@ -71,5 +74,51 @@ func TestSaturation(t *testing.T) {
 				t.Errorf("got %v, want BAD_USER_INPUT naming heldOut", err)
 			}
 		})
+	}
+}
+
+// A curve read a few documents at a time, stopping once every code coded
+// under the filter is seen, is the curve of every document's codes (from
+// the sentences, document by document).
+func TestCodedDocumentsStopWhenEveryCodeIsSeen(t *testing.T) {
+	s := testneo4j.EmptyStore(t, 0)
+	loadSample(t, s)
+	ctx := context.Background()
+	defer graph.SetCurveChunk(2)()
+	for _, f := range []policykb.CorpusFilter{{}, {Provinces: []string{"Zhejiang", "Sichuan", "Fujian", "Hunan", "Jiangsu"}}, {Cities: []string{"Linlan", "Xichuan", "Tingyang", "Qiwu", "Puxi"}}} {
+		for _, level := range []policykb.Level{policykb.LevelMainCategory, policykb.LevelConcept} {
+			cd, err := s.CodedDocuments(ctx, level, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, d := range cd.Documents {
+				ids = append(ids, d.ID)
+			}
+			byDoc, err := s.CountsByDocumentExact(ctx, level, ids)
+			if err != nil {
+				t.Fatal(err)
+			}
+			all := make([][]string, len(ids))
+			read := 0
+			for i, id := range ids {
+				for _, c := range byDoc[id] {
+					if c.ReferencePoints > 0 {
+						all[i] = append(all[i], c.CodeID)
+					}
+				}
+				if len(cd.Codes[i]) > 0 {
+					read = i + 1
+				}
+			}
+			got, want := analysis.SaturationCurve(cd.Codes), analysis.SaturationCurve(all)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%+v %s: curve %+v\nfrom every document %+v", f, level, got, want)
+			}
+			if len(ids) < 4 {
+				t.Fatalf("%+v %s: %d documents: the test wants more than two chunks", f, level, len(ids))
+			}
+			t.Logf("%+v %s: codes read for %d of %d documents", f, level, read, len(ids))
+		}
 	}
 }
