@@ -472,17 +472,7 @@ func TestCityListsOfAnOlderBase(t *testing.T) {
 func TestGroupCooccurrencesOfAnOlderBase(t *testing.T) {
 	s := testneo4j.EmptyStore(t, 7)
 	ctx := context.Background()
-	r := newRandomStudy(9)
-	if _, err := s.WriteCodebook(ctx, r.codes); err != nil {
-		t.Fatal(err)
-	}
-	var docs []graph.DocumentBundle
-	for i := 0; i < 8; i++ {
-		docs = append(docs, r.document(fmt.Sprintf("k%02d", i), "v1"))
-	}
-	if _, err := s.WriteDocuments(ctx, docs, nil); err != nil {
-		t.Fatal(err)
-	}
+	r, docs := writeRandomStudy(t, s, 9)
 	if err := s.UnkeyGroupCooccurrences(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -493,8 +483,8 @@ func TestGroupCooccurrencesOfAnOlderBase(t *testing.T) {
 	// and lose sentences, and the differences go to the pairs the groups
 	// have (a loss added to a pair of its own would be deleted as empty).
 	var again []graph.DocumentBundle
-	for i := range docs {
-		again = append(again, r.document(fmt.Sprintf("k%02d", i), "v2"))
+	for _, d := range docs {
+		again = append(again, r.document(d.Document.ID, "v2"))
 	}
 	if _, err := s.WriteDocuments(ctx, again, nil); err != nil {
 		t.Fatal(err)
@@ -502,12 +492,10 @@ func TestGroupCooccurrencesOfAnOlderBase(t *testing.T) {
 	assertRollupsExact(t, s, []policykb.CorpusFilter{{}, {Provinces: []string{"PB"}}})
 }
 
-// assertOlderBaseCatchesUp writes a random study, removes what drop
-// removes (leaving a base as one stored before it), opens the base again
-// and checks every answer against the sentences.
-func assertOlderBaseCatchesUp(t *testing.T, seed int64, drop func(*graph.Store, context.Context) error) {
+// writeRandomStudy writes the random study of seed, eight documents of
+// it, and returns both.
+func writeRandomStudy(t *testing.T, s *graph.Store, seed int64) (*randomStudy, []graph.DocumentBundle) {
 	t.Helper()
-	s := testneo4j.EmptyStore(t, 7)
 	ctx := context.Background()
 	r := newRandomStudy(seed)
 	if _, err := s.WriteCodebook(ctx, r.codes); err != nil {
@@ -520,6 +508,17 @@ func assertOlderBaseCatchesUp(t *testing.T, seed int64, drop func(*graph.Store, 
 	if _, err := s.WriteDocuments(ctx, docs, nil); err != nil {
 		t.Fatal(err)
 	}
+	return r, docs
+}
+
+// assertOlderBaseCatchesUp writes a random study, removes what drop
+// removes (leaving a base as one stored before it), opens the base again
+// and checks every answer against the sentences.
+func assertOlderBaseCatchesUp(t *testing.T, seed int64, drop func(*graph.Store, context.Context) error) {
+	t.Helper()
+	s := testneo4j.EmptyStore(t, 7)
+	ctx := context.Background()
+	writeRandomStudy(t, s, seed)
 	if err := drop(s, ctx); err != nil {
 		t.Fatal(err)
 	}
