@@ -57,7 +57,7 @@ func Cluster(dist [][]float64) (Dendrogram, error) {
 }
 
 // ClusterCosine is Cluster on the distances 1 − Cosine between the
-// vectors (as CosineDistances has them), without the n×n matrix: it holds
+// vectors (clamped to 0 against rounding), without the n×n matrix: it holds
 // the n(n−1)/2 distances once, so 3,000 vectors take 36 MB, not 144.
 func ClusterCosine(vectors [][]float64) Dendrogram {
 	n := len(vectors)
@@ -226,22 +226,4 @@ func Cosine(a, b []float64) float64 {
 		return 0
 	}
 	return dot / math.Sqrt(na*nb)
-}
-
-// CosineDistances is the n×n matrix 1 − Cosine(vectors[i], vectors[j]),
-// with a zero diagonal, ready for Cluster. Rounding may leave a distance a
-// hair below zero for parallel vectors; it is clamped to 0.
-func CosineDistances(vectors [][]float64) [][]float64 {
-	n := len(vectors)
-	out := make([][]float64, n)
-	for i := range out {
-		out[i] = make([]float64, n)
-	}
-	for i := range n {
-		for j := i + 1; j < n; j++ {
-			v := max(1-Cosine(vectors[i], vectors[j]), 0)
-			out[i][j], out[j][i] = v, v
-		}
-	}
-	return out
 }

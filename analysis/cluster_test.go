@@ -238,3 +238,22 @@ func BenchmarkClusterCosine(b *testing.B) {
 		})
 	}
 }
+
+// CosineDistances is the n×n matrix 1 − Cosine(vectors[i], vectors[j]),
+// with a zero diagonal, ready for Cluster: what ClusterCosine
+// clusters, spelled out. Rounding may leave a distance a
+// hair below zero for parallel vectors; it is clamped to 0.
+func CosineDistances(vectors [][]float64) [][]float64 {
+	n := len(vectors)
+	out := make([][]float64, n)
+	for i := range out {
+		out[i] = make([]float64, n)
+	}
+	for i := range n {
+		for j := i + 1; j < n; j++ {
+			v := max(1-Cosine(vectors[i], vectors[j]), 0)
+			out[i][j], out[j][i] = v, v
+		}
+	}
+	return out
+}

@@ -22,6 +22,15 @@ func Profiles(codeIDs, cities []string, byCity map[string][]policykb.Count) [][]
 	return out
 }
 
+// Similarity is the similarity of vectors i and j: their cosine, 1 when
+// i is j (even for a vector of zeros).
+func Similarity(vectors [][]float64, i, j int) float64 {
+	if i == j {
+		return 1
+	}
+	return Cosine(vectors[i], vectors[j])
+}
+
 // Similarities is the n×n matrix of the vectors' cosines, 1 on the
 // diagonal.
 func Similarities(vectors [][]float64) [][]float64 {

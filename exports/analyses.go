@@ -116,11 +116,7 @@ func writeSimilarity(ctx context.Context, src Source, req Request, tw TableWrite
 		c := cities[i]
 		row = append(row[:0], c.Name, orNil(c.NameZh), orNil(c.Province))
 		for _, j := range d.Order {
-			if i == j {
-				row = append(row, 1.0)
-			} else {
-				row = append(row, analysis.Cosine(vec[i], vec[j]))
-			}
+			row = append(row, analysis.Similarity(vec, i, j))
 		}
 		if err := tw.Row(row); err != nil {
 			return n, err

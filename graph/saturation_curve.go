@@ -71,22 +71,22 @@ func (s *Store) CodedDocuments(ctx context.Context, level policykb.Level, f poli
 		return res, fmt.Errorf("graph: coded documents: %w", err)
 	}
 	docsQ := admittedDocuments + filterClause(f, params, false) + " AND " + coderDocCondition(f, params) + codedDocumentsOrder
-	var codesQ string
-	if sentenceLevel(f) {
-		codesQ = codedPath + "\nWHERE k.level = $level AND " + filterClause(f, params, true) +
-			"\nRETURN d.id, collect(DISTINCT k.id)"
-	} else {
-		codesQ = rollupMatch("ROLLUP", "ru", "k.level = $level", f, params, false) +
-			"\nRETURN d.id, collect(k.id)"
-	}
 	// Under a filter that admits or rejects whole cities, the codes coded
 	// at all are known from the rollup groups: the documents' codes are
 	// read in issue order, a chunk at a time, until each has been seen
 	// (a curve usually levels off within the first hundred documents).
+	// Otherwise every admitted document's codes are read at once.
 	early := cityLevel(f)
-	var allQ, chunkQ string
-	if early {
+	var codesQ, allQ, chunkQ string
+	switch {
+	case early:
 		allQ, chunkQ = codedUnderFilter(f, params), chunkCodes(f, params)
+	case sentenceLevel(f):
+		codesQ = codedPath + "\nWHERE k.level = $level AND " + filterClause(f, params, true) +
+			"\nRETURN d.id, collect(DISTINCT k.id)"
+	default:
+		codesQ = rollupMatch("ROLLUP", "ru", "k.level = $level", f, params, false) +
+			"\nRETURN d.id, collect(k.id)"
 	}
 	byDoc := map[string][]string{}
 	_, err = s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {

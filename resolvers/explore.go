@@ -236,11 +236,7 @@ func (c *cityClustering) SimilarityWindow(args similarityWindowArgs) ([][]float6
 	for i, a := range at {
 		out[i] = make([]float64, len(at))
 		for j, b := range at {
-			if i == j {
-				out[i][j] = 1
-			} else {
-				out[i][j] = analysis.Cosine(c.vec[a], c.vec[b])
-			}
+			out[i][j] = analysis.Similarity(c.vec, a, b)
 		}
 	}
 	return out, nil
