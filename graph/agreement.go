@@ -57,9 +57,13 @@ RETURN coder, EXISTS { MATCH ()-[r:CODED_AS]->() WHERE r.coder = coder }`
 // goes in %s) both coders coded in, with their number of sentences. It
 // starts from coderB's codings, found through the index coded_as_coder
 // (a second coder has usually coded a sample of the corpus), and keeps
-// the documents where coderA coded too.
+// the documents where coderA coded too. The hint is needed: the planner
+// knows only that the index holds few distinct coders and, on a large
+// base, reads every sentence's codings instead (tier L, 9 million
+// sentences, B coding 908 documents: 3.6 s against 0.5 s).
 const agreementDocuments = `
-MATCH (s:Sentence)-[rb:CODED_AS]->() WHERE rb.coder = $coderB
+MATCH (s:Sentence)-[rb:CODED_AS]->() USING INDEX rb:CODED_AS(coder)
+WHERE rb.coder = $coderB
 WITH DISTINCT s
 MATCH (d:Document)-[:HAS_SENTENCE]->(s)
 WITH DISTINCT d

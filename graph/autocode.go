@@ -167,8 +167,7 @@ func (s *Store) EachCodingDocument(ctx context.Context, q CodingDocumentsQuery, 
 
 const (
 	humanCodingsOfCoder = `
-MATCH ()-[r:CODED_AS]->() WHERE r.coder = $coder AND coalesce(r.origin, '') <> 'auto'
-RETURN count(r) > 0`
+RETURN EXISTS { MATCH ()-[r:CODED_AS]->() WHERE r.coder = $coder AND coalesce(r.origin, '') <> 'auto' }`
 	deleteAutoCodings = `
 MATCH (d:Document)-[:HAS_SENTENCE]->(s:Sentence)-[r:CODED_AS]->(k:Code)
 WHERE d.id IN $docs AND r.coder = $coder AND r.origin = 'auto' AND k.study = $study AND NOT s.id + ' ' + k.id IN $keep
