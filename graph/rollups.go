@@ -130,6 +130,12 @@ CALL (d) {
 // The city also keeps its CITY_ROLLUP of each level as three lists (see
 // cityLists), which a matrix of every city reads: one node per city instead
 // of one relationship per city and code.
+//
+// A city's co-occurrences are deleted and made anew rather than merged: a
+// MERGE finds a pair by expanding between the city and the code, which on
+// a large base has a co-occurrence from every city (at tier L, about 670
+// db hits per pair, most of the refresh).
+
 var refreshStaleCities = `
 MATCH (city:City)
 WHERE city.rollupsStale OR coalesce(city.rollups, 0) < $rollups
@@ -146,15 +152,13 @@ CALL (city, kept) {
   DELETE old
 }
 CALL (city) {
+  MATCH (city)-[old:CITY_COOCCURRENCE]->(:Code)
+  DELETE old
+}
+CALL (city) {
   MATCH (city)-[:ISSUED]->(d:Document)-[co:COOCCURRENCE]->(k:Code)
   WITH co.a AS a, k, sum(co.sentences) AS n
-  MERGE (city)-[r:CITY_COOCCURRENCE {a: a}]->(k)
-  SET r.sentences = n
-  RETURN collect(elementId(k) + ' ' + a) AS keptPairs
-}
-CALL (city, keptPairs) {
-  MATCH (city)-[old:CITY_COOCCURRENCE]->(x:Code) WHERE NOT elementId(x) + ' ' + old.a IN keptPairs
-  DELETE old
+  CREATE (city)-[:CITY_COOCCURRENCE {a: a, sentences: n}]->(k)
 }
 CALL (city) {
   OPTIONAL MATCH (city)-[:ISSUED]->(d:Document)
@@ -255,11 +259,7 @@ func (s *Store) refreshRollups(ctx context.Context, tx neo4j.ManagedTransaction,
 // documents, or documents with a new text): computed here from the
 // codings in hand and the coding scheme, which is what refreshRollups
 // would find in the graph, without reading it back.
-func (s *Store) createRollups(ctx context.Context, tx neo4j.ManagedTransaction, study string, docs []DocumentBundle) error {
-	codes, err := s.studyCodesIn(ctx, tx, study)
-	if err != nil {
-		return err
-	}
+func (s *Store) createRollups(ctx context.Context, tx neo4j.ManagedTransaction, study string, codes []policykb.Code, docs []DocumentBundle) error {
 	rows := rollupRows(codes, docs)
 	for _, r := range rows {
 		r["study"] = study

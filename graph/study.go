@@ -324,8 +324,9 @@ RETURN h, min(d.id)`, map[string]any{"hashes": hashes})
 	return res, nil
 }
 
-// conflictingTexts finds, among the documents of rows (upsertDocuments'),
-// one stored with another text and included by another study than study.
+// conflictingTexts finds, among the documents of rows (id, sha256 and
+// sourceFile of each), one stored with another text and included by another
+// study than study.
 const conflictingTexts = `
 UNWIND $rows AS row
 MATCH (d:Document {id: row.id}) WHERE d.sha256 <> row.sha256
@@ -334,8 +335,9 @@ RETURN d.id, other.id, coalesce(row.sourceFile, '')
 ORDER BY d.id, other.id
 LIMIT 1`
 
-// sharedTexts finds, among the documents of rows, those stored with the
-// same text and included by another study than study.
+// sharedTexts finds, among the documents of rows (id and sha256 of each),
+// those stored with the same text and included by another study than
+// study.
 const sharedTexts = `
 UNWIND $rows AS row
 MATCH (d:Document {id: row.id}) WHERE d.sha256 = row.sha256

@@ -94,6 +94,10 @@ func checkBundles(docs []DocumentBundle) error {
 // before its transaction starts (and reused if the driver retries it).
 type groupRows struct {
 	cities, documents []map[string]any
+	// keys are the documents' id, sha256 and sourceFile: what the checks
+	// against other studies read (without the texts and words, which are
+	// most of a document's row).
+	keys []map[string]any
 	// Per document, parallel to documents: the rows of createContent (used
 	// if the document is fresh) and of upsertSentences and upsertCodings
 	// (used if it is not).
@@ -123,6 +127,7 @@ func newGroupRows(study string, docs []DocumentBundle, words []string, version s
 			"sha256": d.SHA256, "synthetic": d.Synthetic, "text": d.Text,
 			"words": nil, "wordsVersion": nil,
 		})
+		g.keys = append(g.keys, map[string]any{"id": d.ID, "sha256": d.SHA256, "sourceFile": nullable(d.SourceFile)})
 		if version != "" {
 			row := g.documents[len(g.documents)-1]
 			row["words"], row["wordsVersion"] = words[di], version
@@ -181,13 +186,20 @@ func (s *Store) writeDocumentGroup(ctx context.Context, study string, docs []Doc
 	g := newGroupRows(study, docs, words, version)
 	out, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		var c counter
-		if err := checkConflicts(ctx, tx, study, g.documents); err != nil {
+		// The coding scheme of the fresh documents' rollups, read before
+		// anything is written: after, its codes have the new codings in
+		// the transaction's state to expand through.
+		codes, err := s.studyCodesIn(ctx, tx, study)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkConflicts(ctx, tx, study, g.keys); err != nil {
 			return nil, err
 		}
 		// A document another study holds with this text is shared as it
 		// is stored: its title, city and words stay (its sentences and the
 		// codings of this write are merged below).
-		others, err := heldByOthers(ctx, tx, study, g.documents)
+		others, err := heldByOthers(ctx, tx, study, g.keys)
 		if err != nil {
 			return nil, err
 		}
@@ -257,7 +269,7 @@ func (s *Store) writeDocumentGroup(ctx context.Context, study string, docs []Doc
 				merged = append(merged, b.Document.ID)
 			}
 		}
-		if err := s.createRollups(ctx, tx, study, created); err != nil {
+		if err := s.createRollups(ctx, tx, study, codes, created); err != nil {
 			return nil, err
 		}
 		if err := s.refreshFrameRollupsOf(ctx, tx, created); err != nil {
