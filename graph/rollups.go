@@ -259,7 +259,11 @@ func (s *Store) refreshRollups(ctx context.Context, tx neo4j.ManagedTransaction,
 // documents, or documents with a new text): computed here from the
 // codings in hand and the coding scheme, which is what refreshRollups
 // would find in the graph, without reading it back.
-func (s *Store) createRollups(ctx context.Context, tx neo4j.ManagedTransaction, study string, codes []policykb.Code, docs []DocumentBundle) error {
+func (s *Store) createRollups(ctx context.Context, tx neo4j.ManagedTransaction, study string, docs []DocumentBundle) error {
+	codes, err := s.studyCodesIn(ctx, tx, study)
+	if err != nil {
+		return err
+	}
 	rows := rollupRows(codes, docs)
 	for _, r := range rows {
 		r["study"] = study

@@ -152,24 +152,37 @@ func (s *Store) read(ctx context.Context, work neo4j.ManagedTransactionWork) (an
 
 // write runs work in one write transaction, which also refreshes the city
 // rollups its writes made stale (rollups.go) and moves the knowledge base's
-// version on (catalog.go) before it commits.
+// version on (catalog.go) before it commits. At log level debug it logs
+// where the transaction's time went: work, the refresh after it (PMC
+// decisions, city and group rollups, version), and the rest, which is the
+// commit (and, when the transaction was retried, the attempts before).
 func (s *Store) write(ctx context.Context, work neo4j.ManagedTransactionWork) (any, error) {
+	start := time.Now()
+	var worked, refreshed time.Duration
 	out, err := s.transact(ctx, neo4j.AccessModeWrite, func(tx neo4j.ManagedTransaction) (any, error) {
+		t := time.Now()
 		out, err := work(tx)
 		if err != nil {
 			return nil, err
 		}
+		worked, t = time.Since(t), time.Now()
 		if err := s.refreshStalePMC(ctx, tx); err != nil {
 			return nil, fmt.Errorf("refresh pmc decisions: %w", err)
 		}
 		if err := refreshCityRollups(ctx, tx); err != nil {
 			return nil, err
 		}
-		return out, exec(ctx, tx, bumpVersion, nil)
+		err = exec(ctx, tx, bumpVersion, nil)
+		refreshed = time.Since(t)
+		return out, err
 	})
 	// Whether it committed or not, what the catalog holds may be older
 	// than the base now.
 	s.catalog.drop()
+	if err == nil {
+		s.log.Debug("graph: write transaction", "work", worked, "refresh", refreshed,
+			"commit", time.Since(start)-worked-refreshed)
+	}
 	return out, s.classify(ctx, err)
 }
 

@@ -186,13 +186,6 @@ func (s *Store) writeDocumentGroup(ctx context.Context, study string, docs []Doc
 	g := newGroupRows(study, docs, words, version)
 	out, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		var c counter
-		// The coding scheme of the fresh documents' rollups, read before
-		// anything is written: after, its codes have the new codings in
-		// the transaction's state to expand through.
-		codes, err := s.studyCodesIn(ctx, tx, study)
-		if err != nil {
-			return nil, err
-		}
 		if err := checkConflicts(ctx, tx, study, g.keys); err != nil {
 			return nil, err
 		}
@@ -269,7 +262,7 @@ func (s *Store) writeDocumentGroup(ctx context.Context, study string, docs []Doc
 				merged = append(merged, b.Document.ID)
 			}
 		}
-		if err := s.createRollups(ctx, tx, study, codes, created); err != nil {
+		if err := s.createRollups(ctx, tx, study, created); err != nil {
 			return nil, err
 		}
 		if err := s.refreshFrameRollupsOf(ctx, tx, created); err != nil {
