@@ -126,6 +126,10 @@ func (s *Store) Cypher(ctx context.Context, statement string, params map[string]
 			return CypherResult{}, pe
 		}
 		var ne *neo4j.Neo4jError
+		if errors.As(err, &ne) && isLexicalError(ne) {
+			return CypherResult{}, &policykb.Error{Code: policykb.EInvalid, Argument: "statement",
+				Message: "Neo4j could not read the statement: " + lexicalWithoutExplain(ne.Msg), Err: err}
+		}
 		if errors.As(err, &ne) && strings.HasPrefix(ne.Code, "Neo.ClientError.") && !strings.Contains(ne.Code, "TransactionTimedOut") {
 			code, arg := policykb.EInvalid, "statement"
 			switch {
@@ -183,6 +187,34 @@ func statementKind(t neo4j.StatementType) string {
 		return "a schema or server change"
 	}
 	return "of unknown kind"
+}
+
+// isLexicalError tells whether Neo4j failed to cut the statement into
+// tokens before parsing it. Its pre-parser, which reads the CYPHER, EXPLAIN
+// and PROFILE ahead of a statement, reports such a statement (one that is
+// an unterminated comment, "/*") as an unknown database error rather than a
+// syntax error; it is the statement's fault all the same. The message is
+// the tokenizer's own: "Lexical error at line L, column C. …".
+func isLexicalError(ne *neo4j.Neo4jError) bool {
+	return ne.Code == "Neo.DatabaseError.General.UnknownError" && strings.HasPrefix(ne.Msg, "Lexical error at line ")
+}
+
+// lexicalAt finds the position in the tokenizer's message.
+var lexicalAt = regexp.MustCompile(`^Lexical error at line (\d+), column (\d+)`)
+
+// lexicalWithoutExplain moves a position on line 1 of the tokenizer's
+// message back by the prefix's length, as withoutExplain does for the
+// parser's messages.
+func lexicalWithoutExplain(msg string) string {
+	return lexicalAt.ReplaceAllStringFunc(msg, func(m string) string {
+		sub := lexicalAt.FindStringSubmatch(m)
+		line, _ := strconv.Atoi(sub[1])
+		col, _ := strconv.Atoi(sub[2])
+		if line == 1 && col > len(explainPrefix) {
+			col -= len(explainPrefix)
+		}
+		return fmt.Sprintf("Lexical error at line %d, column %d", line, col)
+	})
 }
 
 // explainAt finds a position Neo4j reports in an error about a planned

@@ -188,3 +188,19 @@ func TestCypherHatchSyntaxError(t *testing.T) {
 		t.Errorf("message does not point into the statement as written:\n%s", msg)
 	}
 }
+
+// A statement that Neo4j cannot cut into tokens (an unterminated comment
+// where its pre-parser reads) is BAD_USER_INPUT too, although Neo4j calls
+// it an unknown database error, and its position counts from the statement.
+func TestCypherHatchLexicalError(t *testing.T) {
+	s := openTestStore(t)
+	for stmt, col := range map[string]string{"/*": "column 3", "  /* never closed": "column 18"} {
+		_, err := s.Cypher(context.Background(), stmt, nil, hatchOpts)
+		if policykb.ErrorCodeOf(err) != policykb.EInvalid {
+			t.Fatalf("%q: got %v, want BAD_USER_INPUT", stmt, err)
+		}
+		if msg := err.(*policykb.Error).Message; !strings.Contains(msg, "line 1, "+col+".") {
+			t.Errorf("%q: message does not point into the statement as written: %s", stmt, msg)
+		}
+	}
+}
