@@ -132,9 +132,9 @@ CALL (d) {
 // of one relationship per city and code.
 //
 // A city's co-occurrences are deleted and made anew rather than merged: a
-// MERGE finds a pair by expanding between the city and the code, which on
-// a large base has a co-occurrence from every city (at tier L, about 670
-// db hits per pair, most of the refresh).
+// MERGE finds a pair by expanding between the city and the code, and both
+// have hundreds to thousands of co-occurrences (a large city of tier L,
+// about 670 db hits per pair, most of the refresh).
 
 var refreshStaleCities = `
 MATCH (city:City)
