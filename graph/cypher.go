@@ -128,7 +128,7 @@ func (s *Store) Cypher(ctx context.Context, statement string, params map[string]
 		var ne *neo4j.Neo4jError
 		if errors.As(err, &ne) && isLexicalError(ne) {
 			return CypherResult{}, &policykb.Error{Code: policykb.EInvalid, Argument: "statement",
-				Message: "Neo4j could not read the statement: " + lexicalWithoutExplain(ne.Msg), Err: err}
+				Message: "Neo4j could not read the statement: " + withoutExplain(ne.Msg), Err: err}
 		}
 		if errors.As(err, &ne) && strings.HasPrefix(ne.Code, "Neo.ClientError.") && !strings.Contains(ne.Code, "TransactionTimedOut") {
 			code, arg := policykb.EInvalid, "statement"
@@ -199,27 +199,10 @@ func isLexicalError(ne *neo4j.Neo4jError) bool {
 	return ne.Code == "Neo.DatabaseError.General.UnknownError" && strings.HasPrefix(ne.Msg, "Lexical error at line ")
 }
 
-// lexicalAt finds the position in the tokenizer's message.
-var lexicalAt = regexp.MustCompile(`^Lexical error at line (\d+), column (\d+)`)
-
-// lexicalWithoutExplain moves a position on line 1 of the tokenizer's
-// message back by the prefix's length, as withoutExplain does for the
-// parser's messages.
-func lexicalWithoutExplain(msg string) string {
-	return lexicalAt.ReplaceAllStringFunc(msg, func(m string) string {
-		sub := lexicalAt.FindStringSubmatch(m)
-		line, _ := strconv.Atoi(sub[1])
-		col, _ := strconv.Atoi(sub[2])
-		if line == 1 && col > len(explainPrefix) {
-			col -= len(explainPrefix)
-		}
-		return fmt.Sprintf("Lexical error at line %d, column %d", line, col)
-	})
-}
-
 // explainAt finds a position Neo4j reports in an error about a planned
-// statement, which counts the prefix.
-var explainAt = regexp.MustCompile(`line (\d+), column (\d+) \(offset: (\d+)\)`)
+// statement, which counts the prefix: the parser's gives the offset too,
+// the tokenizer's (isLexicalError) line and column only.
+var explainAt = regexp.MustCompile(`line (\d+), column (\d+)(?: \(offset: (\d+)\))?`)
 
 // withoutExplain rewrites Neo4j's message about explainPrefix+statement so
 // it speaks of the statement as the user wrote it: offsets and columns on
@@ -231,12 +214,18 @@ func withoutExplain(msg string) string {
 		sub := explainAt.FindStringSubmatch(m)
 		line, _ := strconv.Atoi(sub[1])
 		col, _ := strconv.Atoi(sub[2])
-		off, _ := strconv.Atoi(sub[3])
-		if off < n || (line == 1 && col <= n) {
+		if line == 1 && col <= n {
 			return m
 		}
 		if line == 1 {
 			col -= n
+		}
+		if sub[3] == "" {
+			return fmt.Sprintf("line %d, column %d", line, col)
+		}
+		off, _ := strconv.Atoi(sub[3])
+		if off < n {
+			return m
 		}
 		return fmt.Sprintf("line %d, column %d (offset: %d)", line, col, off-n)
 	})
